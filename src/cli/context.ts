@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+// Everything a run touches outside itself, so tests can hand in their own.
+
+export interface SignalSource {
+  on(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
+}
+
+export interface Context {
+  argv: readonly string[];
+  env: Record<string, string | undefined>;
+  uid: number;
+  cpuCount: number;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  signals: SignalSource;
+  inTerminalForeground(): boolean;
+  /** File contents, or undefined when the file does not exist; other errors throw. */
+  readFile(path: string): string | undefined;
+  readBinary(path: string): Buffer | undefined;
+  now(): number;
+}
+
+function readOrUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export function processContext(argv: readonly string[], inTerminalForeground: () => boolean): Context {
+  return {
+    argv,
+    env: process.env,
+    uid: process.getuid?.() ?? 0,
+    cpuCount: availableParallelism(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signals: process,
+    inTerminalForeground,
+    readFile: (path) => readOrUndefined(() => readFileSync(path, 'utf8')),
+    readBinary: (path) => readOrUndefined(() => readFileSync(path)),
+    now: Date.now,
+  };
+}

@@ -1,0 +1,33 @@
+import type { HostOption } from '../hosts/types.js';
+
+export interface NodeConfig {
+  host: string;
+  user: string;
+  port: number;
+  slots: number;
+  options: HostOption[];
+  command?: string;
+}
+
+export interface Config {
+  // Where the nodes came from: demerge.conf, distcc's own hosts file, or nowhere.
+  source: { kind: 'file' | 'distcc-hosts' | 'none'; path?: string };
+  nodes: NodeConfig[];
+  key: string;
+  knownHosts: string;
+  localSlots: number;
+  connectTimeout: number;
+  emerge: string;
+  loadLimit: number;
+  buildUser: string;
+  transport: 'ssh';
+}
+
+// Everything the loader needs, injected so tests can pass fakes.
+export interface ConfigInputs {
+  flags: { config?: string };
+  env: Record<string, string | undefined>;
+  // undefined when the file does not exist; any other failure throws.
+  readFile(path: string): string | undefined;
+  cpuCount: number;
+}

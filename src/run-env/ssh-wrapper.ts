@@ -1,0 +1,66 @@
+import type { NodeConfig } from '../config/types.js';
+import { shellQuote, sshPercentEscape } from './shell-quote.js';
+
+// DISTCC_SSH must be a single word (distcc 3.4 splits it in place and loses words on retries),
+// and under userpriv ssh runs as `portage` with HOME in the build dir, where ssh ignores $HOME
+// anyway. So everything ssh needs is spelled out in a wrapper and a config file of this run.
+
+export interface WrapperInput {
+  runId: string;
+  ssh: string;
+  sshConfigPath: string;
+  key: string;
+  knownHosts: string;
+  connectTimeout: number;
+}
+
+export function sshOptions(input: Omit<WrapperInput, 'runId' | 'ssh' | 'sshConfigPath'>): string[] {
+  return [
+    `IdentityFile=${sshPercentEscape(input.key)}`,
+    'IdentitiesOnly=yes',
+    'BatchMode=yes',
+    'StrictHostKeyChecking=yes',
+    `UserKnownHostsFile=${sshPercentEscape(input.knownHosts)}`,
+    'GlobalKnownHostsFile=/dev/null',
+    // Never write known_hosts: trusting a key is a person's decision.
+    'UpdateHostKeys=no',
+    'CheckHostIP=no',
+    `ConnectTimeout=${input.connectTimeout}`,
+    'ServerAliveInterval=5',
+    'ServerAliveCountMax=3',
+    'ControlMaster=no',
+    'ControlPath=none',
+    'ForwardAgent=no',
+    'ForwardX11=no',
+    'ClearAllForwardings=yes',
+    'LogLevel=ERROR',
+  ];
+}
+
+export function renderSshWrapper(input: WrapperInput): string {
+  const words = [input.ssh, '-F', input.sshConfigPath, ...sshOptions(input).flatMap((option) => ['-o', option])];
+  return [
+    '#!/bin/sh',
+    `# DISTCC_SSH for demerge run ${input.runId}; removed when the run ends.`,
+    `exec ${words.map(shellQuote).join(' ')} "$@"`,
+    '',
+  ].join('\n');
+}
+
+export function renderSshConfig(runId: string, nodes: readonly NodeConfig[]): string {
+  const lines = [`# ssh_config for demerge run ${runId}: per-node port and user.`];
+  for (const node of nodes) {
+    lines.push(`Host ${node.host}`, `    Port ${node.port}`, `    User ${node.user}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** Paths that reach ssh's option parser: whitespace or quotes would split or change them. */
+export function unsafeSshPathReason(path: string): string | undefined {
+  if (!path.startsWith('/')) return 'is not an absolute path';
+  if (/[\s"'\\]/.test(path)) return 'contains whitespace, a quote or a backslash';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'contains a control character';
+  return undefined;
+}

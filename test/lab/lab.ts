@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+
+// Shared plumbing of the lab tests: the real lab (lab/lab), the real demerge (bin/demerge.js)
+// and the emerge stand-in, each run as a process the way a user would run it.
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const LAB_DIR = process.env.DEMERGE_LAB_DIR ?? '/var/lib/demerge-lab';
+export const LAB_CONFIG = join(LAB_DIR, 'demerge.conf');
+export const STANDIN = join(ROOT, 'test/emerge-standin/emerge');
+export const DEMERGE = join(ROOT, 'bin/demerge.js');
+export const TRANSLATION_UNITS = readdirSync(join(ROOT, 'test/fixtures/hello-project')).filter((f) => f.endsWith('.c')).length;
+
+export async function lab(...args: string[]): Promise<string> {
+  const result = await execa(join(ROOT, 'lab/lab'), args);
+  return result.stdout;
+}
+
+export function nodeAddress(node: number): string {
+  return `198.18.${node}.2`;
+}
+
+/** Compiles per node from the nodes' own process accounting, not from demerge. */
+export async function compilesByNode(): Promise<Map<number, number>> {
+  const counts = new Map<number, number>();
+  for (const line of (await lab('compiles', 'all')).split('\n')) {
+    const [node, count] = line.trim().split(/\s+/).map(Number);
+    if (node !== undefined && count !== undefined && !Number.isNaN(node)) counts.set(node, count);
+  }
+  return counts;
+}
+
+export async function resetCompiles(): Promise<void> {
+  for (const node of (await compilesByNode()).keys()) await lab('compiles-reset', String(node));
+}
+
+export function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+export interface Workspace {
+  dir: string;
+  env: Record<string, string>;
+}
+
+/** A private PORTAGE_TMPDIR and log dir per test, readable by the build user. */
+export function workspace(extra: Record<string, string> = {}): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), 'demerge-lab-'));
+  return {
+    dir,
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/root',
+      DEMERGE_EMERGE: STANDIN,
+      DEMERGE_CONFIG: LAB_CONFIG,
+      PORTAGE_TMPDIR: dir,
+      EMERGE_LOG_DIR: dir,
+      STANDIN_ARGV_FILE: join(dir, 'argv.json'),
+      STANDIN_SIGNAL_LOG: join(dir, 'signals.log'),
+      ...extra,
+    },
+  };
+}
+
+export function demerge(args: string[], ws: Workspace, options: { input?: string } = {}): ResultPromise<{ reject: false; env: Record<string, string>; extendEnv: false; all: true; input?: string }> {
+  return execa(DEMERGE, args, {
+    reject: false,
+    env: ws.env,
+    extendEnv: false,
+    all: true,
+    ...(options.input === undefined ? {} : { input: options.input }),
+  }) as never;
+}
+
+/** The build environment the stand-in recorded (FEATURES=noclean keeps the build dir). */
+export function buildEnvironment(ws: Workspace, cpv = 'dev-util/hello-1.0'): Record<string, string> {
+  const text = readFileSync(join(ws.dir, 'portage', cpv, 'temp', 'environment'), 'utf8');
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^(?:declare -x )?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (match?.[1] !== undefined && match[2] !== undefined) env[match[1]] = unquote(match[2]);
+  }
+  return env;
+}
+
+function unquote(value: string): string {
+  if (value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  if (value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
+  return value;
+}
+
+/** A fingerprint of every file, link and mode under a tree: equal means byte-identical. */
+export function treeDigest(root: string): string {
+  const hash = createHash('sha256');
+  const walk = (path: string): void => {
+    const info = lstatSync(path);
+    hash.update(`${path}\0${info.mode}\0${info.uid}\0${info.gid}\0`);
+    if (info.isSymbolicLink()) hash.update(readlinkSync(path));
+    else if (info.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+    else if (info.isFile()) hash.update(readFileSync(path));
+  };
+  walk(root);
+  return hash.digest('hex');
+}
+
+export function runDirsLeft(): string[] {
+  try {
+    return readdirSync('/run/demerge');
+  } catch {
+    return [];
+  }
+}
