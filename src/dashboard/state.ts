@@ -1,0 +1,216 @@
+// The dashboard's whole state as plain data. Collectors (ssh samplers, state-file poller,
+// log tails) call the `with*` functions, each returning a new state; the renderer only reads.
+// Times are epoch milliseconds, except emerge.log's, which Portage writes in seconds.
+//
+// A node's `name` is distcc's host name for it (what DISTCC_HOSTS says after `user@`): state
+// files and log lines name hosts that way, and that is how jobs are matched to nodes.
+
+import { DISTCC_PHASES, DISTCC_STATE_MAX_AGE_MS, liveJobs } from './parse/distcc-state.js';
+import type { DistccJob, DistccPhase } from './parse/distcc-state.js';
+import { applyDistccLogEvents, emptyDistccLogStats } from './parse/distcc-log.js';
+import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
+import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
+import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
+import type { LoadAverage, NodeProcess, NodeSample } from './parse/ps.js';
+import { sanitizeTerminalText } from './sanitize.js';
+
+export { summarize, renderSummary } from './summary.js';
+export type { NodeSummary, RunSummary } from './summary.js';
+
+export type NodeStatus = 'up' | 'down' | 'connecting' | 'backoff';
+
+/** A compiler seen in the last sample, kept to account its CPU time once it is gone. */
+export interface TrackedCompiler {
+  pid: number;
+  /** Start time derived from the sample (sample time minus elapsed), to tell reused pids apart. */
+  startedAt: number;
+  cpuSeconds: number;
+}
+
+export interface NodeState {
+  name: string;
+  status: NodeStatus;
+  downReason?: string;
+  backoffUntil?: number;
+  rttMs?: number;
+  load?: LoadAverage;
+  cpus?: number;
+  slotsTotal: number;
+  /** Jobs whose state files name this host. */
+  slotsBusy: number;
+  processes: readonly NodeProcess[];
+  sampledAt?: number;
+  /**
+   * CPU seconds of compilers that finished, estimated as pcpu × elapsed at their last sample.
+   * Compilers shorter than the sampling interval are never seen: a lower bound.
+   */
+  compilerCpuSeconds: number;
+  trackedCompilers: readonly TrackedCompiler[];
+}
+
+export type PhaseCounts = Record<DistccPhase, number>;
+
+export interface HostJobs {
+  host: string;
+  total: number;
+  phases: PhaseCounts;
+}
+
+export interface DashboardState {
+  startedAt: number;
+  nodes: readonly NodeState[];
+  /** Live jobs from the state files, stale ones dropped. */
+  jobs: readonly DistccJob[];
+  /** The same jobs counted per host and phase, hosts sorted by name. */
+  jobsByHost: readonly HostJobs[];
+  jobsUpdatedAt?: number;
+  /** Jobs, failures and fallbacks per host from DISTCC_LOG. */
+  distcc: DistccLogStats;
+  emerge: EmergeProgress;
+}
+
+export interface NodeConfig {
+  name: string;
+  slots: number;
+}
+
+const MAX_NAME = 128;
+const MAX_REASON = 200;
+const MAX_JOBS = 4096;
+
+export function createDashboardState(options: { startedAt: number; nodes: readonly NodeConfig[] }): DashboardState {
+  return {
+    startedAt: options.startedAt,
+    nodes: options.nodes.map((node) => ({
+      name: sanitizeTerminalText(node.name, MAX_NAME),
+      status: 'connecting',
+      slotsTotal: Math.max(0, Math.floor(node.slots)),
+      slotsBusy: 0,
+      processes: [],
+      compilerCpuSeconds: 0,
+      trackedCompilers: [],
+    })),
+    jobs: [],
+    jobsByHost: [],
+    distcc: emptyDistccLogStats(),
+    emerge: emptyEmergeProgress(),
+  };
+}
+
+function updateNode(state: DashboardState, name: string, change: (node: NodeState) => NodeState): DashboardState {
+  if (!state.nodes.some((node) => node.name === name)) return state;
+  return { ...state, nodes: state.nodes.map((node) => (node.name === name ? change(node) : node)) };
+}
+
+// Drops the optional fields that only describe another status.
+function baseNode(node: NodeState, status: NodeStatus): NodeState {
+  const { downReason: _reason, backoffUntil: _until, ...rest } = node;
+  return { ...rest, status };
+}
+
+function cpuSecondsOf(process: NodeProcess): number {
+  return (process.cpuPercent / 100) * process.elapsedSeconds;
+}
+
+// Compilers gone since the last sample are settled into the total; present ones keep their
+// largest estimate (pcpu is a lifetime average, so the later sample is the better one).
+function trackCompilers(node: NodeState, processes: readonly NodeProcess[], at: number): Pick<NodeState, 'compilerCpuSeconds' | 'trackedCompilers'> {
+  const current: TrackedCompiler[] = processes
+    .filter((p) => p.role === 'compiler')
+    .map((p) => ({ pid: p.pid, startedAt: at - p.elapsedSeconds * 1000, cpuSeconds: cpuSecondsOf(p) }));
+  let settled = node.compilerCpuSeconds;
+  const next: TrackedCompiler[] = [];
+  for (const seen of current) {
+    const before = node.trackedCompilers.find((t) => t.pid === seen.pid && Math.abs(t.startedAt - seen.startedAt) <= 2000);
+    next.push(before ? { ...seen, startedAt: before.startedAt, cpuSeconds: Math.max(before.cpuSeconds, seen.cpuSeconds) } : seen);
+  }
+  for (const old of node.trackedCompilers) {
+    if (!next.some((t) => t.pid === old.pid && t.startedAt === old.startedAt)) settled += old.cpuSeconds;
+  }
+  return { compilerCpuSeconds: settled, trackedCompilers: next };
+}
+
+function settleCompilers(node: NodeState): Pick<NodeState, 'compilerCpuSeconds' | 'trackedCompilers'> {
+  return {
+    compilerCpuSeconds: node.compilerCpuSeconds + node.trackedCompilers.reduce((sum, t) => sum + t.cpuSeconds, 0),
+    trackedCompilers: [],
+  };
+}
+
+/** A sample arrived from the node: it is up. */
+export function withNodeSample(state: DashboardState, name: string, sample: NodeSample, at: number, rttMs?: number): DashboardState {
+  return updateNode(state, name, (node) => {
+    const next: NodeState = {
+      ...baseNode(node, 'up'),
+      processes: sample.processes,
+      sampledAt: at,
+      ...trackCompilers(node, sample.processes, at),
+    };
+    if (sample.load) next.load = sample.load;
+    if (sample.cpus !== undefined) next.cpus = sample.cpus;
+    if (rttMs !== undefined && Number.isFinite(rttMs)) next.rttMs = rttMs;
+    return next;
+  });
+}
+
+export function withNodeConnecting(state: DashboardState, name: string): DashboardState {
+  return updateNode(state, name, (node) => baseNode(node, 'connecting'));
+}
+
+/** The connection failed or dropped. Its processes are unknown from now on. */
+export function withNodeDown(state: DashboardState, name: string, reason: string): DashboardState {
+  return updateNode(state, name, (node) => {
+    const { rttMs: _rtt, ...rest } = baseNode(node, 'down');
+    return { ...rest, downReason: sanitizeTerminalText(reason, MAX_REASON), processes: [], ...settleCompilers(node) };
+  });
+}
+
+/** Waiting before the next connection attempt (distcc backs off a failed host for 60 s too). */
+export function withNodeBackoff(state: DashboardState, name: string, until: number, reason?: string): DashboardState {
+  return updateNode(state, name, (node) => {
+    const next: NodeState = { ...baseNode(node, 'backoff'), backoffUntil: until, processes: [], ...settleCompilers(node) };
+    const why = reason ?? node.downReason;
+    if (why !== undefined) next.downReason = sanitizeTerminalText(why, MAX_REASON);
+    return next;
+  });
+}
+
+function emptyPhases(): PhaseCounts {
+  const counts = {} as PhaseCounts;
+  for (const phase of DISTCC_PHASES) counts[phase] = 0;
+  return counts;
+}
+
+/** Counts jobs per host and phase. */
+export function countJobsByHost(jobs: readonly DistccJob[]): HostJobs[] {
+  const byHost = new Map<string, HostJobs>();
+  for (const job of jobs) {
+    let entry = byHost.get(job.host);
+    if (!entry) {
+      entry = { host: job.host, total: 0, phases: emptyPhases() };
+      byHost.set(job.host, entry);
+    }
+    entry.total++;
+    entry.phases[job.phase]++;
+  }
+  return [...byHost.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
+}
+
+/** A fresh read of the state directory: all parsed jobs; stale ones are dropped here. */
+export function withJobs(state: DashboardState, jobs: readonly DistccJob[], now: number, maxAgeMs: number = DISTCC_STATE_MAX_AGE_MS): DashboardState {
+  const live = liveJobs(jobs, now, maxAgeMs).slice(0, MAX_JOBS);
+  const jobsByHost = countJobsByHost(live);
+  const nodes = state.nodes.map((node) => {
+    const busy = jobsByHost.find((h) => h.host === node.name)?.total ?? 0;
+    return busy === node.slotsBusy ? node : { ...node, slotsBusy: busy };
+  });
+  return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now };
+}
+
+export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>): DashboardState {
+  return { ...state, distcc: applyDistccLogEvents(state.distcc, events) };
+}
+
+export function withEmergeLogEvents(state: DashboardState, events: Iterable<EmergeLogEvent>): DashboardState {
+  return { ...state, emerge: applyEmergeLogEvents(state.emerge, events) };
+}
