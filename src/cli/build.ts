@@ -58,7 +58,9 @@ async function liveNodes(ctx: Context, config: Config, args: Args, relay: Signal
     say(ctx, msg.errorLine(error.message, error.fix).replace(/^demerge: /, 'demerge: warning: '));
     return [];
   }
-  const spinner = ora({ text: msg.probing(config.nodes.length).replace(/^demerge: /, ''), stream: ctx.stderr, isEnabled: ctx.stderr.isTTY === true });
+  // ora loops forever clearing lines on a terminal that reports no width (a fresh pty).
+  const animate = ctx.stderr.isTTY === true && (ctx.stderr.columns ?? 0) >= 20;
+  const spinner = ora({ text: msg.probing(config.nodes.length).replace(/^demerge: /, ''), stream: ctx.stderr, isEnabled: animate });
   if (spinner.isEnabled) spinner.start();
   const probes = await Promise.race([probeNodes(config.nodes, auth), relay.aborted.then(() => 'aborted' as const)]);
   spinner.stop();

@@ -14,7 +14,7 @@ export interface Context {
   uid: number;
   cpuCount: number;
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   signals: SignalSource;
   inTerminalForeground(): boolean;
   /** File contents, or undefined when the file does not exist; other errors throw. */

@@ -21,7 +21,7 @@ export function connectAuth(
   const knownHostsText = io.readFile(config.knownHosts);
   if (knownHostsText === undefined) throw new DemergeError(...msg.knownHostsMissing(config.knownHosts));
   return {
-    privateKey: parsed.key,
+    privateKey: keyData,
     knownHosts: parseKnownHosts(knownHostsText),
     timeoutMs: config.connectTimeout * 1000,
   };

@@ -14,7 +14,8 @@ export interface SshTarget {
 }
 
 export interface SshAuth {
-  privateKey: ParsedKey;
+  /** The key file's bytes: ssh2 signs with what it parses from them itself. */
+  privateKey: Buffer;
   knownHosts: KnownHostLine[];
   timeoutMs: number;
 }
@@ -77,7 +78,7 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
     host: target.host,
     port: target.port,
     username: target.user,
-    privateKey: auth.privateKey as unknown as Buffer,
+    privateKey: auth.privateKey,
     hostVerifier,
     readyTimeout: auth.timeoutMs,
     keepaliveInterval: 5000,

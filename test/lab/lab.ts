@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -12,7 +12,8 @@ export const LAB_DIR = process.env.DEMERGE_LAB_DIR ?? '/var/lib/demerge-lab';
 export const LAB_CONFIG = join(LAB_DIR, 'demerge.conf');
 export const STANDIN = join(ROOT, 'test/emerge-standin/emerge');
 export const DEMERGE = join(ROOT, 'bin/demerge.js');
-export const TRANSLATION_UNITS = readdirSync(join(ROOT, 'test/fixtures/hello-project')).filter((f) => f.endsWith('.c')).length;
+// main.c and the u*.c units of the fixture project.
+export const TRANSLATION_UNITS = readdirSync(join(ROOT, 'test/fixtures/hello-project/src')).filter((f) => f.endsWith('.c')).length;
 
 export async function lab(...args: string[]): Promise<string> {
   const result = await execa(join(ROOT, 'lab/lab'), args);
@@ -51,6 +52,8 @@ export interface Workspace {
 /** A private PORTAGE_TMPDIR and log dir per test, readable by the build user. */
 export function workspace(extra: Record<string, string> = {}): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'demerge-lab-'));
+  // Portage's userpriv builds as portage, which must be able to enter PORTAGE_TMPDIR.
+  chmodSync(dir, 0o755);
   return {
     dir,
     env: {
@@ -77,21 +80,9 @@ export function demerge(args: string[], ws: Workspace, options: { input?: string
   }) as never;
 }
 
-/** The build environment the stand-in recorded (FEATURES=noclean keeps the build dir). */
+/** The environment make saw in the build, as the stand-in recorded it (FEATURES=noclean keeps it). */
 export function buildEnvironment(ws: Workspace, cpv = 'dev-util/hello-1.0'): Record<string, string> {
-  const text = readFileSync(join(ws.dir, 'portage', cpv, 'temp', 'environment'), 'utf8');
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const match = /^(?:declare -x )?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (match?.[1] !== undefined && match[2] !== undefined) env[match[1]] = unquote(match[2]);
-  }
-  return env;
-}
-
-function unquote(value: string): string {
-  if (value.startsWith('"') && value.endsWith('"')) return value.slice(1, -1).replace(/\\(.)/g, '$1');
-  if (value.startsWith("'") && value.endsWith("'")) return value.slice(1, -1);
-  return value;
+  return JSON.parse(readFileSync(join(ws.dir, 'portage', cpv, 'temp', 'environment.json'), 'utf8')) as Record<string, string>;
 }
 
 /** A fingerprint of every file, link and mode under a tree: equal means byte-identical. */
