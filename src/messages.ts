@@ -82,7 +82,7 @@ export const noLiveNode = (): string =>
 export const nodesReady = (live: number, total: number, slots: number): string =>
   `demerge: ${live} of ${total} node${total === 1 ? '' : 's'} ready, ${slots} remote slot${slots === 1 ? '' : 's'}`;
 
-export const probing = (count: number): string => `demerge: checking ${count} compile node${count === 1 ? '' : 's'}`;
+export const probing = (count: number): string => `checking ${count} compile node${count === 1 ? '' : 's'}`;
 
 export const networkSandboxLifted = (): string =>
   'demerge: note: FEATURES=-network-sandbox for this run, since ssh cannot leave Portage\'s network sandbox';
@@ -92,3 +92,5 @@ export const runSummary = (distccHosts: string, makeopts: string): string =>
 
 export const makeoptsReplaced = (previous: string, next: string): string =>
   `demerge: note: MAKEOPTS ${quote(previous)} from the environment replaced by "${next}" for this run (use --make-jobs=N to choose -j)`;
+
+export const warningLine = (message: string, fix: string): string => `demerge: warning: ${message} (${fix})`;

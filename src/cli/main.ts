@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
 import { parseArgs } from './args.js';
-import { build } from './build.js';
+import { build } from '../run/build.js';
 import type { Context } from './context.js';
 import { dryCheck } from './dry-check.js';
 import { renderHelp } from './help.js';

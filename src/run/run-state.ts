@@ -1,0 +1,42 @@
+import type { Args } from '../cli/args.js';
+import type { Context } from '../cli/context.js';
+import type { SignalRelay } from '../cli/signal-relay.js';
+import type { Config, NodeConfig } from '../config/index.js';
+import type { EmergeOutcome } from '../emerge/launch.js';
+import type { RunDir } from '../run-env/run-dir.js';
+
+// One `demerge <args>` run is a list of small steps over this state. Each step reads what
+// earlier steps left and adds its own part; cleanups run in reverse order on every exit path.
+
+export interface Transport {
+  /** The single-word DISTCC_SSH program of the run. */
+  distccSsh: string;
+  /** True when the transport cannot work inside Portage's network sandbox. */
+  needsNetwork: boolean;
+}
+
+export interface RunState {
+  readonly ctx: Context;
+  readonly args: Args;
+  readonly relay: SignalRelay;
+  config?: Config;
+  /** Absolute path of the emerge program. */
+  emerge?: string;
+  /** Nodes that passed the checks, in configured order. */
+  live?: NodeConfig[];
+  /** The build user's ids when running as root (Portage's userpriv). */
+  buildUser?: { uid: number; gid: number };
+  runDir?: RunDir;
+  transport?: Transport;
+  distccDir?: string;
+  env?: Record<string, string>;
+  outcome?: EmergeOutcome;
+  readonly cleanups: Array<() => void | Promise<void>>;
+}
+
+/** A step returns 'stop' when the run is settled (outcome set) and later steps must not run. */
+export type Step = (state: RunState) => Promise<void | 'stop'> | void | 'stop';
+
+export function say(state: Pick<RunState, 'ctx'>, line: string): void {
+  state.ctx.stderr.write(`${line}\n`);
+}

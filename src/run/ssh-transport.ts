@@ -1,0 +1,27 @@
+import { DemergeError } from '../errors.js';
+import * as msg from '../messages.js';
+import { unsafeSshPathReason } from '../run-env/ssh-wrapper.js';
+import { writeRunFiles } from '../run-env/write-run-files.js';
+import { which } from '../system/which.js';
+import type { RunState } from './run-state.js';
+
+// The recipe's transport: distcc starts `ssh node distccd --inetd` per job through the wrapper.
+export function sshTransport(state: RunState): void {
+  const { ctx } = state;
+  const config = state.config!;
+  const runDir = state.runDir!;
+  const ssh = which('ssh', ctx.env.PATH);
+  if (ssh === undefined) throw new DemergeError(...msg.sshMissing());
+  for (const [what, path] of [['key', config.key], ['known_hosts', config.knownHosts]] as const) {
+    const reason = unsafeSshPathReason(path);
+    if (reason !== undefined) throw new DemergeError(...msg.unsafeSshPath(what, path, reason));
+  }
+  const files = writeRunFiles(
+    runDir.path,
+    runDir.id,
+    state.live!,
+    { ssh, key: config.key, knownHosts: config.knownHosts, connectTimeout: config.connectTimeout },
+    state.buildUser === undefined ? undefined : { uid: ctx.uid, gid: state.buildUser.gid },
+  );
+  state.transport = { distccSsh: files.wrapper, needsNetwork: true };
+}
