@@ -5,7 +5,9 @@ import { writeRunFiles } from '../run-env/write-run-files.js';
 import { which } from '../system/which.js';
 import type { RunState } from './run-state.js';
 
-// The recipe's transport: distcc starts `ssh node distccd --inetd` per job through the wrapper.
+// The recipe's transport (transport = "ssh"): distcc starts `ssh node distccd --inetd` per job
+// through the wrapper. ssh runs inside the build, so it needs the network: the run lifts Portage's
+// network sandbox and says why (msg.networkSandboxLifted).
 export function sshTransport(state: RunState): void {
   const { ctx } = state;
   const config = state.config!;

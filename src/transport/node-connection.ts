@@ -1,0 +1,162 @@
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { reconnectDelay } from './backoff.js';
+import { LineReader, OutputTail } from './output-tail.js';
+import { HEARTBEAT_BYTE, HEARTBEAT_SECONDS, parseReadyLine } from './remote-command.js';
+
+// One node's connection for the whole run: an OpenSSH master whose remote command is the run's
+// distccd (remote-command.ts). It is up once the node printed "ready PORT" and one channel went
+// through to that port the way a job's will. If it drops while the run goes on, it is made again
+// after a growing delay; the node's jobs compile locally meanwhile (the connector fails at once
+// and distcc falls back by itself).
+
+export type OpenResult = { ok: true; port: number } | { ok: false; detail: string };
+
+export interface ConnectionHooks {
+  /** Starts the master: ssh with masterArgs(), as the build user, in a session of its own. */
+  startMaster(): ChildProcess;
+  /** One channel to the node's distccd through the master; undefined when it went through. */
+  probe(port: number): Promise<string | undefined>;
+  /** The connection dropped during the run; a new one is on its way. */
+  onLost(detail: string): void;
+  /** The connection is back, with the node's distccd on `port` (it may differ from before). */
+  onBack(port: number): void;
+}
+
+/** How long a master gets to exit after its stdin closed, before it is signalled. */
+const CLOSE_GRACE_MS = 5000;
+const KILL_GRACE_MS = 2000;
+
+export class NodeConnection {
+  /** The run's distccd port on the node while the connection is up. */
+  port: number | undefined;
+  private child: ChildProcess | undefined;
+  private closing = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private attempt = 0;
+
+  constructor(
+    private readonly controlPath: string,
+    private readonly readyTimeoutMs: number,
+    private readonly hooks: ConnectionHooks,
+  ) {}
+
+  async open(): Promise<OpenResult> {
+    const started = await this.start();
+    if (!started.ok) return started;
+    const child = this.child;
+    const problem = this.closing ? 'the run is ending' : await this.hooks.probe(started.port);
+    const gone = child === undefined || this.child !== child || child.exitCode !== null || child.signalCode !== null;
+    if (problem !== undefined || this.closing || gone) {
+      await this.stopChild();
+      return { ok: false, detail: problem ?? (this.closing ? 'the run is ending' : 'the connection closed at once') };
+    }
+    this.port = started.port;
+    this.heartbeat = setInterval(() => this.child?.stdin?.write(HEARTBEAT_BYTE), HEARTBEAT_SECONDS * 1000);
+    this.heartbeat.unref();
+    return started;
+  }
+
+  /** Ends the connection; the node's distccd ends with it. Safe to call at any point. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retry);
+    clearInterval(this.heartbeat);
+    await this.stopChild();
+  }
+
+  private start(): Promise<OpenResult> {
+    // A master killed with SIGKILL leaves its socket behind, and ssh would refuse to replace it.
+    rmSync(this.controlPath, { force: true });
+    return new Promise((resolve) => {
+      let settled = false;
+      let ready = false;
+      const stderr = new OutputTail();
+      const finish = (result: OpenResult): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      let child: ChildProcess;
+      try {
+        child = this.hooks.startMaster();
+      } catch (error) {
+        resolve({ ok: false, detail: (error as Error).message });
+        return;
+      }
+      this.child = child;
+      const timer = setTimeout(() => {
+        child.kill('SIGTERM');
+        finish({ ok: false, detail: `no answer within ${Math.round(this.readyTimeoutMs / 1000)} s` });
+      }, this.readyTimeoutMs);
+      const lines = new LineReader((line) => {
+        const port = parseReadyLine(line);
+        if (port === undefined || ready) return;
+        ready = true;
+        finish({ ok: true, port });
+      });
+      child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+      // The master may be gone when a heartbeat is written.
+      child.stdin?.on('error', () => {});
+      child.once('error', (error) => finish({ ok: false, detail: error.message }));
+      child.once('close', (code, signal) => {
+        const detail = stderr.lastLine() ?? (signal === null ? `ssh exited with status ${code ?? '?'}` : `ssh ended by ${signal}`);
+        finish({ ok: false, detail });
+        // Only a connection that was up is re-established; a failed first attempt is reported.
+        if (this.child === child && this.port !== undefined) this.lost(detail);
+      });
+    });
+  }
+
+  private lost(detail: string): void {
+    this.child = undefined;
+    this.port = undefined;
+    clearInterval(this.heartbeat);
+    if (this.closing) return;
+    this.hooks.onLost(detail);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.retry = setTimeout(() => {
+      void this.open().then((result) => {
+        if (this.closing) return;
+        if (result.ok) {
+          this.attempt = 0;
+          this.hooks.onBack(result.port);
+        } else {
+          this.attempt++;
+          this.scheduleReconnect();
+        }
+      });
+    }, reconnectDelay(this.attempt));
+    this.retry.unref();
+  }
+
+  /** Closes the master's stdin (the node then stops distccd), then signals it if it lingers. */
+  private async stopChild(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    child.stdin?.end();
+    if (await settlesWithin(closed, CLOSE_GRACE_MS)) return;
+    child.kill('SIGTERM');
+    if (await settlesWithin(closed, KILL_GRACE_MS)) return;
+    child.kill('SIGKILL');
+    await closed;
+  }
+}
+
+function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}

@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import { chownSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NodeConfig } from '../config/types.js';
+import * as msg from '../messages.js';
+import { clearBackoff } from '../run-env/distcc-dir.js';
+import { connectorSshWords, renderConnector, type ConnectorRoute } from './connector.js';
+import { masterArgs } from './master-args.js';
+import { NodeConnection } from './node-connection.js';
+import { candidatePorts } from './ports.js';
+import { probeChannel } from './probe-channel.js';
+import { renderRemoteCommand } from './remote-command.js';
+
+// The tunnel transport for one run: a connection per node (node-connection.ts), the connector
+// that DISTCC_SSH names (connector.ts), and the upkeep between them while emerge runs.
+
+export interface TunnelSetup {
+  runDir: string;
+  runId: string;
+  ssh: string;
+  key: string;
+  knownHosts: string;
+  connectTimeout: number;
+  /** Who runs the masters and the connector: the build user when demerge runs as root. */
+  buildUser?: { uid: number; gid: number } | undefined;
+  /** Owner of the connector file: the caller, group of the build user. */
+  fileOwner?: { uid: number; gid: number } | undefined;
+  distccDir: string;
+}
+
+export interface TunnelEvents {
+  lost(node: NodeConfig, detail: string): void;
+  back(node: NodeConfig): void;
+}
+
+export type TunnelResult = { node: NodeConfig; ok: true; port: number } | { node: NodeConfig; ok: false; cause: string };
+
+// ssh runs with a fixed environment: nothing of the caller's (agent, config, locale) applies.
+const MASTER_ENV = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
+
+// A unix socket path holds 108 bytes; ssh appends 17 for the temporary name it binds first.
+const MAX_CONTROL_PATH = 108 - 1 - 17;
+
+/** The control sockets' directory: the build user's own, inside the private run directory. */
+export function createControlDir(runDir: string, buildUser: TunnelSetup['buildUser']): string {
+  const dir = join(runDir, 'tunnel');
+  mkdirSync(dir, { mode: 0o700 });
+  if (buildUser !== undefined) chownSync(dir, buildUser.uid, buildUser.gid);
+  return dir;
+}
+
+interface Entry {
+  node: NodeConfig;
+  controlPath: string;
+  connection: NodeConnection;
+}
+
+export class RunTunnels {
+  /** The DISTCC_SSH program: an absolute path, one word. */
+  readonly connector: string;
+  private readonly entries: Entry[];
+  /** Each node's distccd port once its connection is up: the connector's routes. */
+  private readonly ports = new Map<NodeConfig, number>();
+
+  constructor(
+    nodes: readonly NodeConfig[],
+    private readonly setup: TunnelSetup,
+    private readonly events: TunnelEvents,
+  ) {
+    const controlDir = createControlDir(setup.runDir, setup.buildUser);
+    this.connector = join(setup.runDir, 'ssh');
+    this.entries = nodes.map((node, index) => {
+      const controlPath = join(controlDir, String(index + 1));
+      if (Buffer.byteLength(controlPath) > MAX_CONTROL_PATH) throw new Error(`control socket path too long: ${controlPath}`);
+      return { node, controlPath, connection: this.connect(node, controlPath) };
+    });
+  }
+
+  /** Makes every node's connection at once; the connector lists the nodes that came up. */
+  async open(): Promise<TunnelResult[]> {
+    const results = await Promise.all(
+      this.entries.map(async (entry): Promise<TunnelResult> => {
+        const opened = await entry.connection.open();
+        if (opened.ok) {
+          this.ports.set(entry.node, opened.port);
+          return { node: entry.node, ok: true, port: opened.port };
+        }
+        await entry.connection.close();
+        return { node: entry.node, ok: false, cause: explainFailure(opened.detail) };
+      }),
+    );
+    this.writeConnector();
+    return results;
+  }
+
+  /** Ends every connection; each node's distccd ends with its connection. */
+  async close(): Promise<void> {
+    await Promise.all(this.entries.map((entry) => entry.connection.close()));
+  }
+
+  private connect(node: NodeConfig, controlPath: string): NodeConnection {
+    const { setup } = this;
+    // The connection and its node-side script may take: the login, then the shell and distccd.
+    const readyTimeoutMs = (setup.connectTimeout + 10) * 1000;
+    return new NodeConnection(controlPath, readyTimeoutMs, {
+      startMaster: () => {
+        // The previous connection's port first: its distccd ended with it, and the connector
+        // then stays as it is.
+        const previous = this.ports.get(node);
+        const ports = [...new Set([...(previous === undefined ? [] : [previous]), ...candidatePorts()])];
+        const remoteCommand = renderRemoteCommand({ distccd: node.command ?? 'distccd', ports, jobs: node.slots });
+        return spawn(setup.ssh, masterArgs({ ...setup, node, controlPath, remoteCommand }), {
+          stdio: 'pipe',
+          env: MASTER_ENV,
+          // A session of its own: a Ctrl-C at the terminal is emerge's to handle, and the
+          // connection must stay up while emerge winds down.
+          detached: true,
+          ...(setup.buildUser === undefined ? {} : { uid: setup.buildUser.uid, gid: setup.buildUser.gid }),
+        });
+      },
+      probe: (port) =>
+        probeChannel({
+          argv: connectorSshWords(setup.ssh, { host: node.host, controlPath, port }, 'ERROR'),
+          user: setup.buildUser,
+          env: MASTER_ENV,
+          timeoutMs: setup.connectTimeout * 1000 + 5000,
+        }),
+      onLost: (detail) => this.events.lost(node, detail),
+      onBack: (port) => {
+        this.ports.set(node, port);
+        this.writeConnector();
+        // distcc sidelined the node when its jobs failed; it is usable again right now.
+        clearBackoff(setup.distccDir, [node.host]);
+        this.events.back(node);
+      },
+    });
+  }
+
+  private writeConnector(): void {
+    const routes: ConnectorRoute[] = this.entries.flatMap(({ node, controlPath }) => {
+      const port = this.ports.get(node);
+      return port === undefined ? [] : [{ host: node.host, controlPath, port }];
+    });
+    const text = renderConnector({ runId: this.setup.runId, ssh: this.setup.ssh, routes });
+    // A job starting while the file is replaced runs the old one or the new one, never half.
+    const next = `${this.connector}.next`;
+    writeFileSync(next, text, { mode: 0o750 });
+    const owner = this.setup.fileOwner;
+    if (owner !== undefined) chownSync(next, owner.uid, owner.gid);
+    renameSync(next, this.connector);
+  }
+}
+
+/** What the user reads when a node's connection could not be made. */
+export function explainFailure(detail: string): string {
+  if (/forwarding request failed|administratively prohibited|open refused/i.test(detail)) return msg.tunnelForwardingRefused();
+  return msg.tunnelNotUp(detail);
+}
