@@ -1,12 +1,19 @@
-import { nodeName } from '../checks/node-name.js';
-import { probeNodes } from '../checks/probe-nodes.js';
+import { renderJson } from '../checks/render/json.js';
+import { renderChecks, renderReport, renderSummary, subjectWidth } from '../checks/render/plain.js';
+import { checkFeed, showTaskList } from '../checks/render/task-list.js';
+import { startChecks } from '../checks/run-checks.js';
+import type { Report } from '../checks/types.js';
 import { loadConfig } from '../config/index.js';
-import { connectAuth } from '../ssh/auth.js';
+import * as msg from '../messages.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';
+import { SignalRelay } from './signal-relay.js';
 
-// `demerge --dry-check`: the checks a build would run, without the build. Exit 0 all good,
-// 1 usable with some nodes left out, 2 nothing usable or a configuration error.
+// `demerge --dry-check`: every check a build runs, plus the slow trial compile, and no build.
+// Exit 0 all good; 1 usable, with warnings or some nodes left out; 2 nothing usable or a
+// configuration error (thrown, and mapped to 2 by main).
+
+const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 };
 
 export async function dryCheck(ctx: Context, args: Args): Promise<number> {
   const config = loadConfig({
@@ -15,13 +22,36 @@ export async function dryCheck(ctx: Context, args: Args): Promise<number> {
     readFile: ctx.readFile,
     cpuCount: ctx.cpuCount,
   });
-  const auth = connectAuth(ctx, config);
-  const probes = await probeNodes(config.nodes, auth);
-  for (const probe of probes) {
-    const name = nodeName(probe.node);
-    ctx.stdout.write(probe.ok ? `ok    ${name}: key login as ${probe.node.user} in ${probe.loginMs} ms\n` : `FAIL  ${name}: ${probe.detail}\n`);
+  const relay = new SignalRelay(ctx);
+  const abort = new AbortController();
+  void relay.aborted.then(() => abort.abort());
+  const stdout = ctx.stdout as NodeJS.WriteStream;
+  // listr2, like ora, loops on a terminal that reports no width (a fresh pty).
+  const taskList = !args.json && stdout.isTTY === true && (stdout.columns ?? 0) >= 20;
+  const feed = checkFeed();
+  try {
+    const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
+      trial: true,
+      makeJobs: args.makeJobs,
+      signal: abort.signal,
+      onCheck: feed.push,
+    });
+    let report: Report;
+    if (args.json) {
+      report = await run.report;
+      ctx.stdout.write(renderJson(report));
+    } else if (taskList) {
+      report = await showTaskList(run, feed, stdout, ctx.stderr as NodeJS.WriteStream);
+      const problems = [...report.local, ...report.nodes.flatMap((node) => node.checks)].filter((check) => check.verdict !== 'ok');
+      if (problems.length > 0) ctx.stdout.write(`\n${msg.problemsHeading()}\n${renderChecks(problems, subjectWidth(report))}`);
+      ctx.stdout.write(`\n${renderSummary(report.summary)}`);
+    } else {
+      report = await run.report;
+      ctx.stdout.write(renderReport(report));
+    }
+    if (relay.received !== undefined) return SIGNAL_STATUS[relay.received] ?? 130;
+    return report.summary.exitCode;
+  } finally {
+    relay.dispose();
   }
-  const live = probes.filter((probe) => probe.ok).length;
-  if (live === 0) return 2;
-  return live === probes.length ? 0 : 1;
 }

@@ -1,35 +1,51 @@
 import ora from 'ora';
-import { nodeName } from '../checks/node-name.js';
-import { probeNodes } from '../checks/probe-nodes.js';
+import { startChecks } from '../checks/run-checks.js';
+import type { Check } from '../checks/types.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
-import { connectAuth } from '../ssh/auth.js';
 import { say, type RunState } from './run-state.js';
 
-// One round of parallel key logins; nodes that fail are left out with a one-line warning.
+// Before every build: the checks of --dry-check minus the slow trial compile, in one round of
+// parallel probes (one connection and one exec per node, each bounded by the connect timeout).
+// Nodes that fail are left out with one line each naming the node and the cause; a failure on
+// the front end leaves them all out (or, with --strict, ends the run).
 export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
   const { ctx, args } = state;
   const config = state.config!;
   state.live = [];
   if (config.nodes.length === 0) return;
-  let auth;
-  try {
-    auth = connectAuth(ctx, config);
-  } catch (error) {
-    if (!(error instanceof DemergeError) || args.strict) throw error;
-    say(state, msg.warningLine(error.message, error.fix));
-    return;
-  }
   // ora loops forever clearing lines on a terminal that reports no width (a fresh pty).
   const animate = ctx.stderr.isTTY === true && (ctx.stderr.columns ?? 0) >= 20;
   const spinner = ora({ text: msg.probing(config.nodes.length), stream: ctx.stderr, isEnabled: animate });
   if (animate) spinner.start();
-  const probes = await Promise.race([probeNodes(config.nodes, auth), state.relay.aborted.then(() => undefined)]);
+  const abort = new AbortController();
+  const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
+    trial: false,
+    makeJobs: args.makeJobs,
+    signal: abort.signal,
+  });
+  const report = await Promise.race([run.report, state.relay.aborted.then(() => undefined)]);
   spinner.stop();
-  if (probes === undefined) {
+  if (report === undefined) {
+    abort.abort();
     state.outcome = { signal: state.relay.received ?? 'SIGINT' };
     return 'stop';
   }
-  for (const probe of probes) if (!probe.ok) say(state, msg.nodeLeftOut(nodeName(probe.node), probe.detail));
-  state.live = probes.filter((probe) => probe.ok).map((probe) => probe.node);
+  const localFailure = report.local.find((check) => check.verdict === 'fail');
+  if (localFailure !== undefined && args.strict) throw new DemergeError(localFailure.message, localFailure.fix ?? '');
+  for (const check of report.local) if (check.verdict !== 'ok') say(state, warning(check));
+  for (const node of report.nodes) {
+    if (node.usable) {
+      for (const check of node.checks) if (check.verdict === 'warn') say(state, warning(check));
+      continue;
+    }
+    const cause = node.checks.find((check) => check.verdict === 'fail');
+    say(state, cause === undefined ? msg.nodeLeftOut(node.name, msg.frontEndFailed()) : msg.nodeLeftOutBecause(node.name, cause.message, cause.fix ?? ''));
+  }
+  state.live = report.nodes.filter((node) => node.usable).map((node) => node.node);
+}
+
+function warning(check: Check): string {
+  const fix = check.fix ?? '';
+  return check.node === null ? msg.warningLine(check.message, fix) : msg.nodeWarningLine(check.node, check.message, fix);
 }

@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import type { Config } from '../../config/types.js';
+import * as msg from '../../messages.js';
+import type { KnownHostLine } from '../../ssh/known-hosts.js';
+import { which } from '../../system/which.js';
+import { fail, ok, warn, type Check } from '../types.js';
+import { buildUserCheck } from './build-user.js';
+import { readAs, statFile, type Identity } from './file-facts.js';
+import { queryFrontCompiler, type FrontCompiler, type Run } from './front-compiler.js';
+import { keyChecks } from './key-checks.js';
+import { knownHostsChecks } from './known-hosts-checks.js';
+import { findMasqueradeDir, masquerades } from './masquerade.js';
+import { systemNames } from './names.js';
+import { findOptOuts } from './package-env.js';
+
+// The front end's checks. The file checks are synchronous and run first, before any probe is
+// started: reading as the build user switches this process's effective ids for a moment.
+
+export interface LocalEnv {
+  uid: number;
+  gid: number;
+  env: Record<string, string | undefined>;
+}
+
+export interface FileOutcome {
+  checks: Check[];
+  buildUser?: Identity;
+  privateKey?: Buffer;
+  knownHosts: KnownHostLine[];
+}
+
+export function localFileChecks(local: LocalEnv, config: Pick<Config, 'key' | 'knownHosts' | 'buildUser'>): FileOutcome {
+  const names = systemNames();
+  const user = buildUserCheck(local.uid, local.gid, config);
+  const buildUser = user.identity;
+  const keyStat = statFile(config.key);
+  const regularKey = keyStat.ok && keyStat.facts.isFile;
+  const key = keyChecks({
+    path: config.key,
+    stat: keyStat,
+    data: regularKey ? readAs(config.key, undefined) : undefined,
+    asBuildUser: regularKey && buildUser !== undefined ? readAs(config.key, buildUser) : undefined,
+    buildUser,
+    agentSocket: local.env.SSH_AUTH_SOCK || undefined,
+    names,
+  });
+  const hostsStat = statFile(config.knownHosts);
+  const regularHosts = hostsStat.ok && hostsStat.facts.isFile;
+  const hosts = knownHostsChecks({
+    path: config.knownHosts,
+    stat: hostsStat,
+    data: regularHosts ? readAs(config.knownHosts, undefined) : undefined,
+    asBuildUser: regularHosts && buildUser !== undefined ? readAs(config.knownHosts, buildUser) : undefined,
+    buildUser,
+  });
+  return {
+    checks: [user.check, ...key.checks, ...hosts.checks],
+    ...(buildUser === undefined ? {} : { buildUser }),
+    ...(key.privateKey === undefined ? {} : { privateKey: key.privateKey }),
+    knownHosts: hosts.entries,
+  };
+}
+
+export interface ToolOutcome {
+  checks: Check[];
+  compiler?: FrontCompiler;
+  ssh?: string;
+}
+
+const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export async function localToolChecks(local: LocalEnv, compilerQuery: Promise<FrontCompilerOutcome>): Promise<ToolOutcome> {
+  const path = local.env.PATH || FALLBACK_PATH;
+  const checks: Check[] = [];
+  const ssh = which('ssh', path);
+  checks.push(ssh === undefined ? fail('ssh.installed', null, msg.sshMissing()) : ok('ssh.installed', null, msg.toolFound('ssh', ssh)));
+  const distcc = which('distcc', path);
+  checks.push(distcc === undefined ? fail('distcc.installed', null, msg.distccMissing()) : ok('distcc.installed', null, msg.toolFound('distcc', distcc)));
+  const front = await compilerQuery;
+  if (!front.ok) checks.push(fail('compiler.local', null, msg.frontCompilerMissing(front.reason)));
+  else checks.push(ok('compiler.local', null, msg.frontCompilerOk(front.compiler.name, front.compiler.version, front.compiler.machine)));
+  const dir = findMasqueradeDir();
+  if (dir === undefined) checks.push(fail('distcc.masquerade', null, msg.masqueradeDirMissing()));
+  else if (front.ok && !masquerades(dir, front.compiler.name)) checks.push(fail('distcc.masquerade', null, msg.masqueradeLinkMissing(dir, front.compiler.name)));
+  else checks.push(ok('distcc.masquerade', null, msg.masqueradeOk(dir)));
+  checks.push(...packageEnvChecks(local.env.PORTAGE_CONFIGROOT || '/'));
+  return {
+    checks,
+    ...(front.ok ? { compiler: front.compiler } : {}),
+    ...(ssh === undefined ? {} : { ssh }),
+  };
+}
+
+export type FrontCompilerOutcome = Awaited<ReturnType<typeof queryFrontCompiler>>;
+
+export function startFrontCompilerQuery(local: LocalEnv): Promise<FrontCompilerOutcome> {
+  return queryFrontCompiler(runner(local.env.PATH || FALLBACK_PATH));
+}
+
+function packageEnvChecks(configRoot: string): Check[] {
+  const optOuts = findOptOuts(configRoot);
+  if (optOuts.length === 0) return [ok('portage.package-env', null, msg.noPackageEnvOptOuts())];
+  return optOuts.map(({ setting, atoms }) =>
+    warn('portage.package-env', null, msg.packageEnvOptOut(setting.file, setting.line, `${setting.variable}="${setting.value}"`, atoms)),
+  );
+}
+
+function runner(path: string): Run {
+  return (program, args) =>
+    new Promise((resolve) => {
+      execFile(program, [...args], { timeout: 10_000, env: { PATH: path, LC_ALL: 'C' } }, (error, stdout) => {
+        resolve(error === null ? stdout : undefined);
+      });
+    });
+}

@@ -1,0 +1,143 @@
+import { setMaxListeners } from 'node:events';
+import type { Config, NodeConfig } from '../config/types.js';
+import * as msg from '../messages.js';
+import type { SshAuth } from '../ssh/connect.js';
+import { localFileChecks, localToolChecks, startFrontCompilerQuery, type FrontCompilerOutcome, type LocalEnv, type ToolOutcome } from './local/local-checks.js';
+import { nodeName } from './node-name.js';
+import { probeNode } from './node/probe-node.js';
+import { prepareTrial, startTrialRunner, type TrialRunner, type TrialSetup } from './node/trial-compile.js';
+import { hasFailure, summarize } from './summary.js';
+import { fail, type Check, type NodeReport, type Report } from './types.js';
+
+// Every check of a distcc-over-SSH setup, started at once: the front end's file checks first
+// (synchronous, they switch effective ids for a moment), then one probe per node, all in
+// parallel, each bounded by the connect timeout. The trial compile is the slow check: always
+// in --dry-check, not before a build.
+
+export interface CheckOptions {
+  /** Run the trial compile on every node that passed its probe. */
+  trial: boolean;
+  makeJobs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Each check as it is decided, for a live display. */
+  onCheck?: ((check: Check) => void) | undefined;
+}
+
+export interface NodeRun {
+  node: NodeConfig;
+  name: string;
+  report: Promise<NodeReport>;
+}
+
+export interface CheckRun {
+  local: Promise<Check[]>;
+  nodes: NodeRun[];
+  report: Promise<Report>;
+}
+
+// Beyond the login's bound: the compile itself and distcc's own start-up.
+const TRIAL_EXTRA_S = 10;
+
+export function startChecks(env: LocalEnv, config: Config, options: CheckOptions): CheckRun {
+  const emit = options.onCheck ?? (() => {});
+  // Every node's connect and probe listens for the abort.
+  if (options.signal !== undefined) setMaxListeners(0, options.signal);
+  const files = localFileChecks(env, config);
+  files.checks.forEach(emit);
+  // The compiler query spawns processes; it starts once every node's TCP connect is on its way,
+  // so that the spawning does not count in the nodes' connect times.
+  let startQuery: () => void = () => {};
+  const compilerQuery = new Promise<FrontCompilerOutcome>((resolve) => {
+    startQuery = () => resolve(startFrontCompilerQuery(env));
+  });
+  const compiler = compilerQuery.then((result) => (result.ok ? result.compiler : undefined));
+  const tools: Promise<ToolOutcome> = localToolChecks(env, compilerQuery).then((outcome) => {
+    outcome.checks.forEach(emit);
+    return outcome;
+  });
+  const local = tools.then((outcome) => [...files.checks, ...outcome.checks]);
+  const auth: SshAuth | undefined =
+    files.privateKey === undefined ? undefined : { privateKey: files.privateKey, knownHosts: files.knownHosts, timeoutMs: config.connectTimeout * 1000 };
+
+  let trial: { setup: TrialSetup; runner: TrialRunner } | undefined;
+  let trialSetupError: Error | undefined;
+  let trialPending: Promise<TrialRunner | undefined> | undefined;
+  const trialRunner = (): Promise<TrialRunner | undefined> =>
+    (trialPending ??= (async () => {
+      const outcome = await tools;
+      if (outcome.ssh === undefined || hasFailure(outcome.checks)) return undefined;
+      try {
+        const setup = prepareTrial(env.uid, files.buildUser, config.nodes, config, outcome.ssh, env.env.PATH || '/usr/bin:/bin');
+        trial = { setup, runner: startTrialRunner(setup, config.connectTimeout + TRIAL_EXTRA_S, options.signal) };
+      } catch (error) {
+        trialSetupError = error as Error;
+      }
+      return trial?.runner;
+    })());
+
+  const seen = new Map<string, string>();
+  const nodes: NodeRun[] = config.nodes.map((node, index) => {
+    const name = nodeName(node);
+    const first = seen.get(node.host);
+    if (first === undefined) seen.set(node.host, name);
+    const report = (async (): Promise<NodeReport> => {
+      const checks: Check[] = [];
+      const add = (check: Check): void => {
+        checks.push(check);
+        emit(check);
+      };
+      let facts = {};
+      if (first !== undefined) {
+        add(fail('node.duplicate-host', name, msg.duplicateHost(node.host, first)));
+      } else {
+        const probe = await probeNode({
+          node,
+          name,
+          auth,
+          keyPath: config.key,
+          knownHostsPath: config.knownHosts,
+          compiler,
+          signal: options.signal,
+          emit,
+        });
+        checks.push(...probe.checks);
+        facts = probe.facts;
+        const passed = !hasFailure(probe.checks) && !hasFailure(files.checks);
+        if (options.trial && passed && options.signal?.aborted !== true) {
+          const runner = await trialRunner();
+          const front = await compiler;
+          if (runner !== undefined && front !== undefined) {
+            const result = await runner.compile({
+              node,
+              name,
+              slug: `node${index + 1}`,
+              compiler: front.name,
+              forcedCommand: probe.forcedCommand,
+              timeoutMs: (config.connectTimeout + TRIAL_EXTRA_S) * 1000,
+            });
+            add(result.check);
+            if (result.ms !== undefined) facts = { ...facts, trialMs: result.ms };
+          } else if (trialSetupError !== undefined) {
+            add(fail('node.trial-compile', name, msg.trialSetupFailed(trialSetupError.message)));
+          }
+        }
+      }
+      const localChecks = await local;
+      return { node, name, usable: !hasFailure(checks) && !hasFailure(localChecks), checks, facts };
+    })();
+    return { node, name, report };
+  });
+
+  startQuery();
+
+  const report = (async (): Promise<Report> => {
+    try {
+      const [localChecks, reports] = await Promise.all([local, Promise.all(nodes.map((run) => run.report))]);
+      return { local: localChecks, nodes: reports, summary: summarize(config, localChecks, reports, options.makeJobs) };
+    } finally {
+      await trial?.runner.close();
+      trial?.setup.remove();
+    }
+  })();
+  return { local, nodes, report };
+}
