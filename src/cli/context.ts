@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { isatty } from 'node:tty';
 
 // Everything a run touches outside itself, so tests can hand in their own.
 
@@ -15,6 +16,11 @@ export interface Context {
   cpuCount: number;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /**
+   * stdin when it is a terminal, for the dashboard; absent in tests. A function, because
+   * touching process.stdin makes Node set a piped stdin non-blocking, under emerge too.
+   */
+  terminalInput?(): NodeJS.ReadStream | undefined;
   signals: SignalSource;
   inTerminalForeground(): boolean;
   /** File contents, or undefined when the file does not exist; other errors throw. */
@@ -40,6 +46,7 @@ export function processContext(argv: readonly string[], inTerminalForeground: ()
     cpuCount: availableParallelism(),
     stdout: process.stdout,
     stderr: process.stderr,
+    terminalInput: () => (isatty(0) ? process.stdin : undefined),
     signals: process,
     inTerminalForeground,
     readFile: (path) => readOrUndefined(() => readFileSync(path, 'utf8')),

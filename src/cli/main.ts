@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
 import { parseArgs } from './args.js';
+import { watchBuild } from '../dashboard/watch.js';
 import { build } from '../run/build.js';
 import type { Context } from './context.js';
 import { dryCheck } from './dry-check.js';
 import { renderHelp } from './help.js';
+import { setup } from './setup.js';
+import { trust } from './trust.js';
 
 // The one place that turns what happened into an exit status.
 
@@ -23,6 +26,12 @@ export async function main(ctx: Context): Promise<Exit> {
         return { exitCode: 0 };
       case 'dry-check':
         return { exitCode: await dryCheck(ctx, args) };
+      case 'setup':
+        return { exitCode: await setup(ctx, args) };
+      case 'trust':
+        return { exitCode: await trust(ctx, args) };
+      case 'dashboard':
+        return { exitCode: await watchBuild(ctx, args) };
       case 'build':
         return await build(ctx, args);
     }

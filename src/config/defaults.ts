@@ -38,6 +38,6 @@ export function defaultConfig(source: Config['source'], cpuCount: number): Confi
     emerge: 'emerge',
     loadLimit: Number.isFinite(cpuCount) ? Math.max(1, Math.floor(cpuCount)) : 1,
     buildUser: 'portage',
-    transport: 'ssh',
+    transport: 'tunnel',
   };
 }

@@ -14,7 +14,7 @@ import { locateKey } from './locate-key.js';
 import type { KeyPlace } from './locate-key.js';
 import { parseToml } from './parse-toml.js';
 import { suggest } from './suggest.js';
-import type { Config, NodeConfig } from './types.js';
+import { TRANSPORTS, type Config, type NodeConfig } from './types.js';
 
 const TOP_KEYS = ['key', 'known_hosts', 'local_slots', 'connect_timeout', 'emerge', 'load_limit', 'build_user', 'transport', 'node'];
 const NODE_KEYS = ['host', 'user', 'port', 'slots', 'options', 'command'];
@@ -193,9 +193,14 @@ export function parseConfigText(text: string, file: string, cpuCount: number): C
       'give the user Portage builds as (default portage)');
   }
   if (v('transport') !== undefined) {
-    const transport = reader.string(v('transport'), at('transport'), 'transport', 'write transport = "ssh"');
-    if (transport !== 'ssh') reader.fail(at('transport'), `transport ${quote(transport)} is not available`, 'write transport = "ssh"');
-    config.transport = transport;
+    const fix = 'write transport = "tunnel" (the default: the sandbox stays on) or transport = "ssh" (the recipe: one ssh per job)';
+    const transport = reader.string(v('transport'), at('transport'), 'transport', fix);
+    const known = TRANSPORTS.find((name) => name === transport);
+    if (known === undefined) {
+      const guess = suggest(transport, TRANSPORTS);
+      reader.fail(at('transport'), `transport ${quote(transport)} is not available`, guess === undefined ? fix : `did you mean transport = "${guess}"?`);
+    }
+    config.transport = known;
   }
   config.nodes = readNodes(reader, v('node'));
   return config;

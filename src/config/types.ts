@@ -9,6 +9,9 @@ export interface NodeConfig {
   command?: string;
 }
 
+export const TRANSPORTS = ['tunnel', 'ssh'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
 export interface Config {
   // Where the nodes came from: demerge.conf, distcc's own hosts file, or nowhere.
   source: { kind: 'file' | 'distcc-hosts' | 'none'; path?: string };
@@ -20,7 +23,8 @@ export interface Config {
   emerge: string;
   loadLimit: number;
   buildUser: string;
-  transport: 'ssh';
+  /** "tunnel": one connection per node for the run (default); "ssh": the recipe's ssh per job. */
+  transport: Transport;
 }
 
 // Everything the loader needs, injected so tests can pass fakes.

@@ -11,7 +11,9 @@ import { applyDistccLogEvents, emptyDistccLogStats } from './parse/distcc-log.js
 import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
-import type { LoadAverage, NodeProcess, NodeSample } from './parse/ps.js';
+import type { PortageSnapshot } from './parse/observability.js';
+import { TICKS_PER_SECOND } from './parse/ps.js';
+import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
 import { sanitizeTerminalText } from './sanitize.js';
 
 export { summarize, renderSummary } from './summary.js';
@@ -25,6 +27,15 @@ export interface TrackedCompiler {
   /** Start time derived from the sample (sample time minus elapsed), to tell reused pids apart. */
   startedAt: number;
   cpuSeconds: number;
+}
+
+/** A process tree of the distcc user on a node, by its root. */
+export interface TrackedTree {
+  pid: number;
+  start: number;
+  /** Its CPU ticks when first seen, if it was running before the dashboard: not the build's. */
+  baseTicks: number;
+  maxTicks: number;
 }
 
 export interface NodeState {
@@ -46,6 +57,19 @@ export interface NodeState {
    */
   compilerCpuSeconds: number;
   trackedCompilers: readonly TrackedCompiler[];
+  /**
+   * Process trees of the distcc user, when the node's /proc times arrive: a tree's CPU is
+   * exact for as long as its root lives (reaped children are in their parents' times), so a
+   * long-lived distccd is fully counted; a tree born and gone between samples is not seen.
+   */
+  trackedTrees?: readonly TrackedTree[];
+  /**
+   * Until when distcc skips the host (its backoff file's mtime plus the period). A node can
+   * answer our sampler and still be backed off by distcc, so this is apart from `status`.
+   */
+  distccBackoffUntil?: number;
+  /** Why the last sample said less than it should (e.g. a forced command in authorized_keys). */
+  note?: string;
 }
 
 export type PhaseCounts = Record<DistccPhase, number>;
@@ -67,6 +91,10 @@ export interface DashboardState {
   /** Jobs, failures and fallbacks per host from DISTCC_LOG. */
   distcc: DistccLogStats;
   emerge: EmergeProgress;
+  /** localhost/N of DISTCC_HOSTS: the jobs the front end compiles itself. */
+  localSlots: number;
+  /** Portage's own live status (FEATURES=observability), when it publishes one. */
+  portage?: PortageSnapshot;
 }
 
 export interface NodeConfig {
@@ -75,12 +103,14 @@ export interface NodeConfig {
 }
 
 const MAX_NAME = 128;
+export const INCOMPLETE_SAMPLE = 'no process list from the node (a forced command in authorized_keys?)';
 const MAX_REASON = 200;
 const MAX_JOBS = 4096;
 
-export function createDashboardState(options: { startedAt: number; nodes: readonly NodeConfig[] }): DashboardState {
+export function createDashboardState(options: { startedAt: number; nodes: readonly NodeConfig[]; localSlots?: number }): DashboardState {
   return {
     startedAt: options.startedAt,
+    localSlots: Math.max(0, Math.floor(options.localSlots ?? 0)),
     nodes: options.nodes.map((node) => ({
       name: sanitizeTerminalText(node.name, MAX_NAME),
       status: 'connecting',
@@ -130,6 +160,51 @@ function trackCompilers(node: NodeState, processes: readonly NodeProcess[], at: 
   return { compilerCpuSeconds: settled, trackedCompilers: next };
 }
 
+// Sums each root's tree: a process's own times plus its reaped children's; live children are
+// counted separately, so nothing is counted twice. The sampler's own shell tree is left out.
+function trackTrees(node: NodeState, cpu: readonly ProcessCpu[], samplerPid: number | undefined): Pick<NodeState, 'compilerCpuSeconds' | 'trackedTrees'> {
+  const byPid = new Map(cpu.map((p) => [p.pid, p]));
+  const rootOf = (process: ProcessCpu): ProcessCpu => {
+    let current = process;
+    for (let depth = 0; depth < 64; depth++) {
+      const parent = byPid.get(current.ppid);
+      if (parent === undefined || parent === current) break;
+      current = parent;
+    }
+    return current;
+  };
+  const sampler = samplerPid === undefined ? undefined : byPid.get(samplerPid);
+  const samplerRoot = sampler === undefined ? undefined : rootOf(sampler);
+  const totals = new Map<ProcessCpu, number>();
+  for (const process of cpu) {
+    const root = rootOf(process);
+    if (root === samplerRoot) continue;
+    totals.set(root, (totals.get(root) ?? 0) + process.ticks);
+  }
+  const known = node.trackedTrees ?? [];
+  const first = node.sampledAt === undefined && known.length === 0;
+  const next: TrackedTree[] = [];
+  for (const [root, ticks] of totals) {
+    const before = known.find((t) => t.pid === root.pid && t.start === root.start);
+    next.push(
+      before
+        ? { ...before, maxTicks: Math.max(before.maxTicks, ticks) }
+        : { pid: root.pid, start: root.start, baseTicks: first ? ticks : 0, maxTicks: ticks },
+    );
+  }
+  let settled = node.compilerCpuSeconds;
+  for (const old of known) {
+    if (!next.some((t) => t.pid === old.pid && t.start === old.start)) settled += (old.maxTicks - old.baseTicks) / TICKS_PER_SECOND;
+  }
+  return { compilerCpuSeconds: settled, trackedTrees: next };
+}
+
+/** CPU seconds the distcc user spent on the node during the run, as far as sampling saw. */
+export function nodeCpuSeconds(node: NodeState): number {
+  const trees = (node.trackedTrees ?? []).reduce((sum, t) => sum + (t.maxTicks - t.baseTicks) / TICKS_PER_SECOND, 0);
+  return node.compilerCpuSeconds + node.trackedCompilers.reduce((sum, t) => sum + t.cpuSeconds, 0) + trees;
+}
+
 function settleCompilers(node: NodeState): Pick<NodeState, 'compilerCpuSeconds' | 'trackedCompilers'> {
   return {
     compilerCpuSeconds: node.compilerCpuSeconds + node.trackedCompilers.reduce((sum, t) => sum + t.cpuSeconds, 0),
@@ -140,12 +215,15 @@ function settleCompilers(node: NodeState): Pick<NodeState, 'compilerCpuSeconds' 
 /** A sample arrived from the node: it is up. */
 export function withNodeSample(state: DashboardState, name: string, sample: NodeSample, at: number, rttMs?: number): DashboardState {
   return updateNode(state, name, (node) => {
+    const { note: _note, ...rest } = baseNode(node, 'up');
     const next: NodeState = {
-      ...baseNode(node, 'up'),
+      ...rest,
       processes: sample.processes,
       sampledAt: at,
-      ...trackCompilers(node, sample.processes, at),
+      ...(sample.cpu !== undefined && sample.cpu.length > 0 ? trackTrees(node, sample.cpu, sample.samplerPid) : trackCompilers(node, sample.processes, at)),
     };
+    // A forced command (`command="distccd --inetd"` in authorized_keys) runs instead of ours.
+    if (!sample.complete) next.note = INCOMPLETE_SAMPLE;
     if (sample.load) next.load = sample.load;
     if (sample.cpus !== undefined) next.cpus = sample.cpus;
     if (rttMs !== undefined && Number.isFinite(rttMs)) next.rttMs = rttMs;
@@ -213,4 +291,32 @@ export function withDistccLogEvents(state: DashboardState, events: Iterable<Dist
 
 export function withEmergeLogEvents(state: DashboardState, events: Iterable<EmergeLogEvent>): DashboardState {
   return { ...state, emerge: applyEmergeLogEvents(state.emerge, events) };
+}
+
+/** distcc's backoff of a host: `until` from its backoff file, undefined once the file is gone. */
+export function withDistccBackoff(state: DashboardState, name: string, until: number | undefined): DashboardState {
+  const node = state.nodes.find((n) => n.name === name);
+  if (!node || node.distccBackoffUntil === until) return state;
+  return updateNode(state, name, (n) => {
+    const { distccBackoffUntil: _until, ...rest } = n;
+    return until === undefined ? rest : { ...rest, distccBackoffUntil: until };
+  });
+}
+
+/** Portage's latest snapshot, or undefined when it publishes none (any more). */
+export function withPortageSnapshot(state: DashboardState, snapshot: PortageSnapshot | undefined): DashboardState {
+  if (snapshot === undefined) {
+    if (state.portage === undefined) return state;
+    const { portage: _gone, ...rest } = state;
+    return rest;
+  }
+  return { ...state, portage: snapshot };
+}
+
+/**
+ * Whether building has begun: Portage logged a package start, or a distcc job exists. Until
+ * then emerge may still be resolving or asking (--ask), and the terminal stays emerge's.
+ */
+export function buildHasStarted(state: DashboardState): boolean {
+  return state.emerge.lastIndex > 0 || state.emerge.open.length > 0 || state.jobs.length > 0 || state.distcc.hosts.length > 0 || (state.portage?.running ?? 0) > 0;
 }

@@ -3,7 +3,7 @@
 
 import type { ReasonCount } from './parse/distcc-log.js';
 import { sanitizeTerminalText } from './sanitize.js';
-import type { DashboardState } from './state.js';
+import { nodeCpuSeconds, type DashboardState } from './state.js';
 
 export interface NodeSummary {
   name: string;
@@ -51,7 +51,7 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
       jobSeconds: host?.jobSeconds ?? 0,
     };
     if (node.sampledAt !== undefined) {
-      summary.cpuSeconds = node.compilerCpuSeconds + node.trackedCompilers.reduce((sum, t) => sum + t.cpuSeconds, 0);
+      summary.cpuSeconds = nodeCpuSeconds(node);
     }
     return summary;
   });

@@ -12,6 +12,8 @@ export interface RunVariables {
   distccDir: string;
   /** Until a transport works inside Portage's network sandbox, the run lifts it. */
   liftNetworkSandbox: boolean;
+  /** Where distcc logs every job's host and outcome (the dashboard reads it). */
+  distccLog?: string | undefined;
 }
 
 export function buildRunEnvironment(base: Env, vars: RunVariables): Record<string, string> {
@@ -24,6 +26,7 @@ export function buildRunEnvironment(base: Env, vars: RunVariables): Record<strin
   env.DISTCC_HOSTS = vars.distccHosts;
   env.DISTCC_SSH = vars.distccSsh;
   env.DISTCC_DIR = vars.distccDir;
+  if (vars.distccLog !== undefined) env.DISTCC_LOG = vars.distccLog;
   env.MAKEOPTS = vars.makeopts;
   env.FEATURES = extendFeatures(base.FEATURES, vars.liftNetworkSandbox ? ['distcc', '-network-sandbox'] : ['distcc']);
   return env;

@@ -2,13 +2,14 @@ import type { Args } from '../cli/args.js';
 import type { Context } from '../cli/context.js';
 import { SignalRelay } from '../cli/signal-relay.js';
 import type { EmergeOutcome } from '../emerge/launch.js';
+import { prepareDistccLog } from './dashboard-log.js';
 import { launchEmerge } from './launch.js';
 import { loadRunConfig } from './load-config.js';
 import { localFallback } from './local-fallback.js';
 import { prepareRunDir } from './prepare-run-dir.js';
 import { runEnvironment } from './run-environment.js';
 import type { RunState, Step } from './run-state.js';
-import { sshTransport } from './ssh-transport.js';
+import { transport } from './transport.js';
 import { verifyNodes } from './verify-nodes.js';
 
 // `demerge <emerge args>`: check the nodes, build the run's distcc environment, run emerge,
@@ -18,7 +19,8 @@ export const BUILD_STEPS: readonly Step[] = [
   verifyNodes,
   localFallback,
   prepareRunDir,
-  sshTransport,
+  transport,
+  prepareDistccLog,
   runEnvironment,
   launchEmerge,
 ];

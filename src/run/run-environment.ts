@@ -21,6 +21,7 @@ export function runEnvironment(state: RunState): void {
     distccHosts,
     distccSsh: transport.distccSsh,
     distccDir: state.distccDir!,
+    distccLog: state.distccLog,
     makeopts,
     liftNetworkSandbox: transport.needsNetwork,
   });

@@ -29,6 +29,8 @@ export interface RunState {
   runDir?: RunDir;
   transport?: Transport;
   distccDir?: string;
+  /** DISTCC_LOG of the run, which the dashboard reads. */
+  distccLog?: string;
   env?: Record<string, string>;
   outcome?: EmergeOutcome;
   readonly cleanups: Array<() => void | Promise<void>>;

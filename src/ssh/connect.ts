@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import ssh2, { type Client, type ConnectConfig, type ParsedKey } from 'ssh2';
 import { hostKeyAlgorithms, keysForHost, type KnownHostLine } from './known-hosts.js';
 
@@ -11,6 +12,8 @@ export interface SshTarget {
   host: string;
   port: number;
   user: string;
+  /** A TCP socket already connected to host:port (the checks time the TCP connect themselves). */
+  sock?: Socket;
 }
 
 export interface SshAuth {
@@ -36,6 +39,8 @@ export class SshFailure extends Error {
   constructor(
     readonly reason: SshFailureReason,
     readonly detail: string,
+    /** For host key failures: the key blob the node presented. */
+    readonly hostKey?: Buffer,
   ) {
     super(`${reason}: ${detail}`);
     this.name = 'SshFailure';
@@ -58,19 +63,27 @@ export function parsePrivateKey(data: Buffer): KeyParseResult {
   return { ok: true, key };
 }
 
-export function connect(target: SshTarget, auth: SshAuth, now: () => number = Date.now): Promise<SshConnection> {
+/** For long-lived connections that watch the peer themselves (the dashboard's samplers). */
+export interface ConnectOptions {
+  /** ssh keepalive period (default 5000); 0 turns keepalives off. */
+  keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before ssh2 gives up on the connection. */
+  keepaliveCountMax?: number;
+}
+
+export function connect(target: SshTarget, auth: SshAuth, now: () => number = Date.now, options: ConnectOptions = {}): Promise<SshConnection> {
   const known = keysForHost(auth.knownHosts, target.host, target.port);
   let verdict: SshFailure | undefined;
   const hostVerifier = (presented: Buffer): boolean => {
     if (known.revoked.some((key) => key.equals(presented))) {
-      verdict = new SshFailure('host-key-revoked', 'the host key is marked @revoked in known_hosts');
+      verdict = new SshFailure('host-key-revoked', 'the host key is marked @revoked in known_hosts', Buffer.from(presented));
       return false;
     }
     if (known.trusted.some(({ key }) => key.equals(presented))) return true;
     verdict =
       known.trusted.length === 0
-        ? new SshFailure('host-key-unknown', 'no known_hosts entry for this node')
-        : new SshFailure('host-key-changed', 'the host key differs from known_hosts');
+        ? new SshFailure('host-key-unknown', 'no known_hosts entry for this node', Buffer.from(presented))
+        : new SshFailure('host-key-changed', 'the host key differs from known_hosts', Buffer.from(presented));
     return false;
   };
   const algorithms = hostKeyAlgorithms(known);
@@ -78,10 +91,12 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
     host: target.host,
     port: target.port,
     username: target.user,
+    ...(target.sock === undefined ? {} : { sock: target.sock }),
     privateKey: auth.privateKey,
     hostVerifier,
     readyTimeout: auth.timeoutMs,
-    keepaliveInterval: 5000,
+    keepaliveInterval: options.keepaliveIntervalMs ?? 5000,
+    ...(options.keepaliveCountMax === undefined ? {} : { keepaliveCountMax: options.keepaliveCountMax }),
     // No agent, no password, no keyboard-interactive: the build uses the key alone.
     tryKeyboard: false,
     ...(algorithms.length > 0 ? { algorithms: { serverHostKey: algorithms as never } } : {}),
@@ -115,7 +130,7 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
   });
 }
 
-function classify(error: Error & { level?: string; code?: string }, timeoutMs: number): SshFailure {
+export function classify(error: Error & { level?: string; code?: string }, timeoutMs: number): SshFailure {
   switch (error.code) {
     case 'ECONNREFUSED':
       return new SshFailure('refused', 'connection refused (is sshd running on the node?)');
@@ -141,4 +156,154 @@ function classify(error: Error & { level?: string; code?: string }, timeoutMs: n
 
 export function closeConnection(connection: SshConnection): void {
   connection.client.end();
+}
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** The command's exit status; null when it died by a signal or the node sent none. */
+  code: number | null;
+  /** From exec() to the node accepting the command: one channel round trip. */
+  openMs: number;
+  /** Output beyond maxBytes was dropped. */
+  truncated: boolean;
+}
+
+export interface ExecOptions {
+  /** The whole command, from the request to the channel's close. */
+  timeoutMs: number;
+  /** Per stream; a node that floods is cut off, not believed. */
+  maxBytes: number;
+}
+
+/**
+ * Runs one command over an open connection: a new channel, not a new connection. stdin is
+ * closed at once, so a forced command that reads it (distccd --inetd) ends instead of waiting.
+ */
+export function exec(client: Client, command: string, options: ExecOptions, now: () => number = Date.now): Promise<ExecResult> {
+  return new Promise((resolve, reject) => {
+    const started = now();
+    let settled = false;
+    let openMs = -1;
+    let channel: { close(): unknown } | undefined;
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const sizes = { out: 0, err: 0 };
+    let truncated = false;
+    let code: number | null = null;
+    const settle = (outcome: ExecResult | SshFailure): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (outcome instanceof SshFailure) {
+        try {
+          channel?.close();
+        } catch {
+          // The connection is already gone.
+        }
+        reject(outcome);
+      } else resolve(outcome);
+    };
+    const timer = setTimeout(() => settle(new SshFailure('timeout', `no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const keep = (into: Buffer[], which: 'out' | 'err', chunk: Buffer): void => {
+      const room = options.maxBytes - sizes[which];
+      if (room <= 0) {
+        truncated = true;
+        return;
+      }
+      const piece = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      if (piece !== chunk) truncated = true;
+      into.push(piece);
+      sizes[which] += piece.length;
+    };
+    try {
+      client.exec(command, (error, stream) => {
+        if (error) {
+          settle(new SshFailure('error', error.message));
+          return;
+        }
+        if (settled) {
+          stream.close();
+          return;
+        }
+        channel = stream;
+        openMs = now() - started;
+        stream.end();
+        stream.on('data', (chunk: Buffer) => keep(out, 'out', chunk));
+        stream.stderr.on('data', (chunk: Buffer) => keep(err, 'err', chunk));
+        stream.on('exit', (status: number | null) => {
+          code = typeof status === 'number' ? status : null;
+        });
+        stream.on('close', () =>
+          settle({
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: Buffer.concat(err).toString('utf8'),
+            code,
+            openMs,
+            truncated,
+          }),
+        );
+      });
+    } catch (error) {
+      // ssh2 throws when the connection is not (or no longer) up.
+      settle(new SshFailure('closed', (error as Error).message));
+    }
+  });
+}
+
+/** A long-running command on the node: its stdin, stdout and end, without ssh2's types. */
+export interface CommandChannel {
+  write(data: string): void;
+  /** Ends the command (closes the channel). */
+  close(): void;
+  onData(listener: (chunk: Buffer) => void): void;
+  onClose(listener: () => void): void;
+}
+
+/**
+ * Starts `command` on a new channel of an open connection and keeps it: the dashboard's
+ * samplers ask it for a sample a second over the same channel instead of opening one each time.
+ */
+export function openCommand(client: Client, command: string, timeoutMs: number): Promise<CommandChannel> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const timer = setTimeout(() => {
+      settled = true;
+      reject(new SshFailure('timeout', `no channel within ${timeoutMs} ms`));
+    }, timeoutMs);
+    try {
+      client.exec(command, (error, stream) => {
+        if (settled) {
+          stream?.close();
+          return;
+        }
+        settled = true;
+        clearTimeout(timer);
+        if (error) {
+          reject(new SshFailure('error', error.message));
+          return;
+        }
+        // stderr is not read: keep ssh2's window from filling up with it.
+        stream.stderr.resume();
+        resolve({
+          write: (data) => {
+            stream.write(data);
+          },
+          close: () => {
+            stream.close();
+          },
+          onData: (listener) => {
+            stream.on('data', listener);
+          },
+          onClose: (listener) => {
+            stream.on('close', listener);
+          },
+        });
+      });
+    } catch (error) {
+      settled = true;
+      clearTimeout(timer);
+      reject(new SshFailure('closed', (error as Error).message));
+    }
+  });
 }

@@ -70,7 +70,7 @@ export function keysForHost(entries: KnownHostLine[], host: string, port: number
   return result;
 }
 
-function hostMatches(patterns: string[], name: string): boolean {
+export function hostMatches(patterns: string[], name: string): boolean {
   let matched = false;
   for (const pattern of patterns) {
     if (pattern.startsWith('|1|')) {

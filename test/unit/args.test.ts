@@ -28,6 +28,37 @@ describe('parseArgs', () => {
     expect(args.makeJobs).toBe(makeJobs);
   });
 
+  it.each([
+    { argv: ['--dashboard'], mode: 'dashboard', watchPid: undefined },
+    { argv: ['--dashboard=4242'], mode: 'dashboard', watchPid: 4242 },
+    { argv: ['--config=/x.conf', '--dashboard'], mode: 'dashboard', watchPid: undefined },
+    { argv: ['--no-dashboard', '-av', 'hello'], mode: 'build', noDashboard: true, emerge: ['-av', 'hello'] },
+    { argv: ['--sample-interval=0.5', 'hello'], mode: 'build', sampleIntervalMs: 500, emerge: ['hello'] },
+    { argv: ['--sample-interval=60', 'hello'], mode: 'build', sampleIntervalMs: 60_000, emerge: ['hello'] },
+    { argv: ['--', '--dashboard'], mode: 'build', emerge: ['--dashboard'] },
+  ])('dashboard options: $argv', ({ argv, mode, watchPid, noDashboard, sampleIntervalMs, emerge = [] }) => {
+    const args = parseArgs(argv);
+    expect(args.mode).toBe(mode);
+    expect(args.watchPid).toBe(watchPid);
+    expect(args.noDashboard).toBe(noDashboard);
+    expect(args.sampleIntervalMs).toBe(sampleIntervalMs);
+    expect(args.emergeArgs).toEqual(emerge);
+  });
+
+  it.each([
+    [['--dashboard=abc'], /invalid value "abc"/],
+    [['--dashboard=0'], /invalid value "0"/],
+    [['--dashboard', 'dev-util/hello'], /takes no emerge arguments, got "dev-util\/hello"/],
+    [['--no-dashboard=1'], /invalid value "1"/],
+    [['--sample-interval=0.1', 'x'], /invalid value "0.1"/],
+    [['--sample-interval=61', 'x'], /invalid value "61"/],
+    [['--sample-interval=1s', 'x'], /invalid value "1s"/],
+    [['--sample-interval', 'x'], /--sample-interval.*needs a value/],
+  ])('dashboard option %j is refused', (argv, pattern) => {
+    expect(() => parseArgs(argv)).toThrow(DemergeError);
+    expect(() => parseArgs(argv)).toThrow(pattern);
+  });
+
   it.each([['--help'], ['-h']])('%s alone is demerge help', (word) => {
     expect(parseArgs([word]).mode).toBe('help');
   });

@@ -26,7 +26,7 @@ function defaults(source: Config['source']): Config {
     emerge: 'emerge',
     loadLimit: 8,
     buildUser: 'portage',
-    transport: 'ssh',
+    transport: 'tunnel',
   };
 }
 
@@ -40,7 +40,7 @@ connect_timeout = 5    # seconds, default 5
 emerge = "emerge"      # default: emerge from PATH
 load_limit = 2         # make -l; default = local CPU count (os.availableParallelism()); 0 = no -l
 build_user = "portage" # default
-transport = "ssh"      # only "ssh" for now
+transport = "tunnel"   # default; "ssh" is the recipe's ssh per job
 
 [[node]]
 host = "builder1.lan"
@@ -77,6 +77,7 @@ const good: Array<[string, string, Partial<Config>]> = [
     emerge: '/usr/bin/emerge', loadLimit: 2.5, buildUser: '_portage',
   }],
   ['load_limit = 0 turns -l off', 'load_limit = 0', { loadLimit: 0 }],
+  ['the recipe\'s transport', 'transport = "ssh"', { transport: 'ssh' }],
   ['inline nodes', 'node = [{ host = "a" }, { host = "b", port = 2222, user = "build" }]', {
     nodes: [
       { host: 'a', user: 'distcc', port: 22, slots: 4, options: [] },
@@ -154,7 +155,8 @@ const bad: Array<[string, string, string, number | undefined, string?]> = [
   ['a duplicate node', '[[node]]\nhost = "a.lan"\n[[node]]\nslots = 2\nhost = "A.lan"\n', 'node 2 (A.lan port 22) repeats node 1', 5],
   ['[node] instead of [[node]]', '[node]\nhost = "a"', 'node must be a list of [[node]] sections, got a table', 1, 'two brackets'],
   ['a node that is not a table', 'node = ["a"]', 'node 1 must be a table, got the string "a"', 1],
-  ['transport tunnel', 'transport = "tunnel"', 'transport "tunnel" is not available', 1, 'transport = "ssh"'],
+  ['a misspelt transport', 'transport = "tunel"', 'transport "tunel" is not available', 1, 'did you mean transport = "tunnel"?'],
+  ['an unknown transport', 'transport = "tcp"', 'transport "tcp" is not available', 1, 'transport = "ssh"'],
   ['transport a number', 'transport = 1', 'transport must be a string, got 1', 1],
   ['a relative emerge', 'emerge = "bin/emerge"', 'neither a plain command name nor an absolute path', 1],
   ['an option-like emerge', 'emerge = "-x"', 'emerge "-x" starts with "-"', 1],

@@ -16,6 +16,7 @@ export const PS_COMMAND = `LC_ALL=C ps -u "$(id -u)" -ww -o ${PS_FORMAT}`;
 const MARK = '@@demerge:';
 const SECTION_LOADAVG = `${MARK}loadavg`;
 const SECTION_NPROC = `${MARK}nproc`;
+const SECTION_STAT = `${MARK}stat`;
 const SECTION_PS = `${MARK}ps`;
 const SECTION_END = `${MARK}end`;
 
@@ -25,6 +26,10 @@ const SAMPLE_SCRIPT = [
   'cat /proc/loadavg',
   `echo ${SECTION_NPROC}`,
   'nproc',
+  // /proc/<pid>/stat of the user's processes (dirs it owns; shell builtins only, no fork per
+  // process): CPU times in ticks, the reaped children's included, for the CPU accounting.
+  `echo ${SECTION_STAT}`,
+  'for d in /proc/[0-9]*; do [ -O "$d" ] && read -r l < "$d/stat" && echo "$l"; done 2>/dev/null',
   `echo "${SECTION_PS} $$"`,
   PS_COMMAND,
   `echo ${SECTION_END}`,
@@ -33,6 +38,19 @@ const SAMPLE_SCRIPT = [
 /** One round trip: load average, CPU count and processes, between marker lines. The script
  * holds no single quote (a unit test checks), so wrapping it in '...' is safe. */
 export const SAMPLE_COMMAND = `sh -c '${SAMPLE_SCRIPT}'`;
+
+/** The line that starts each sample of SAMPLE_LOOP_COMMAND, and the one that ends every sample. */
+export const SAMPLE_BEGIN = `${MARK}begin`;
+export const SAMPLE_END = SECTION_END;
+
+/**
+ * The same script once for every line read: the sampler keeps this running on one channel and
+ * sends a newline a second, which costs a few packets instead of a channel's setup and
+ * teardown. The begin line is a shell builtin's, so its arrival times the round trip.
+ */
+// The sample is collected in a variable and written at once: one packet to read, not one per
+// echo (the subshell and its ps are the shell's descendants, left out like the shell).
+export const SAMPLE_LOOP_COMMAND = `sh -c 'while read -r x; do echo ${SAMPLE_BEGIN}; s=$(${SAMPLE_SCRIPT}); printf "%s\\n" "$s"; done'`;
 
 // Caps: a node that floods us gets truncated, not believed.
 const MAX_STDOUT = 2 * 1024 * 1024;
@@ -72,10 +90,27 @@ export interface NodeProcess {
   sourceFile?: string;
 }
 
+/** CPU use of one process from /proc/<pid>/stat. */
+export interface ProcessCpu {
+  pid: number;
+  ppid: number;
+  /** Start time in ticks since boot: with the pid, tells a reused pid apart. */
+  start: number;
+  /** utime + stime + cutime + cstime: its own CPU and that of the children it reaped. */
+  ticks: number;
+}
+
+/** Linux reports /proc times in USER_HZ, 100 on every architecture Gentoo supports but ia64. */
+export const TICKS_PER_SECOND = 100;
+
 export interface NodeSample {
   load?: LoadAverage;
   cpus?: number;
   processes: NodeProcess[];
+  /** The user's processes' CPU times, when the node's /proc could be read. */
+  cpu?: ProcessCpu[];
+  /** pid of the sampling shell on the node, whose own work is not the build's. */
+  samplerPid?: number;
   /** All sections arrived (the end marker was seen). */
   complete: boolean;
 }
@@ -206,17 +241,30 @@ export function parsePsLine(line: string): NodeProcess | undefined {
   return process;
 }
 
-/** ps output, one process a line; lines of any other shape are skipped. */
+/**
+ * ps output, one process a line; lines of any other shape are skipped. `excludePids` and
+ * their descendants (the sampling shell, its subshell, its ps) are left out.
+ */
 export function parsePsOutput(text: string, excludePids: ReadonlySet<number> = new Set()): NodeProcess[] {
   const processes: NodeProcess[] = [];
   for (const line of text.slice(0, MAX_STDOUT).split('\n')) {
     if (processes.length >= MAX_PROCESSES) break;
     const process = parsePsLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-    if (!process) continue;
-    if (excludePids.has(process.pid) || excludePids.has(process.ppid)) continue;
-    processes.push(process);
+    if (process) processes.push(process);
   }
-  return processes;
+  if (excludePids.size === 0) return processes;
+  const excluded = new Set(excludePids);
+  // Children may be listed before their parents (pids wrap): repeat until nothing is added.
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of processes) {
+      if (!excluded.has(p.pid) && excluded.has(p.ppid)) {
+        excluded.add(p.pid);
+        grew = true;
+      }
+    }
+  }
+  return processes.filter((p) => !excluded.has(p.pid));
 }
 
 /** The stdout of SAMPLE_COMMAND. Missing or garbled sections are left out, never fatal. */
@@ -235,7 +283,7 @@ export function parseSample(stdout: string): NodeSample {
         sections.set(SECTION_PS, current);
         continue;
       }
-      if (line === SECTION_LOADAVG || line === SECTION_NPROC) {
+      if (line === SECTION_LOADAVG || line === SECTION_NPROC || line === SECTION_STAT) {
         current = [];
         sections.set(line, current);
         continue;
@@ -256,5 +304,32 @@ export function parseSample(stdout: string): NodeSample {
   if (load) sample.load = load;
   const cpus = parseNproc((sections.get(SECTION_NPROC) ?? []).join('\n'));
   if (cpus !== undefined) sample.cpus = cpus;
+  const stat = sections.get(SECTION_STAT);
+  if (stat !== undefined) {
+    sample.cpu = stat.slice(0, MAX_PROCESSES).map(parseProcStat).filter((p): p is ProcessCpu => p !== undefined);
+  }
+  if (shellPid !== undefined) sample.samplerPid = shellPid;
   return sample;
+}
+
+const STAT_NUMBER = /^[0-9]{1,20}$/;
+
+/**
+ * One /proc/<pid>/stat line: "pid (comm) state ppid ... utime stime cutime cstime ... starttime".
+ * comm may hold spaces and parentheses, so fields are counted from the last ")".
+ */
+export function parseProcStat(line: string): ProcessCpu | undefined {
+  if (line.length > 4096) return undefined;
+  const open = line.indexOf(' (');
+  const close = line.lastIndexOf(') ');
+  if (open <= 0 || close < open) return undefined;
+  const pidText = line.slice(0, open);
+  const fields = line.slice(close + 2).split(' ');
+  // After the state: ppid is field 4, utime..cstime 14-17, starttime 22 (proc(5)).
+  const pick = [fields[1], fields[11], fields[12], fields[13], fields[14], fields[19]];
+  if (!STAT_NUMBER.test(pidText) || !pick.every((f) => f !== undefined && STAT_NUMBER.test(f))) return undefined;
+  const [ppid, utime, stime, cutime, cstime, start] = pick.map(Number) as [number, number, number, number, number, number];
+  const pid = Number(pidText);
+  if (pid < 1) return undefined;
+  return { pid, ppid, start, ticks: utime + stime + cutime + cstime };
 }

@@ -1,0 +1,135 @@
+import { join } from 'node:path';
+import type { SshAuth } from '../../ssh/connect.js';
+import { DistccLogInterpreter } from '../parse/distcc-log.js';
+import { parseEmergeLogLine, type EmergeLogEvent } from '../parse/emerge-log.js';
+import { LineSplitter } from '../parse/line-splitter.js';
+import { OBSERVABILITY_DIR } from '../parse/observability.js';
+import type { RunInfo } from '../run-info.js';
+import {
+  withDistccBackoff,
+  withDistccLogEvents,
+  withEmergeLogEvents,
+  withJobs,
+  withNodeDown,
+  withNodeSample,
+  withPortageSnapshot,
+} from '../state.js';
+import type { DashboardStore } from '../store.js';
+import { FileTail, readDistccBackoffs, readDistccJobs, readPortageSnapshot } from './local-files.js';
+import { NodeSampler, type SamplerOptions } from './node-sampler.js';
+
+// The collectors of one run: a sampler per node (timers of their own) and one local tick
+// that reads distcc's state and lock directories, DISTCC_LOG, emerge.log and Portage's
+// status file. They only write the store; nothing here draws.
+
+export interface CollectorOptions {
+  now?: () => number;
+  /** Which pids are this run's emerge, to pick its Portage status file. */
+  isOurEmerge?: (pid: number) => boolean;
+  observabilityDir?: string;
+  connect?: SamplerOptions['connect'];
+}
+
+export interface Collectors {
+  /** Reads the local files once more now (at the end, so the summary sees the last lines). */
+  flush(): Promise<void>;
+  stop(): void;
+}
+
+/** A lost node shows within 3 s at 1 Hz: the next sample starts within 1 s and times out 1.5 s later. */
+export function sampleTimeoutMs(intervalMs: number): number {
+  return Math.max(1500, Math.min(10_000, Math.round(intervalMs * 1.5)));
+}
+
+class LocalTick {
+  private readonly emergeTail: FileTail;
+  private readonly emergeLines = new LineSplitter();
+  private readonly distccTail: FileTail | undefined;
+  private readonly distccLines = new LineSplitter();
+  private readonly interpreter = new DistccLogInterpreter();
+
+  constructor(
+    private readonly info: RunInfo,
+    private readonly store: DashboardStore,
+    private readonly options: CollectorOptions,
+    private readonly now: () => number,
+  ) {
+    this.emergeTail = new FileTail(info.emergeLog.path, info.emergeLog.offset);
+    if (info.distccLog) this.distccTail = new FileTail(info.distccLog.path, info.distccLog.offset);
+  }
+
+  /** One round of reads (synchronous, about a millisecond); a failed read waits for the next. */
+  run(): void {
+    try {
+      this.round();
+    } catch {
+      // A file that cannot be read this round is tried again next round.
+    }
+  }
+
+  private round(): void {
+    const { info, store } = this;
+    const jobs = readDistccJobs(join(info.distccDir, 'state'));
+    store.update((s) => withJobs(s, jobs, this.now()));
+    const backoffs = readDistccBackoffs(join(info.distccDir, 'lock'), info.backoffPeriodMs, this.now());
+    store.update((s) => s.nodes.reduce((acc, node) => withDistccBackoff(acc, node.name, backoffs.get(node.name)), s));
+    if (this.distccTail) {
+      const lines = this.distccLines.push(this.distccTail.read());
+      if (lines.length > 0) store.update((s) => withDistccLogEvents(s, lines.flatMap((line) => this.interpreter.pushLine(line))));
+    }
+    const emergeLines = this.emergeLines.push(this.emergeTail.read());
+    const events = emergeLines.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined);
+    if (events.length > 0) store.update((s) => withEmergeLogEvents(s, events));
+    if (this.options.isOurEmerge) {
+      const snapshot = readPortageSnapshot(this.options.observabilityDir ?? OBSERVABILITY_DIR, this.options.isOurEmerge);
+      store.update((s) => withPortageSnapshot(s, snapshot));
+    }
+  }
+}
+
+// A sample that cannot be used is dropped: the next one comes in a second, and a throw here
+// would surface in ssh2's event handlers and end demerge (and with it the build's terminal).
+function guarded<A extends unknown[]>(update: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      update(...args);
+    } catch {
+      // Dropped; see above.
+    }
+  };
+}
+
+export function startCollectors(info: RunInfo, auth: SshAuth | undefined, store: DashboardStore, options: CollectorOptions = {}): Collectors {
+  const now = options.now ?? Date.now;
+  const samplers: NodeSampler[] = [];
+  if (auth !== undefined) {
+    for (const node of info.nodes) {
+      const sampler = new NodeSampler(
+        { host: node.host, port: node.port, user: node.user },
+        auth,
+        {
+          sample: guarded((sample, at, rttMs) => store.update((s) => withNodeSample(s, node.host, sample, at, rttMs))),
+          down: guarded((reason) => store.update((s) => withNodeDown(s, node.host, reason))),
+        },
+        {
+          intervalMs: info.sampleIntervalMs,
+          timeoutMs: sampleTimeoutMs(info.sampleIntervalMs),
+          now,
+          ...(options.connect === undefined ? {} : { connect: options.connect }),
+        },
+      );
+      samplers.push(sampler);
+      sampler.start();
+    }
+  }
+  const local = new LocalTick(info, store, options, now);
+  local.run();
+  const timer = setInterval(() => local.run(), Math.min(info.sampleIntervalMs, 1000));
+  return {
+    flush: async () => local.run(),
+    stop: () => {
+      clearInterval(timer);
+      for (const sampler of samplers) sampler.stop();
+    },
+  };
+}

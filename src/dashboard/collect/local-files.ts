@@ -1,0 +1,131 @@
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { DISTCC_STATE_SIZE_LP64, jobFromStateFile, pidFromStateFileName, type DistccJob } from '../parse/distcc-state.js';
+import { MAX_OBSERVABILITY_BYTES, parseObservability, pidFromObservabilityName, type PortageSnapshot } from '../parse/observability.js';
+
+// Reads of the front end's own files, each cheap enough to repeat every second: distcc's
+// state and lock directories, the logs, and Portage's status file. Synchronous: small files
+// on tmpfs or in the page cache, where the thread pool's round trips would cost far more than
+// the reads. Missing files are normal (nothing running yet, no observability): they read as
+// nothing, never as an error.
+
+// A few jobs per slot at most; a directory with more is not distcc's doing.
+const MAX_STATE_FILES = 4096;
+const STATE_READ_BYTES = 512;
+
+/**
+ * Every distcc client's state file in `<DISTCC_DIR>/state`, with its mtime. Hundreds of
+ * them (32 nodes' worth of jobs) take about a millisecond this way.
+ */
+export function readDistccJobs(stateDir: string): DistccJob[] {
+  const jobs: DistccJob[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(stateDir);
+  } catch {
+    return jobs;
+  }
+  const buffer = Buffer.alloc(Math.max(STATE_READ_BYTES, DISTCC_STATE_SIZE_LP64));
+  for (const name of entries.slice(0, MAX_STATE_FILES)) {
+    if (pidFromStateFileName(name) === undefined) continue;
+    let fd: number;
+    try {
+      fd = openSync(join(stateDir, name), 'r');
+    } catch {
+      continue; // the client finished and removed it meanwhile
+    }
+    try {
+      const mtimeMs = fstatSync(fd).mtimeMs;
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
+      const job = jobFromStateFile(name, buffer.subarray(0, bytesRead), mtimeMs);
+      if (job) jobs.push(job);
+    } catch {
+      // Unreadable mid-read: skip it this round.
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return jobs;
+}
+
+const BACKOFF = /^backoff_ssh_(.+)_[0-9]{1,6}$/;
+
+function names(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Hosts distcc has backed off, from `<DISTCC_DIR>/lock/backoff_ssh_<host>_<slot>` (lock.c):
+ * distcc skips a host until the file's mtime plus DISTCC_BACKOFF_PERIOD (backoff.c).
+ */
+export function readDistccBackoffs(lockDir: string, periodMs: number, now: number): Map<string, number> {
+  const until = new Map<string, number>();
+  for (const name of names(lockDir)) {
+    const match = BACKOFF.exec(name);
+    if (!match) continue;
+    try {
+      const end = statSync(join(lockDir, name)).mtimeMs + periodMs;
+      const host = match[1] as string;
+      if (end > now) until.set(host, Math.max(end, until.get(host) ?? 0));
+    } catch {
+      // Removed meanwhile: no longer backed off.
+    }
+  }
+  return until;
+}
+
+/**
+ * Portage's status file of an emerge of ours (FEATURES=observability). `isOurs` tells the
+ * run's emerge from other emerges on the machine by pid.
+ */
+export function readPortageSnapshot(dir: string, isOurs: (pid: number) => boolean): PortageSnapshot | undefined {
+  for (const name of names(dir)) {
+    const pid = pidFromObservabilityName(name);
+    if (pid === undefined || !isOurs(pid)) continue;
+    try {
+      const path = join(dir, name);
+      if (statSync(path).size > MAX_OBSERVABILITY_BYTES) continue;
+      const snapshot = parseObservability(readFileSync(path, 'utf8'));
+      if (snapshot && snapshot.emergePid === pid) return snapshot;
+    } catch {
+      // Replaced or removed meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/** New bytes of a growing file from an offset: emerge.log and DISTCC_LOG. */
+export class FileTail {
+  constructor(
+    readonly path: string,
+    private offset: number,
+    private readonly maxChunk: number = 4 * 1024 * 1024,
+  ) {}
+
+  /** What was appended since the last read; empty when nothing was (or no file yet). */
+  read(): Buffer {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch {
+      return Buffer.alloc(0);
+    }
+    try {
+      const { size } = fstatSync(fd);
+      // Truncated or replaced by a smaller file (logrotate): start over at its beginning.
+      if (size < this.offset) this.offset = 0;
+      const length = Math.min(size - this.offset, this.maxChunk);
+      if (length <= 0) return Buffer.alloc(0);
+      const buffer = Buffer.alloc(length);
+      const bytesRead = readSync(fd, buffer, 0, length, this.offset);
+      this.offset += bytesRead;
+      return buffer.subarray(0, bytesRead);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { DashboardState } from '../state.js';
+import type { UiState } from '../ui.js';
+import { detailView } from './detail-view.js';
+import { formatClock } from './format.js';
+import { hostTable, portageLine, totalsLine, workTable } from './main-view.js';
+import { hostRows, totals, workRows } from './rows.js';
+import { clipLine, fit, lineText, seg, type Line } from './text.js';
+
+// A whole screen as lines: exactly `height` of them, none wider than `width`. Pure: the
+// blessed screen, the tests and the benchmark all draw from this.
+
+export interface FrameInput {
+  state: DashboardState;
+  ui: UiState;
+  width: number;
+  height: number;
+  now: number;
+  /** The last line emerge printed, sanitized. */
+  emergeLine?: string;
+  /** A message for the whole screen's attention ("the build has ended"). */
+  notice?: string;
+}
+
+export const MIN_WIDTH = 40;
+export const MIN_HEIGHT = 10;
+
+function titleLine(input: FrameInput): Line {
+  const { state, now, width } = input;
+  const t = totals(state, now);
+  const left = ` demerge · wall ${formatClock((now - state.startedAt) / 1000)} · ${t.nodesUp}/${t.nodes} nodes up · ${t.running} jobs running`;
+  const right = input.ui.readOnly ? 'viewer · ? help ' : '? help ';
+  const room = Math.max(0, width - right.length);
+  return [seg(fit(left, room).padEnd(room) + (width >= right.length ? right : ''), 'title')];
+}
+
+function footer(input: FrameInput): Line[] {
+  const { ui, width } = input;
+  if (ui.dialog === 'leave') {
+    return [
+      [seg(fit(" Leave the dashboard? The build goes on and emerge's output comes back.", width), 'warn')],
+      [seg(fit(' q/Enter: leave   s: stop the build   other keys: stay', width), 'bold')],
+    ];
+  }
+  if (ui.dialog === 'stop') {
+    return [
+      [seg(fit(' Stop the build? emerge gets SIGINT, as from Ctrl-C.', width), 'bad')],
+      [seg(fit(' y: stop the build   other keys: keep building', width), 'bold')],
+    ];
+  }
+  const first: Line = input.notice !== undefined ? [seg(fit(` ${input.notice}`, width), 'warn')] : ui.readOnly ? [] : [seg(fit(` emerge: ${input.emergeLine ?? ''}`, width), 'dim')];
+  const keys =
+    ui.view === 'detail'
+      ? ' Esc back   up/down other host   ? help   q ' + (ui.readOnly ? 'quit' : 'leave')
+      : ui.readOnly
+        ? ' up/down/Tab select   Enter detail   ? help   q quit'
+        : ' up/down/Tab select   Enter detail   e emerge output   ? help   q leave';
+  return [first, [seg(fit(keys, width), 'dim')]];
+}
+
+export function helpLines(readOnly: boolean): string[] {
+  return [
+    ' KEYS',
+    '   up/down, j/k   select a host          Tab, Shift-Tab   next, previous host',
+    '   Enter          details of the host    Esc              back',
+    ...(readOnly
+      ? ['   q, Ctrl-C      quit the viewer (the build is not touched)']
+      : [
+          "   e              emerge's own output (e or Esc comes back)",
+          "   q              leave the dashboard: the build goes on, emerge's output",
+          '                  comes back; s in that dialog stops the build',
+          '   Ctrl-C         interrupt emerge, as without the dashboard',
+        ]),
+    '',
+    ' HOSTS',
+    '   STATE  up; unreachable (the sampler gets no answer); connecting;',
+    '          backoff Ns (distcc skips the node for a while after a failure)',
+    '   RTT    channel round trip   SLOTS  jobs on the host / its distcc limit',
+    '   DONE   compiles completed there (DISTCC_LOG)   FELL  jobs that gave up on it',
+    '   CPU    CPU time of the distcc user there, as sampled (a lower bound)',
+    '',
+    ' WORK',
+    '   one row per distcc job (its state file) and per compiler on a node; a',
+    "   compiler gets its job's file when the counts on that host agree",
+    '',
+    ' any key goes back',
+  ];
+}
+
+function mainView(input: FrameInput, rows: number): Line[] {
+  const { state, now, width, ui } = input;
+  const hosts = hostRows(state, now).length;
+  // Portage above, totals below; hosts take what they need unless the work would get less
+  // than half, and the work always keeps a header and a row.
+  const room = Math.max(4, rows - 2);
+  const workWant = Math.max(2, Math.min(Math.floor(room / 2), workRows(state).length + 1));
+  const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
+  const lines: Line[] = [portageLine(state, now, width)];
+  lines.push(...hostTable(state, now, width, hostRoom, ui.selected));
+  lines.push(...workTable(state, now, width, Math.max(1, rows - lines.length - 1)));
+  lines.push(totalsLine(state, now, width));
+  return lines;
+}
+
+export function renderFrame(input: FrameInput): Line[] {
+  const { width, height } = input;
+  if (width < MIN_WIDTH || height < MIN_HEIGHT) {
+    const lines: Line[] = [[seg(fit(`demerge: terminal too small (${width}x${height}, need ${MIN_WIDTH}x${MIN_HEIGHT})`, width), 'warn')]];
+    while (lines.length < height) lines.push([]);
+    return lines.slice(0, height);
+  }
+  const foot = footer(input);
+  const bodyRows = height - 1 - foot.length;
+  let body: Line[];
+  switch (input.ui.view) {
+    case 'help':
+      body = helpLines(input.ui.readOnly).map((text) => [seg(text)]);
+      break;
+    case 'detail':
+      body = detailView(input.state, input.now, width, bodyRows, input.ui.selected);
+      break;
+    default:
+      body = mainView(input, bodyRows);
+  }
+  body = body.slice(0, bodyRows);
+  while (body.length < bodyRows) body.push([]);
+  return [titleLine(input), ...body, ...foot].map((line) => clipLine(line, width));
+}
+
+/** The frame as plain text: for tests, and for a log. */
+export function frameText(lines: readonly Line[]): string {
+  return lines.map((line) => lineText(line).trimEnd()).join('\n');
+}

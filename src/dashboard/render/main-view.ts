@@ -1,0 +1,157 @@
+import { DISTCC_PHASES } from '../parse/distcc-state.js';
+import type { DashboardState } from '../state.js';
+import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
+import { formatAge, formatClock, formatKiB, formatMs, formatPercent } from './format.js';
+import { hostRows, totals, workRows, type HostRow, type WorkRow } from './rows.js';
+import { fit, seg, type Line, type Style } from './text.js';
+
+// The main view's sections: the host table, the work table (jobs and compilers), the totals
+// and fallbacks line, and the Portage line. Each returns lines no wider than `width`.
+
+const CONDITION_STYLE: Record<HostRow['condition'], Style | undefined> = {
+  up: 'good',
+  unreachable: 'bad',
+  connecting: 'dim',
+  backoff: 'warn',
+  local: undefined,
+};
+
+export function conditionText(row: HostRow): string {
+  switch (row.condition) {
+    case 'backoff':
+      return row.backoffSeconds === undefined ? 'backoff' : `backoff ${row.backoffSeconds}s`;
+    default:
+      return row.condition;
+  }
+}
+
+const HOST_COLUMNS: readonly Column<HostRow>[] = [
+  { title: 'HOST', width: 0, align: 'left', priority: 99, flex: true, minWidth: 12, cell: (r) => r.name },
+  { title: 'STATE', width: 12, align: 'left', priority: 90, cell: conditionText, style: (r) => CONDITION_STYLE[r.condition] },
+  { title: 'RTT', width: 6, align: 'right', priority: 40, cell: (r) => (r.condition === 'local' ? '' : formatMs(r.rttMs)) },
+  { title: 'LOAD', width: 5, align: 'right', priority: 50, cell: (r) => (r.load === undefined ? (r.condition === 'local' ? '' : '-') : r.load.toFixed(2)) },
+  { title: 'SLOTS', width: 5, align: 'right', priority: 80, cell: (r) => `${r.busy}/${r.slots}` },
+  { title: 'DONE', width: 5, align: 'right', priority: 70, cell: (r) => String(r.done) },
+  { title: 'FELL', width: 4, align: 'right', priority: 60, cell: (r) => (r.condition === 'local' ? '' : String(r.fellBack)), style: (r) => (r.fellBack > 0 ? 'warn' : undefined) },
+  { title: 'CPU', width: 6, align: 'right', priority: 30, cell: (r) => (r.cpuSeconds === undefined ? '' : formatClock(r.cpuSeconds)) },
+];
+
+/** "x86_64-pc-linux-gnu-gcc-13" reads as "gcc-13": the target is the same on every row. */
+export function shortCompiler(name: string): string {
+  const match = /^(?:[A-Za-z0-9_.]+-)+?((?:gcc|g\+\+|cc|c\+\+|clang\+\+|clang|as|cpp)(?:-[0-9.]+)?)$/.exec(name);
+  return match?.[1] ?? name;
+}
+
+/** The visible window of `count` rows that keeps `selected` in view. */
+export function scrollWindow(count: number, visible: number, selected: number): { start: number; end: number } {
+  if (count <= visible) return { start: 0, end: count };
+  const start = Math.max(0, Math.min(count - visible, selected - Math.floor(visible / 2)));
+  return { start, end: start + visible };
+}
+
+export function hostTable(state: DashboardState, now: number, width: number, rows: number, selected: number): Line[] {
+  const all = hostRows(state, now);
+  const columns = layoutColumns(HOST_COLUMNS, width - 2);
+  const lines: Line[] = [headerLine(columns, '  ')];
+  const window = scrollWindow(all.length, Math.max(1, rows - 1), selected);
+  for (let i = window.start; i < window.end; i++) {
+    const row = all[i] as HostRow;
+    const chosen = i === selected;
+    lines.push(rowLine(columns, row, chosen ? '> ' : '  ', chosen ? 'selected' : undefined));
+  }
+  return lines;
+}
+
+function phaseText(row: WorkRow): string {
+  return row.job?.phase ?? (row.process ? 'running' : '');
+}
+
+export function workColumns(now: number, hostWidth: number): Column<WorkRow>[] {
+  return [
+    { title: 'HOST', width: hostWidth, align: 'left', priority: 95, cell: (r) => r.host },
+    { title: 'FILE', width: 0, align: 'left', priority: 99, flex: true, minWidth: 10, cell: (r) => r.file ?? '-' },
+    { title: 'PHASE', width: 10, align: 'left', priority: 90, cell: phaseText, style: (r) => (r.job?.phase === 'compile' ? 'good' : undefined) },
+    { title: 'AGE', width: 5, align: 'right', priority: 50, cell: (r) => (r.job ? formatAge((now - r.job.mtimeMs) / 1000) : '') },
+    { title: 'PID', width: 7, align: 'right', priority: 80, cell: (r) => (r.process ? String(r.process.pid) : '') },
+    { title: 'TIME', width: 5, align: 'right', priority: 70, cell: (r) => (r.process ? formatClock(r.process.elapsedSeconds) : '') },
+    { title: 'CPU%', width: 5, align: 'right', priority: 75, cell: (r) => (r.process ? formatPercent(r.process.cpuPercent) : '') },
+    { title: 'RSS', width: 5, align: 'right', priority: 60, cell: (r) => (r.process ? formatKiB(r.process.rssKiB) : '') },
+    { title: 'COMPILER', width: 9, align: 'left', priority: 85, cell: (r) => (r.process ? shortCompiler(r.process.compiler ?? r.process.comm) : '') },
+  ];
+}
+
+export function workTable(state: DashboardState, now: number, width: number, rows: number): Line[] {
+  const all = workRows(state);
+  const hostWidth = Math.min(15, Math.max(9, ...state.nodes.map((n) => n.name.length)));
+  const columns = layoutColumns(workColumns(now, hostWidth), width - 1);
+  const lines: Line[] = [headerLine(columns)];
+  const room = Math.max(0, rows - 1);
+  if (all.length === 0) {
+    if (room > 0) lines.push([seg(' no distcc jobs or compilers running', 'dim')]);
+    return lines;
+  }
+  const shown = all.length <= room ? all : all.slice(0, Math.max(0, room - 1));
+  for (const row of shown) lines.push(rowLine(columns, row));
+  if (shown.length < all.length && room > 0) {
+    lines.push([seg(fit(` … ${all.length - shown.length} more (Enter on a host shows all of its work)`, width), 'dim')]);
+  }
+  return lines;
+}
+
+export function totalsLine(state: DashboardState, now: number, width: number): Line {
+  const t = totals(state, now);
+  const share = t.remoteShare === undefined ? '' : ` (${t.remoteShare.toFixed(0)}% remote)`;
+  const line: Line = [seg(' COMPILED ', 'bold'), seg(`${t.remote} remote, ${t.local} local${share}`)];
+  line.push(seg('  FALLBACKS ', 'bold'), seg(String(t.fallbacks), t.fallbacks > 0 ? 'warn' : undefined));
+  if (t.fallbacks > 0) {
+    const byHost = state.distcc.hosts.filter((h) => h.fallbacks > 0).map((h) => `${h.host} ${h.fallbacks}`);
+    const reasons = [...state.distcc.fallbackReasons].sort((a, b) => b.count - a.count).map((r) => `${r.reason} ×${r.count}`);
+    line.push(seg(`: ${[...byHost, ...reasons].join(', ')}`));
+  }
+  return clip(line, width);
+}
+
+function clip(line: Line, width: number): Line {
+  const out: Line = [];
+  let room = width;
+  for (const s of line) {
+    if (room <= 0) break;
+    const text = fit(s.text, room);
+    out.push({ ...s, text });
+    room -= text.length;
+  }
+  return out;
+}
+
+/** Portage's progress: from its status file when it publishes one, else from emerge.log. */
+export function portageLine(state: DashboardState, now: number, width: number): Line {
+  const line: Line = [seg(' PORTAGE ', 'bold')];
+  const snapshot = state.portage;
+  if (snapshot) {
+    line.push(seg(`${snapshot.completed} of ${snapshot.total} done, ${snapshot.running} running`));
+    if (snapshot.failed > 0) line.push(seg(`, ${snapshot.failed} failed`, 'bad'));
+    const tasks = snapshot.tasks.map((t) => `${t.cpv} ${t.phase ?? t.kind} ${t.elapsedSeconds === undefined ? '' : formatClock(t.elapsedSeconds)}`.trimEnd());
+    if (tasks.length > 0) line.push(seg(` │ ${tasks.join(' │ ')}`));
+    return clip(line, width);
+  }
+  const e = state.emerge;
+  if (e.open.length === 0 && e.completed === 0) {
+    line.push(seg(e.failed ? 'emerge stopped' : 'waiting for emerge to start building', e.failed ? 'bad' : 'dim'));
+    return clip(line, width);
+  }
+  line.push(seg(e.total === undefined ? `${e.completed} done` : `${e.completed} of ${e.total} done`));
+  if (e.failed) line.push(seg(', failed', 'bad'));
+  const open = e.open.map((p) => {
+    const elapsed = formatClock(now / 1000 - p.startedAt);
+    return `${p.cpv} (${p.index} of ${p.total})${p.phase === undefined ? '' : ` ${p.phase}`} ${elapsed}`;
+  });
+  if (open.length > 0) line.push(seg(` │ ${open.join(' │ ')}`));
+  return clip(line, width);
+}
+
+/** "2 compile, 1 send" for a host's jobs. */
+export function phaseSummary(phases: Record<string, number>): string {
+  return DISTCC_PHASES.filter((p) => (phases[p] ?? 0) > 0)
+    .map((p) => `${phases[p]} ${p}`)
+    .join(', ');
+}

@@ -1,0 +1,157 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCollectors } from '../dashboard/collect/collectors.js';
+import { isDescendantOf } from '../dashboard/collect/process-tree.js';
+import { renderStatusLine } from '../dashboard/render/status-line.js';
+import { writeRunInfo, type RunInfo } from '../dashboard/run-info.js';
+import { buildHasStarted, createDashboardState, renderSummary, summarize } from '../dashboard/state.js';
+import { DashboardStore } from '../dashboard/store.js';
+import { startEmerge, startEmergeInPty, type EmergeOutcome } from '../emerge/launch.js';
+import * as msg from '../messages.js';
+import { connectAuth } from '../ssh/auth.js';
+import type { SshAuth } from '../ssh/connect.js';
+import { which } from '../system/which.js';
+import { forwardTerminalSignals } from './dashboard-signals.js';
+import { PtySession, type Terminal } from './dashboard-pty.js';
+import { say, type RunState } from './run-state.js';
+
+// emerge with the run watched: collectors sample the nodes and read distcc's and Portage's
+// files from the start; on a terminal the dashboard shows them once building starts,
+// otherwise (or with --no-dashboard) emerge keeps the terminal exactly as before and a status
+// line comes every few seconds. Either way the summary follows emerge's end on stderr.
+
+export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
+const STATUS_EVERY_MS = 5000;
+const DEFAULT_BACKOFF_SECONDS = 60;
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+// distcc reads DISTCC_BACKOFF_PERIOD with atoi (backoff.c).
+function backoffSeconds(value: string | undefined): number {
+  if (value === undefined || !/^\s*[0-9]+/.test(value)) return DEFAULT_BACKOFF_SECONDS;
+  return Number.parseInt(value, 10);
+}
+
+export function runInfoOf(state: RunState, startedAt: number): RunInfo {
+  const config = state.config!;
+  const env = state.env!;
+  const emergeLog = join(env.EMERGE_LOG_DIR || '/var/log', 'emerge.log');
+  const info: RunInfo = {
+    version: 1,
+    pid: process.pid,
+    startedAt,
+    nodes: state.live!.map((node) => ({ host: node.host, port: node.port, user: node.user, slots: node.slots })),
+    localSlots: config.localSlots,
+    distccDir: state.distccDir!,
+    emergeLog: { path: emergeLog, offset: sizeOf(emergeLog) },
+    ssh: { key: config.key, knownHosts: config.knownHosts, connectTimeoutSeconds: config.connectTimeout },
+    sampleIntervalMs: state.args.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    backoffPeriodMs: backoffSeconds(env.DISTCC_BACKOFF_PERIOD) * 1000,
+  };
+  if (state.distccLog !== undefined) info.distccLog = { path: state.distccLog, offset: sizeOf(state.distccLog) };
+  return info;
+}
+
+/** The terminal for a dashboard, or undefined when emerge keeps plain stdio. */
+function dashboardTerminal(state: RunState): Terminal | undefined {
+  const { ctx } = state;
+  const output = ctx.stdout as NodeJS.WriteStream;
+  if (state.args.noDashboard || output.isTTY !== true) return undefined;
+  const term = ctx.env.TERM;
+  if (term === undefined || term === '' || term === 'dumb') return undefined;
+  // Started in the background (`demerge ... &`): the terminal is someone else's.
+  if (!ctx.inTerminalForeground()) return undefined;
+  const input = ctx.terminalInput?.();
+  return input === undefined ? undefined : { input, output };
+}
+
+// /usr/bin/python3 first: a PATH python (pyenv shims, virtualenvs) may be slow or odd.
+function findPython(env: Record<string, string | undefined>): string | undefined {
+  return which('/usr/bin/python3', undefined) ?? which('python3', env.PATH);
+}
+
+function authFor(state: RunState): SshAuth | undefined {
+  try {
+    return connectAuth(state.ctx, state.config!);
+  } catch {
+    // The checks just logged in with the same key; a failure now only costs the sampling.
+    return undefined;
+  }
+}
+
+async function runPlain(state: RunState, store: DashboardStore): Promise<EmergeOutcome> {
+  const emerge = startEmerge(state.emerge!, state.args.emergeArgs, state.env!);
+  state.relay.attach(emerge);
+  const timer = setInterval(() => {
+    if (buildHasStarted(store.state)) say(state, renderStatusLine(store.state, state.ctx.now()));
+  }, STATUS_EVERY_MS);
+  try {
+    return await emerge.outcome;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function runInPty(state: RunState, store: DashboardStore, terminal: Terminal, python: string): Promise<EmergeOutcome> {
+  const size = { rows: terminal.output.rows, columns: terminal.output.columns };
+  const emerge = startEmergeInPty(python, state.emerge!, state.args.emergeArgs, state.env!, size);
+  state.relay.attach(emerge);
+  const signals = forwardTerminalSignals(state.ctx, emerge);
+  const session = new PtySession(terminal, emerge, store);
+  session.start();
+  try {
+    return await emerge.outcome;
+  } finally {
+    await session.end();
+    signals.dispose();
+  }
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      },
+    );
+  });
+}
+
+export async function runWatched(state: RunState): Promise<EmergeOutcome> {
+  const { ctx } = state;
+  const startedAt = ctx.now();
+  const info = runInfoOf(state, startedAt);
+  writeRunInfo(state.runDir!.path, info);
+  const store = new DashboardStore(
+    createDashboardState({ startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
+  );
+  const collectors = startCollectors(info, authFor(state), store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, process.pid) });
+  let outcome: EmergeOutcome;
+  try {
+    let terminal = dashboardTerminal(state);
+    const python = terminal === undefined ? undefined : findPython(ctx.env);
+    if (terminal !== undefined && python === undefined) {
+      say(state, msg.dashboardNeedsPython());
+      terminal = undefined;
+    }
+    outcome = terminal === undefined || python === undefined ? await runPlain(state, store) : await runInPty(state, store, terminal, python);
+  } finally {
+    // The last lines distcc and Portage wrote belong in the summary.
+    await within(collectors.flush(), 2000);
+    collectors.stop();
+  }
+  ctx.stderr.write(renderSummary(summarize(store.state, ctx.now())));
+  return outcome;
+}

@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
+import { renderStatusLine } from '../../src/dashboard/render/status-line.js';
+import { escapeTags, lineText, toTagged } from '../../src/dashboard/render/text.js';
+import { hostRows, workRows } from '../../src/dashboard/render/rows.js';
+import { createDashboardState, withDistccBackoff, withJobs, withNodeSample } from '../../src/dashboard/state.js';
+import { parseSample } from '../../src/dashboard/parse/ps.js';
+import { initialUi, type UiState } from '../../src/dashboard/ui.js';
+import { busyState, cc1, job, NOW, psLine, sampleText, T0 } from './dashboard-fixtures.js';
+
+function frame(ui: Partial<UiState> = {}, width = 80, height = 24, state = busyState()): string[] {
+  const lines = renderFrame({ state, ui: { ...initialUi(false), ...ui }, width, height, now: NOW, emergeLine: '>>> Compiling source' });
+  expect(lines).toHaveLength(height);
+  for (const line of lines) expect(lineText(line).length).toBeLessThanOrEqual(width);
+  return frameText(lines).split('\n');
+}
+
+describe('the main view at 80x24', () => {
+  const text = frame();
+
+  it('has a title, Portage progress, the hosts, the work, totals and keys', () => {
+    expect(text[0]).toMatch(/^ demerge · wall 0:42 · 2\/3 nodes up · 4 jobs running +\? help$/);
+    expect(text[1]).toBe(' PORTAGE 0 of 1 done │ dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42');
+    expect(text[2]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS +DONE FELL +CPU$/);
+    expect(text.at(-2)).toBe(' emerge: >>> Compiling source');
+    expect(text.at(-1)).toContain('q leave');
+  });
+
+  it('shows each host with its state, rtt, load, slots and counts', () => {
+    const row = (name: string): string => text.find((l) => l.trimStart().startsWith(name) || l.startsWith(`> ${name}`)) ?? '';
+    expect(row('node1')).toMatch(/^> node1 +up +3ms +1\.52 +2\/2 +1 +0/);
+    expect(row('node2')).toMatch(/node2 +unreachable +- +- +0\/2 +0 +1/);
+    expect(row('node3')).toMatch(/node3 +up +5ms +1\.52 +1\/4 +0 +0/);
+    expect(row('localhost')).toMatch(/localhost +local +1\/2 +1/);
+  });
+
+  it('lists compilers under their node, paired with the jobs sent there', () => {
+    const work = text.filter((l) => /^ (node\d|localhost) /.test(l));
+    expect(work[0]).toMatch(/^ node1 +u010\.c +compile +2\.5s +4242 +0:02 +95\.0 +12M cc1/);
+    expect(work[1]).toMatch(/^ node1 +u011\.c +compile +0\.4s +4243 +0:00 +95\.0 +12M cc1/);
+    expect(work.some((l) => /^ node3 +u013\.c +send/.test(l))).toBe(true);
+    expect(work.some((l) => /^ localhost +u012\.c +compile/.test(l))).toBe(true);
+  });
+
+  it('counts compiles and fallbacks with their reason', () => {
+    expect(text.find((l) => l.startsWith(' COMPILED'))).toMatch(/^ COMPILED 1 remote, 1 local \(50% remote\) {2}FALLBACKS 1: node2 1, .+…$/);
+    expect(frame({}, 120).find((l) => l.startsWith(' COMPILED'))).toBe(
+      ' COMPILED 1 remote, 1 local (50% remote)  FALLBACKS 1: node2 1, unexpected eof on fd ×1',
+    );
+  });
+});
+
+describe('other views and sizes', () => {
+  it('details the selected host with all its processes', () => {
+    const text = frame({ view: 'detail', selected: 0 });
+    expect(text[1]).toMatch(/^ NODE node1 up {2}rtt 3ms · load 1\.52 0\.80 0\.40 · 4 CPUs · sampled 0\.5s ago/);
+    expect(text.join('\n')).toContain('distccd --daemon --no-detach');
+    expect(text.join('\n')).toMatch(/4242 +800 R +0:02/);
+    expect(text.at(-1)).toContain('Esc back');
+  });
+
+  it('says why a node is unreachable', () => {
+    expect(frame({ view: 'detail', selected: 1 }).join('\n')).toContain('unreachable: connection refused (is sshd running on the node?)');
+  });
+
+  it('counts down distcc backoff', () => {
+    const state = withDistccBackoff(busyState(), 'node3', NOW + 41_200);
+    expect(frame({}, 80, 24, state).find((l) => l.includes('node3 '))).toMatch(/backoff 42s/);
+  });
+
+  it('shows help and the leave dialog', () => {
+    expect(frame({ view: 'help' }).join('\n')).toContain('leave the dashboard: the build goes on');
+    const dialog = frame({ dialog: 'leave' });
+    expect(dialog.at(-2)).toContain('Leave the dashboard? The build goes on');
+    expect(frame({ dialog: 'stop' }).at(-2)).toContain('Stop the build?');
+  });
+
+  it('keeps the selected host in view among 32', () => {
+    const nodes = Array.from({ length: 32 }, (_, i) => ({ name: `198.18.${i + 1}.2`, slots: 4 }));
+    const state = createDashboardState({ startedAt: T0, nodes, localSlots: 2 });
+    const text = frame({ selected: 30 }, 80, 24, state);
+    expect(text.some((l) => l.startsWith('> 198.18.31.2'))).toBe(true);
+    expect(text.some((l) => l.includes('198.18.1.2 '))).toBe(false);
+  });
+
+  it.each([
+    [40, 10],
+    [60, 15],
+    [120, 40],
+    [200, 60],
+  ])('lays out at %ix%i', (width, height) => {
+    const text = frame({}, width, height);
+    expect(text[0]).toContain('demerge');
+  });
+
+  it('says so when the terminal is too small', () => {
+    expect(frame({}, 30, 8)[0]).toContain('terminal too small');
+  });
+});
+
+describe('untrusted text', () => {
+  const hostile = '\x1b]0;pwned\x07\x1b[2J{red-fg}x{/red-fg}';
+
+  it('reaches the frame without escape sequences, and braces never become tags', () => {
+    const ps = [psLine(4242, 800, 'R', 1, '90.0', 1000, 'cc1', `/usr/libexec/cc1 /tmp/${hostile}evil.c`)];
+    let state = withNodeSample(createDashboardState({ startedAt: T0, nodes: [{ name: 'node1', slots: 2 }] }), 'node1', parseSample(sampleText(900, ps)), NOW);
+    state = withJobs(state, [job(1, 'node1', '{bold}x.c', 'compile', 10)], NOW);
+    const lines = renderFrame({ state, ui: { ...initialUi(false), view: 'detail' }, width: 120, height: 30, now: NOW });
+    const tagged = toTagged(lines);
+    expect(tagged).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    expect(tagged).not.toContain('pwned');
+    expect(tagged).toContain('{open}bold{close}x.c');
+    expect(tagged).not.toContain('{red-fg}x');
+  });
+
+  it('escapes braces', () => {
+    expect(escapeTags('{a}')).toBe('{open}a{close}');
+  });
+});
+
+describe('rows and the status line', () => {
+  it('pairs compilers and jobs only when the counts agree', () => {
+    const rows = workRows(busyState());
+    expect(rows.filter((r) => r.host === 'node1').map((r) => [r.file, r.process?.pid])).toEqual([
+      ['u010.c', 4242],
+      ['u011.c', 4243],
+    ]);
+    // One compile job and two compilers: no guessing, the compilers are listed on their own.
+    const state = withNodeSample(
+      withJobs(busyState(), [job(21, 'node1', 'u010.c', 'compile', 2500)], NOW),
+      'node1',
+      parseSample(sampleText(900, [cc1(1, 800, 'distccd_x'), cc1(2, 800, 'distccd_y')])),
+      NOW,
+    );
+    expect(workRows(state).filter((r) => r.host === 'node1').map((r) => [r.file, r.process?.pid])).toEqual([
+      ['u010.c', undefined],
+      ['distccd_x.i', 1],
+      ['distccd_y.i', 2],
+    ]);
+  });
+
+  it('shows one compile as one row: gcc, its cc1 and its as are one tree', () => {
+    const ps = [
+      psLine(129, 46, 'S', 0, '0.0', 2000, 'x86_64-linux-gn', 'x86_64-linux-gnu-gcc -O2 -c -o /tmp/distccd_aa.o /tmp/distccd_aa.i'),
+      psLine(130, 129, 'R', 0, '22.2', 34000, 'cc1', '/usr/lib/gcc/x86_64-linux-gnu/12/cc1 -fpreprocessed /tmp/distccd_aa.i -o /tmp/cc.s'),
+      psLine(131, 129, 'S', 0, '0.0', 3000, 'as', 'as --64 -o /tmp/distccd_aa.o /tmp/cc.s'),
+    ];
+    const state = withNodeSample(withJobs(busyState(), [job(21, 'node1', 'u010.c', 'compile', 900)], NOW), 'node1', parseSample(sampleText(900, ps)), NOW);
+    const rows = workRows(state).filter((r) => r.host === 'node1');
+    expect(rows.map((r) => [r.file, r.process?.pid, r.process?.compiler])).toEqual([['u010.c', 130, 'cc1']]);
+    expect(frame({}, 100, 24, state).find((l) => l.includes('u010.c'))).toMatch(/u010\.c +compile +0\.9s +130 +0:00 +22\.2 +33M cc1$/);
+  });
+
+  it('summarizes hosts in one plain line', () => {
+    expect(renderStatusLine(busyState(), NOW)).toBe(
+      'demerge: 2/3 nodes up; jobs running: node1 2, node2 0, node3 1, localhost 1; compiled 1 remote, 1 local; 1 fallback; node2 unreachable',
+    );
+  });
+
+  it('puts localhost last', () => {
+    expect(hostRows(busyState(), NOW).map((r) => r.name)).toEqual(['node1', 'node2', 'node3', 'localhost']);
+  });
+});
