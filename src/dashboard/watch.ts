@@ -3,7 +3,7 @@ import type { Args } from '../cli/args.js';
 import type { Context } from '../cli/context.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
-import { runDirBase } from '../run-env/run-dir.js';
+import { isAlive, runDirBase } from '../run-env/run-dir.js';
 import { connectAuth } from '../ssh/auth.js';
 import { startCollectors } from './collect/collectors.js';
 import { isDescendantOf } from './collect/process-tree.js';
@@ -19,15 +19,6 @@ import { DashboardView } from './view.js';
 // it never signals, writes to or waits on the build. It ends with `q`, or when the build does.
 
 const STATUS_EVERY_MS = 5000;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function watchBuild(ctx: Context, args: Args): Promise<number> {
   const run = pickRun(findRuns(runDirBase(ctx.uid), { readFile: ctx.readFile, isAlive }), args.watchPid);

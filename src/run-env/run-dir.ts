@@ -58,7 +58,8 @@ export function removeStaleRunDirs(base: string, alive: (pid: number) => boolean
   return removed;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process exists (EPERM: it does, under another user). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,9 +1,6 @@
-import { DemergeError } from '../errors.js';
-import * as msg from '../messages.js';
-import { unsafeSshPathReason } from '../run-env/ssh-wrapper.js';
 import { writeRunFiles } from '../run-env/write-run-files.js';
-import { which } from '../system/which.js';
 import type { RunState } from './run-state.js';
+import { sshForRun } from './ssh-for-run.js';
 
 // The recipe's transport (transport = "ssh"): distcc starts `ssh node distccd --inetd` per job
 // through the wrapper. ssh runs inside the build, so it needs the network: the run lifts Portage's
@@ -12,12 +9,7 @@ export function sshTransport(state: RunState): void {
   const { ctx } = state;
   const config = state.config!;
   const runDir = state.runDir!;
-  const ssh = which('ssh', ctx.env.PATH);
-  if (ssh === undefined) throw new DemergeError(...msg.sshMissing());
-  for (const [what, path] of [['key', config.key], ['known_hosts', config.knownHosts]] as const) {
-    const reason = unsafeSshPathReason(path);
-    if (reason !== undefined) throw new DemergeError(...msg.unsafeSshPath(what, path, reason));
-  }
+  const ssh = sshForRun(state);
   const files = writeRunFiles(
     runDir.path,
     runDir.id,

@@ -1,11 +1,9 @@
 import { nodeName } from '../checks/node-name.js';
-import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
-import { unsafeSshPathReason } from '../run-env/ssh-wrapper.js';
-import { which } from '../system/which.js';
 import { RunTunnels } from '../transport/index.js';
 import { localFallback } from './local-fallback.js';
 import { say, type RunState } from './run-state.js';
+import { sshForRun } from './ssh-for-run.js';
 
 // demerge's default transport: one connection per node for the whole run, each with a distccd of
 // this run on the node's loopback; DISTCC_SSH is a connector that reaches it from inside
@@ -14,12 +12,7 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
   const { ctx } = state;
   const config = state.config!;
   const runDir = state.runDir!;
-  const ssh = which('ssh', ctx.env.PATH);
-  if (ssh === undefined) throw new DemergeError(...msg.sshMissing());
-  for (const [what, path] of [['key', config.key], ['known_hosts', config.knownHosts]] as const) {
-    const reason = unsafeSshPathReason(path);
-    if (reason !== undefined) throw new DemergeError(...msg.unsafeSshPath(what, path, reason));
-  }
+  const ssh = sshForRun(state);
   const tunnels = new RunTunnels(
     state.live!,
     {
