@@ -14,6 +14,7 @@ import {
   sum,
   TRANSLATION_UNITS,
   treeDigest,
+  waitFor,
   workspace,
 } from './lab.js';
 
@@ -135,11 +136,3 @@ describe('demerge on the lab', () => {
     expect(existsSync(ws.env.STANDIN_ARGV_FILE as string)).toBe(false);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

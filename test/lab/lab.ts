@@ -106,3 +106,12 @@ export function runDirsLeft(): string[] {
     return [];
   }
 }
+
+/** Polls until the condition holds; lab processes have no event to wait on. */
+export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

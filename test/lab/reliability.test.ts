@@ -2,17 +2,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { demerge, runDirsLeft, treeDigest, workspace } from './lab.js';
+import { demerge, runDirsLeft, treeDigest, waitFor, workspace } from './lab.js';
 
 // Issue 7's signal and concurrency checks that need no fault on a node.
-
-async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('signals and concurrency', () => {
   it('forwards SIGHUP to emerge once and leaves nothing behind', async () => {

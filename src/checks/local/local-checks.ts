@@ -29,28 +29,30 @@ export interface FileOutcome {
   knownHosts: KnownHostLine[];
 }
 
+/** A file's stat, its bytes as demerge reads them, and as the build user reads them. */
+function readFacts(path: string, buildUser: Identity | undefined) {
+  const stat = statFile(path);
+  const regular = stat.ok && stat.facts.isFile;
+  return {
+    path,
+    stat,
+    data: regular ? readAs(path, undefined) : undefined,
+    asBuildUser: regular && buildUser !== undefined ? readAs(path, buildUser) : undefined,
+  };
+}
+
 export function localFileChecks(local: LocalEnv, config: Pick<Config, 'key' | 'knownHosts' | 'buildUser'>): FileOutcome {
   const names = systemNames();
   const user = buildUserCheck(local.uid, local.gid, config);
   const buildUser = user.identity;
-  const keyStat = statFile(config.key);
-  const regularKey = keyStat.ok && keyStat.facts.isFile;
   const key = keyChecks({
-    path: config.key,
-    stat: keyStat,
-    data: regularKey ? readAs(config.key, undefined) : undefined,
-    asBuildUser: regularKey && buildUser !== undefined ? readAs(config.key, buildUser) : undefined,
+    ...readFacts(config.key, buildUser),
     buildUser,
     agentSocket: local.env.SSH_AUTH_SOCK || undefined,
     names,
   });
-  const hostsStat = statFile(config.knownHosts);
-  const regularHosts = hostsStat.ok && hostsStat.facts.isFile;
   const hosts = knownHostsChecks({
-    path: config.knownHosts,
-    stat: hostsStat,
-    data: regularHosts ? readAs(config.knownHosts, undefined) : undefined,
-    asBuildUser: regularHosts && buildUser !== undefined ? readAs(config.knownHosts, buildUser) : undefined,
+    ...readFacts(config.knownHosts, buildUser),
     buildUser,
   });
   return {
