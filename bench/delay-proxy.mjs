@@ -4,21 +4,38 @@
 
 import { createConnection, createServer } from 'node:net';
 
-/** A writer that delivers chunks delayMs after they arrive, never out of order. */
+/**
+ * A writer that delivers chunks delayMs after they arrive, never out of order. One queue and one
+ * timer per direction: a timer per chunk could fire out of order under load (Node.js times each
+ * against the event loop's cached clock), and a reordered chunk corrupts the SSH stream ("Bad
+ * packet length").
+ */
 function delayedWriter(socket, delayMs) {
-  let due = 0;
-  let ended = false;
+  const queue = [];
+  let timer;
+  let ending = false;
+  const drain = () => {
+    timer = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0].due <= now) {
+      const { chunk } = queue.shift();
+      if (chunk === null) socket.end();
+      else if (!socket.destroyed) socket.write(chunk);
+    }
+    if (queue.length > 0) timer = setTimeout(drain, Math.max(0, queue[0].due - now));
+  };
+  const push = (chunk, due) => {
+    queue.push({ chunk, due });
+    timer ??= setTimeout(drain, Math.max(0, queue[0].due - performance.now()));
+  };
   return {
     write(chunk) {
-      due = Math.max(Date.now() + delayMs, due);
-      setTimeout(() => {
-        if (!socket.destroyed) socket.write(chunk);
-      }, due - Date.now());
+      push(chunk, performance.now() + delayMs);
     },
     end() {
-      if (ended) return;
-      ended = true;
-      setTimeout(() => socket.end(), Math.max(0, due - Date.now()) + delayMs);
+      if (ending) return;
+      ending = true;
+      push(null, performance.now() + delayMs);
     },
   };
 }

@@ -561,7 +561,17 @@ export const nodeSlotsAboveCpus = (slots: number, cpus: number, load: number | u
 ];
 
 export const trialOk = (compiler: string, ms: number): string =>
-  `compiled a test file with ${compiler} on the node, by distcc over ssh as the build user, in ${ms} ms`;
+  `compiled a test file with ${compiler} on the node, by distcc as the build user over the node's ssh connection, in ${ms} ms`;
+
+/** Where the lzo suggestion says to write the change: demerge.conf, or distcc's own hosts file. */
+export type LzoConfigPlace = { kind: 'conf'; path: string; host: string; options: readonly string[] } | { kind: 'hosts'; path: string; spec: string };
+
+export const nodeLzoSuggested = (rttMs: number, thresholdMs: number, place: LzoConfigPlace): string =>
+  `round trip ${rttMs} ms (${thresholdMs} ms or more): distcc's lzo compression would likely make jobs to this node faster; suggestion: ${
+    place.kind === 'conf'
+      ? `in ${place.path}, add options = [${place.options.map((option) => `"${option}"`).join(', ')}] to the [[node]] table with host = "${place.host}"`
+      : `in ${place.path}, write this node as ${place.spec}`
+  } (optional)`;
 
 export const trialTimeout = (compiler: string, seconds: number): Problem => [
   `the trial compile with ${compiler} did not finish within ${seconds} s`,
@@ -644,6 +654,35 @@ export const tunnelLost = (node: string, detail: string): string =>
   `demerge: warning: connection to node ${quote(node)} lost (${printable(detail.slice(0, 200))}): its jobs compile locally until it is back`;
 
 export const tunnelBack = (node: string): string => `demerge: node ${quote(node)} is connected again`;
+
+export const tunnelStillDown = (node: string, cause: string): string =>
+  `demerge: warning: node ${quote(node)} still cannot be reached: ${printable(cause)}; trying again`;
+
+export const tunnelNodeSays = (node: string, cause: string): string => `demerge: warning: node ${quote(node)}: ${printable(cause)}`;
+
+/** How the summary and the dashboard introduce each kind of node event. */
+export const nodeEventWords = {
+  lost: 'connection lost:',
+  failed: 'still unreachable:',
+  back: 'connected again',
+  node: 'node reports:',
+} as const;
+
+// Why a node's connection failed or dropped, from ssh's last line (src/transport/connection-cause.ts).
+export const causeHostKeyChanged = (): string =>
+  'the node presents a different host key (possible man-in-the-middle): refused, known_hosts left as it is; if the node was reinstalled, check its new key and run demerge trust';
+export const causeConnectionRefused = (): string => 'connection refused: sshd is not running on the node';
+export const causeNotAnswering = (): string => 'the node stopped answering (link down or packets dropped)';
+export const causeNoRoute = (): string => 'no route to the node (its link is down)';
+export const causeClosedByNode = (): string => 'the node closed the connection (sshd stopped or restarted there)';
+export const causeMasterKilled = (signal: string): string => `this run's ssh connection process was killed (${signal})`;
+export const causeLoginRefused = (): string => 'the node refused the key login (key removed, or account locked)';
+export const causeDiskFull = (): string =>
+  "the node's disk is full (under 8 MiB free in distccd's TMPDIR): its jobs fail there and compile locally; free space on the node";
+export const nodeHeld = (reason: string): string => `no jobs are sent to it while ${reason}`;
+export const diskFullReason = (): string => 'its disk is full';
+export const nodeResumed = (node: string): string => `demerge: node ${quote(node)} gets jobs again`;
+export const causeOther = (detail: string): string => detail.slice(0, 200);
 
 export const taskFrontEnd = (): string => 'front end: key, known_hosts, distcc, compiler';
 

@@ -4,10 +4,11 @@ import * as msg from '../messages.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { localFileChecks, localToolChecks, startFrontCompilerQuery, type FrontCompilerOutcome, type LocalEnv, type ToolOutcome } from './local/local-checks.js';
 import { nodeName } from './node-name.js';
-import { probeNode } from './node/probe-node.js';
+import { lzoSuggestion } from './node/lzo-suggestion.js';
+import { checkNode } from './node/check-node.js';
 import { prepareTrial, startTrialRunner, type TrialRunner, type TrialSetup } from './node/trial-compile.js';
 import { hasFailure, summarize } from './summary.js';
-import { fail, type Check, type NodeReport, type Report } from './types.js';
+import { fail, type Check, type NodeFacts, type NodeReport, type Report } from './types.js';
 
 // Every check of a distcc-over-SSH setup, started at once: the front end's file checks first
 // (synchronous, they switch effective ids for a moment), then one probe per node, all in
@@ -44,8 +45,9 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   if (options.signal !== undefined) setMaxListeners(0, options.signal);
   const files = localFileChecks(env, config);
   files.checks.forEach(emit);
-  // The compiler query spawns processes; it starts once every node's TCP connect is on its way,
-  // so that the spawning does not count in the nodes' connect times.
+  // The compiler query spawns processes, and each spawn blocks the event loop for tens of
+  // milliseconds (Node.js forks its whole process): it starts before any node's TCP connect, so
+  // that no connect's completion waits behind it and every round trip is measured as it is.
   let startQuery: () => void = () => {};
   const compilerQuery = new Promise<FrontCompilerOutcome>((resolve) => {
     startQuery = () => resolve(startFrontCompilerQuery(env));
@@ -67,7 +69,7 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
       const outcome = await tools;
       if (outcome.ssh === undefined || hasFailure(outcome.checks)) return undefined;
       try {
-        const setup = prepareTrial(env.uid, files.buildUser, config.nodes, config, outcome.ssh, env.env.PATH || '/usr/bin:/bin');
+        const setup = prepareTrial(env.uid, files.buildUser, env.env.PATH || '/usr/bin:/bin');
         trial = { setup, runner: startTrialRunner(setup, config.connectTimeout + TRIAL_EXTRA_S, options.signal) };
       } catch (error) {
         trialSetupError = error as Error;
@@ -75,6 +77,7 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
       return trial?.runner;
     })());
 
+  startQuery();
   const seen = new Map<string, string>();
   const nodes: NodeRun[] = config.nodes.map((node, index) => {
     const name = nodeName(node);
@@ -86,40 +89,28 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
         checks.push(check);
         emit(check);
       };
-      let facts = {};
+      let facts: NodeFacts = {};
       if (first !== undefined) {
         add(fail('node.duplicate-host', name, msg.duplicateHost(node.host, first)));
       } else {
-        const probe = await probeNode({
-          node,
-          name,
-          auth,
-          keyPath: config.key,
-          knownHostsPath: config.knownHosts,
-          compiler,
-          signal: options.signal,
-          emit,
-        });
-        checks.push(...probe.checks);
-        facts = probe.facts;
-        const passed = !hasFailure(probe.checks) && !hasFailure(files.checks);
-        if (options.trial && passed && options.signal?.aborted !== true) {
-          const runner = await trialRunner();
-          const front = await compiler;
-          if (runner !== undefined && front !== undefined) {
-            const result = await runner.compile({
-              node,
-              name,
-              slug: `node${index + 1}`,
-              compiler: front.name,
-              forcedCommand: probe.forcedCommand,
-              timeoutMs: (config.connectTimeout + TRIAL_EXTRA_S) * 1000,
-            });
-            add(result.check);
-            if (result.ms !== undefined) facts = { ...facts, trialMs: result.ms };
-          } else if (trialSetupError !== undefined) {
-            add(fail('node.trial-compile', name, msg.trialSetupFailed(trialSetupError.message)));
-          }
+        const outcome = await checkNode(
+          { node, name, auth, keyPath: config.key, knownHostsPath: config.knownHosts, compiler, signal: options.signal, emit },
+          options.trial && !hasFailure(files.checks)
+            ? {
+                runner: trialRunner,
+                setupError: () => trialSetupError,
+                compiler,
+                slug: `node${index + 1}`,
+                timeoutMs: (config.connectTimeout + TRIAL_EXTRA_S) * 1000,
+              }
+            : undefined,
+        );
+        checks.push(...outcome.checks);
+        facts = outcome.facts;
+        const note = hasFailure(checks) ? undefined : lzoSuggestion(node, name, facts.rttMs, config.source);
+        if (note !== undefined) {
+          add(note.check);
+          facts = { ...facts, suggestedOptions: note.options };
         }
       }
       const localChecks = await local;
@@ -127,8 +118,6 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
     })();
     return { node, name, report };
   });
-
-  startQuery();
 
   const report = (async (): Promise<Report> => {
     try {

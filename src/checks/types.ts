@@ -1,4 +1,5 @@
 import type { NodeConfig } from '../config/types.js';
+import type { HostOption } from '../hosts/types.js';
 
 // What every check reports: a verdict, one line saying what was found, and for a warning or a
 // failure the exact fix. `--json` prints these objects as they are (schema/dry-check.schema.json).
@@ -26,6 +27,8 @@ export interface NodeFacts {
   suggestedSlots?: number;
   forcedCommand?: boolean;
   trialMs?: number;
+  /** distcc options worth adding for this node (a suggestion, not a problem). */
+  suggestedOptions?: HostOption[];
 }
 
 export interface NodeReport {

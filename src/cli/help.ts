@@ -26,7 +26,8 @@ demerge options:
                     a check of this machine (the key, say) fails
   --dry-check       check the key, known_hosts, distcc and every node (login,
                     distccd, compiler, a trial compile), build nothing; each
-                    warning or failure comes with its fix
+                    warning or failure comes with its fix; nodes 5 ms or more
+                    away get a note suggesting distcc's lzo option
   --json            with --dry-check: one JSON document (schema in the
                     source: schema/dry-check.schema.json)
   --no-dashboard    no dashboard even on a terminal: emerge keeps the terminal

@@ -30,6 +30,8 @@ export interface RunInfo {
   localSlots: number;
   distccDir: string;
   distccLog?: TailedFile;
+  /** The run's node-events file (parse/node-events.ts), with the tunnel transport. */
+  nodeEvents?: TailedFile;
   emergeLog: TailedFile;
   ssh: { key: string; knownHosts: string; connectTimeoutSeconds: number };
   sampleIntervalMs: number;
@@ -109,6 +111,11 @@ export function parseRunInfo(text: string): RunInfo | undefined {
     const log = tailed(data.distccLog);
     if (log === undefined) return undefined;
     info.distccLog = log;
+  }
+  if (data.nodeEvents !== undefined) {
+    const events = tailed(data.nodeEvents);
+    if (events === undefined) return undefined;
+    info.nodeEvents = events;
   }
   return info;
 }

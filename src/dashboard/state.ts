@@ -11,9 +11,11 @@ import { applyDistccLogEvents, emptyDistccLogStats } from './parse/distcc-log.js
 import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
+import type { NodeEvent, NodeEventKind } from './parse/node-events.js';
 import type { PortageSnapshot } from './parse/observability.js';
 import { TICKS_PER_SECOND } from './parse/ps.js';
 import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
+import { causeDiskFull } from '../messages.js';
 import { sanitizeTerminalText } from './sanitize.js';
 
 export { summarize, renderSummary } from './summary.js';
@@ -70,6 +72,23 @@ export interface NodeState {
   distccBackoffUntil?: number;
   /** Why the last sample said less than it should (e.g. a forced command in authorized_keys). */
   note?: string;
+  /**
+   * What happened to the run's connection to the node, oldest first; a repeat of the last
+   * event is counted rather than added. Absent while nothing happened.
+   */
+  events?: readonly NodeEventRecord[];
+  /** The build's connection to the node is not well, and why; cleared when it is back. */
+  problem?: string;
+  /** Free KiB in the distcc user's TMPDIR, where distccd writes every job's files. */
+  tmpFreeKiB?: number;
+}
+
+export interface NodeEventRecord {
+  at: number;
+  kind: NodeEventKind;
+  cause: string;
+  /** How many times in a row it happened (distccd repeats its complaint for every job). */
+  count: number;
 }
 
 export type PhaseCounts = Record<DistccPhase, number>;
@@ -212,6 +231,30 @@ function settleCompilers(node: NodeState): Pick<NodeState, 'compilerCpuSeconds' 
   };
 }
 
+/** Kept per node: the first events (how it began) and the latest. */
+const MAX_NODE_EVENTS = 12;
+
+function addNodeEvent(node: NodeState, event: NodeEvent): NodeState {
+  const events = node.events ?? [];
+  const last = events.at(-1);
+  let next: NodeEventRecord[];
+  if (last !== undefined && last.kind === event.kind && last.cause === event.cause) {
+    next = [...events.slice(0, -1), { ...last, count: last.count + 1 }];
+  } else {
+    next = [...events, { at: event.at, kind: event.kind, cause: event.cause, count: 1 }];
+    if (next.length > MAX_NODE_EVENTS) next = [...next.slice(0, 2), ...next.slice(next.length - (MAX_NODE_EVENTS - 2))];
+  }
+  const { problem: _problem, ...rest } = node;
+  return event.kind === 'back' ? { ...rest, events: next } : { ...rest, events: next, problem: event.cause };
+}
+
+/** News of the build's connections to the nodes (the run's node-events file). */
+export function withNodeEvents(state: DashboardState, events: Iterable<NodeEvent>): DashboardState {
+  let next = state;
+  for (const event of events) next = updateNode(next, event.node, (node) => addNodeEvent(node, event));
+  return next;
+}
+
 /** A sample arrived from the node: it is up. */
 export function withNodeSample(state: DashboardState, name: string, sample: NodeSample, at: number, rttMs?: number): DashboardState {
   return updateNode(state, name, (node) => {
@@ -227,8 +270,26 @@ export function withNodeSample(state: DashboardState, name: string, sample: Node
     if (sample.load) next.load = sample.load;
     if (sample.cpus !== undefined) next.cpus = sample.cpus;
     if (rttMs !== undefined && Number.isFinite(rttMs)) next.rttMs = rttMs;
+    if (sample.tmpFreeKiB !== undefined) return withTmpFree(next, sample.tmpFreeKiB, at);
     return next;
   });
+}
+
+/** Below this, a job's preprocessed source and object no longer fit: every job there fails. */
+export const LOW_TMP_KIB = 8 * 1024;
+
+// Running out of room is news once, when it happens; room again clears the node's problem if
+// that was the problem.
+function withTmpFree(node: NodeState, freeKiB: number, at: number): NodeState {
+  const wasLow = node.tmpFreeKiB !== undefined && node.tmpFreeKiB < LOW_TMP_KIB;
+  const isLow = freeKiB < LOW_TMP_KIB;
+  const next = { ...node, tmpFreeKiB: freeKiB };
+  if (isLow && !wasLow) return addNodeEvent(next, { at, node: node.name, kind: 'node', cause: causeDiskFull() });
+  if (!isLow && wasLow && next.problem === causeDiskFull()) {
+    const { problem: _problem, ...rest } = next;
+    return rest;
+  }
+  return next;
 }
 
 export function withNodeConnecting(state: DashboardState, name: string): DashboardState {

@@ -1,9 +1,10 @@
 // The end-of-run summary: what the distributed build achieved, from the dashboard state the
 // run accumulated. summarize() is data; renderSummary() is plain text for a terminal or a log.
 
+import { nodeEventWords } from '../messages.js';
 import type { ReasonCount } from './parse/distcc-log.js';
 import { sanitizeTerminalText } from './sanitize.js';
-import { nodeCpuSeconds, type DashboardState } from './state.js';
+import { nodeCpuSeconds, type DashboardState, type NodeEventRecord } from './state.js';
 
 export interface NodeSummary {
   name: string;
@@ -19,9 +20,15 @@ export interface NodeSummary {
   jobSeconds: number;
   /** Compiler CPU seconds seen by sampling; absent if the node was never sampled. */
   cpuSeconds?: number;
+  /** What happened to the build's connection to the node; absent when nothing did. */
+  events?: readonly NodeEventRecord[];
+  /** The sampler could not reach the node at the end, and why. */
+  downReason?: string;
 }
 
 export interface RunSummary {
+  /** Epoch ms: event times are shown from here. */
+  startedAt: number;
   wallSeconds: number;
   nodes: NodeSummary[];
   remoteJobs: number;
@@ -53,6 +60,8 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
     if (node.sampledAt !== undefined) {
       summary.cpuSeconds = nodeCpuSeconds(node);
     }
+    if (node.events !== undefined && node.events.length > 0) summary.events = node.events;
+    if (node.status === 'down' && node.downReason !== undefined) summary.downReason = node.downReason;
     return summary;
   });
   // Hosts the log names but the configuration does not (a DISTCC_HOSTS from elsewhere).
@@ -70,6 +79,7 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
   const remoteJobs = nodes.reduce((sum, n) => sum + n.jobs, 0);
   const distributableJobs = remoteJobs + stats.localByChoice + stats.localAfterFallback;
   const summary: RunSummary = {
+    startedAt: state.startedAt,
     wallSeconds: Math.max(0, (endTime - state.startedAt) / 1000),
     nodes,
     remoteJobs,
@@ -125,12 +135,12 @@ function plural(n: number, one: string, many: string = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-// Word-wraps a sentence to the width, continuation lines indented.
-function wrap(sentence: string, indent: string = '  '): string[] {
+// Word-wraps a sentence to the width, the first line after `lead`, continuation lines indented.
+function wrap(sentence: string, indent: string = '  ', lead: string = ''): string[] {
   const lines: string[] = [];
-  let line = '';
+  let line = lead;
   for (const word of sentence.split(' ')) {
-    const candidate = line.length === 0 ? word : `${line} ${word}`;
+    const candidate = line.length === lead.length && lines.length === 0 ? `${lead}${word}` : `${line} ${word}`;
     if (candidate.length > WIDTH && line.length > 0) {
       lines.push(line);
       line = `${indent}${word}`;
@@ -161,6 +171,17 @@ function jobsSentence(summary: RunSummary): string {
 
 const NAME_W = 24;
 
+function nodeTroubleLines(node: NodeSummary, startedAt: number): string[] {
+  const lines = [`  ${text(node.name, WIDTH - 2)}`];
+  for (const event of node.events ?? []) {
+    const times = event.count > 1 ? ` (${event.count} times)` : '';
+    const when = formatDuration(Math.max(0, (event.at - startedAt) / 1000));
+    lines.push(...wrap(`${when} ${nodeEventWords[event.kind]} ${event.cause}${times}`.trimEnd(), '      ', '    '));
+  }
+  if (node.downReason !== undefined) lines.push(...wrap(`at the end: unreachable: ${node.downReason}`, '      ', '    '));
+  return lines;
+}
+
 /** The summary as plain text lines, none wider than 80 columns. */
 export function renderSummary(summary: RunSummary): string {
   const lines: string[] = ['demerge run summary', ...wrap(emergeLine(summary)), ...wrap(jobsSentence(summary))];
@@ -177,6 +198,11 @@ export function renderSummary(summary: RunSummary): string {
         `${left(node.name, NAME_W)} ${right(node.jobs, 7)} ${right(node.failed, 7)} ${right(node.failedAttempts, 7)} ${right(node.fallbacks, 9)} ${right(jobTime, 9)} ${right(cpu, 9)}`,
       );
     }
+  }
+  const troubled = summary.nodes.filter((node) => node.events !== undefined || node.downReason !== undefined);
+  if (troubled.length > 0) {
+    lines.push('', 'Node problems (times from the start of the run):');
+    for (const node of troubled) lines.push(...nodeTroubleLines(node, summary.startedAt));
   }
   if (summary.fallbacks.total > 0) {
     lines.push('');

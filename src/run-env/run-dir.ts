@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DemergeError } from '../errors.js';
 import { runDirUnsafe } from '../messages.js';
+import { endRunProcesses } from './run-processes.js';
 
 // Each run gets a private directory for its wrapper, ssh config and DISTCC_DIR. Root runs keep it
 // on /run (tmpfs: gone at reboot at the latest); the build user reads it through its group and
@@ -44,7 +45,10 @@ export function createRunDir(uid: number, options: RunDirOptions = {}): RunDir {
   return { path, id, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Directories of runs whose demerge process is gone (killed with SIGKILL, machine crash). */
+/**
+ * Directories of runs whose demerge process is gone (killed with SIGKILL, machine crash), and
+ * the processes such a run left running.
+ */
 export function removeStaleRunDirs(base: string, alive: (pid: number) => boolean): string[] {
   const removed: string[] = [];
   for (const name of readdirSync(base)) {
@@ -52,6 +56,7 @@ export function removeStaleRunDirs(base: string, alive: (pid: number) => boolean
     if (!match) continue;
     const pid = Number(match[1]);
     if (pid === process.pid || alive(pid)) continue;
+    endRunProcesses(join(base, name));
     rmSync(join(base, name), { recursive: true, force: true });
     removed.push(name);
   }

@@ -12,6 +12,7 @@ import { connectAuth } from '../ssh/auth.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { which } from '../system/which.js';
 import { forwardTerminalSignals } from './dashboard-signals.js';
+import { holdFullNodes } from './hold-full-nodes.js';
 import { PtySession, type Terminal } from './dashboard-pty.js';
 import { say, type RunState } from './run-state.js';
 
@@ -55,6 +56,8 @@ export function runInfoOf(state: RunState, startedAt: number): RunInfo {
     backoffPeriodMs: backoffSeconds(env.DISTCC_BACKOFF_PERIOD) * 1000,
   };
   if (state.distccLog !== undefined) info.distccLog = { path: state.distccLog, offset: sizeOf(state.distccLog) };
+  // From its start: what happened to the connections before emerge began belongs to the run.
+  if (state.nodeEvents !== undefined) info.nodeEvents = { path: state.nodeEvents, offset: 0 };
   return info;
 }
 
@@ -105,10 +108,12 @@ async function runInPty(state: RunState, store: DashboardStore, terminal: Termin
   const signals = forwardTerminalSignals(state.ctx, emerge);
   const session = new PtySession(terminal, emerge, store);
   session.start();
+  state.screenTaken = true;
   try {
     return await emerge.outcome;
   } finally {
     await session.end();
+    state.screenTaken = false;
     signals.dispose();
   }
 }
@@ -138,6 +143,7 @@ export async function runWatched(state: RunState): Promise<EmergeOutcome> {
     createDashboardState({ startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
   );
   const collectors = startCollectors(info, authFor(state), store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, process.pid) });
+  const stopHolding = state.holdNode === undefined ? undefined : holdFullNodes(store, state.holdNode);
   let outcome: EmergeOutcome;
   try {
     let terminal = dashboardTerminal(state);
@@ -151,6 +157,7 @@ export async function runWatched(state: RunState): Promise<EmergeOutcome> {
     // The last lines distcc and Portage wrote belong in the summary.
     await within(collectors.flush(), 2000);
     collectors.stop();
+    stopHolding?.();
   }
   ctx.stderr.write(renderSummary(summarize(store.state, ctx.now())));
   return outcome;

@@ -32,6 +32,15 @@ export interface RunState {
   /** DISTCC_LOG of the run, which the dashboard reads. */
   distccLog?: string;
   env?: Record<string, string>;
+  /** The run's node-events file (tunnel transport), which the dashboard tails. */
+  nodeEvents?: string;
+  /**
+   * Stops or resumes sending a connected node jobs, for a cause the dashboard saw (its disk
+   * full); only the tunnel transport can.
+   */
+  holdNode?: (host: string, held: boolean, reason: string) => void;
+  /** True while the dashboard owns the terminal: plain lines would garble it. */
+  screenTaken?: boolean;
   outcome?: EmergeOutcome;
   readonly cleanups: Array<() => void | Promise<void>>;
 }

@@ -1,7 +1,9 @@
 import { nodeName } from '../checks/node-name.js';
 import * as msg from '../messages.js';
-import { RunTunnels } from '../transport/index.js';
+import { recordRunProcess } from '../run-env/run-processes.js';
+import { RunTunnels, type TunnelEvent } from '../transport/index.js';
 import { localFallback } from './local-fallback.js';
+import { createNodeEventLog } from './node-event-log.js';
 import { say, type RunState } from './run-state.js';
 import { sshForRun } from './ssh-for-run.js';
 
@@ -13,6 +15,8 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
   const config = state.config!;
   const runDir = state.runDir!;
   const ssh = sshForRun(state);
+  const events = createNodeEventLog(runDir.path);
+  state.nodeEvents = events.path;
   const tunnels = new RunTunnels(
     state.live!,
     {
@@ -25,10 +29,12 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
       buildUser: state.buildUser,
       fileOwner: state.buildUser === undefined ? undefined : { uid: ctx.uid, gid: state.buildUser.gid },
       distccDir: state.distccDir!,
+      recordProcess: (pid) => recordRunProcess(runDir.path, pid),
     },
-    {
-      lost: (node, detail) => say(state, msg.tunnelLost(nodeName(node), detail)),
-      back: (node) => say(state, msg.tunnelBack(nodeName(node))),
+    (event) => {
+      events.write({ at: ctx.now(), node: event.node.host, kind: event.kind, cause: event.cause });
+      // The dashboard shows the news itself; a line on its screen would only garble it.
+      if (state.screenTaken !== true) say(state, tunnelEventLine(nodeName(event.node), event));
     },
   );
   // Registered before anything is started: a signal or an error from here on still closes every
@@ -43,4 +49,23 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
   state.live = results.filter((result) => result.ok).map((result) => result.node);
   if (state.live.length === 0) return localFallback(state);
   state.transport = { distccSsh: tunnels.connector, needsNetwork: false };
+  state.holdNode = (host, held, reason) => {
+    if (!tunnels.hold(host, held)) return;
+    const event = { node: host, kind: held ? ('node' as const) : ('back' as const), cause: held ? msg.nodeHeld(reason) : '' };
+    events.write({ at: ctx.now(), ...event });
+    if (state.screenTaken !== true) say(state, held ? msg.tunnelNodeSays(host, event.cause) : msg.nodeResumed(host));
+  };
+}
+
+function tunnelEventLine(node: string, event: TunnelEvent): string {
+  switch (event.kind) {
+    case 'lost':
+      return msg.tunnelLost(node, event.cause);
+    case 'failed':
+      return msg.tunnelStillDown(node, event.cause);
+    case 'back':
+      return msg.tunnelBack(node);
+    case 'node':
+      return msg.tunnelNodeSays(node, event.cause);
+  }
 }

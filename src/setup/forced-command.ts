@@ -1,5 +1,5 @@
 import { renderRemoteScript } from '../checks/node/remote-script.js';
-import { SAMPLE_COMMAND } from '../dashboard/parse/ps.js';
+import { SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../dashboard/parse/ps.js';
 import { shellQuote } from '../run-env/shell-quote.js';
 import { TUNNEL_SCRIPT, TUNNEL_SCRIPT_NAME } from '../transport/index.js';
 
@@ -73,6 +73,14 @@ export function commandShapes(context: ShapeContext = {}): CommandShape[] {
       name: 'status sampling (dashboard)',
       request: SAMPLE_COMMAND,
       run: shellCommandWords(SAMPLE_COMMAND),
+    },
+    {
+      // The sampler's long-lived channel, a sample per newline it sends. Refused, the sampler
+      // falls back to a channel per sample and every run leaves a refusal in the node's log.
+      kind: 'exact',
+      name: 'status sampling loop (dashboard)',
+      request: SAMPLE_LOOP_COMMAND,
+      run: shellCommandWords(SAMPLE_LOOP_COMMAND),
     },
     probeShape(distccd),
   ];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProcStat, statFields } from './proc-stat.js';
 
 // A key typed at the terminal (Ctrl-C, Ctrl-\) signals the whole foreground process group, which
 // includes emerge. Forwarding it as well would interrupt Portage's cleanup with a second
@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 /** Fields of /proc/<pid>/stat after the command name: state ppid pgrp session tty_nr tpgid. */
 export function isTerminalForeground(stat: string): boolean {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(stat);
   const pgrp = Number(fields[2]);
   const ttyNr = Number(fields[4]);
   const tpgid = Number(fields[5]);
@@ -14,11 +14,8 @@ export function isTerminalForeground(stat: string): boolean {
 }
 
 export function inTerminalForeground(): boolean {
-  try {
-    return isTerminalForeground(readFileSync('/proc/self/stat', 'utf8'));
-  } catch {
-    return false;
-  }
+  const stat = readProcStat('self');
+  return stat !== undefined && isTerminalForeground(stat);
 }
 
 export const TERMINAL_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']);

@@ -20,6 +20,8 @@ export interface ConnectorInput {
   runId: string;
   ssh: string;
   routes: readonly ConnectorRoute[];
+  /** Hosts held out for now: their jobs fail at once, without a word (demerge said why once). */
+  held?: readonly string[];
 }
 
 /**
@@ -52,6 +54,7 @@ export function renderConnector(input: ConnectorInput): string {
     'done',
     'case ${1-} in',
   ];
+  for (const host of input.held ?? []) lines.push(`  ${shellQuote(host)}) exit 255 ;;`);
   for (const route of input.routes) {
     lines.push(`  ${shellQuote(route.host)}) set -- ${connectorSshWords(input.ssh, route).map(shellQuote).join(' ')} ;;`);
   }

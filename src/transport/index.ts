@@ -1,4 +1,4 @@
-export { RunTunnels, explainFailure, type TunnelEvents, type TunnelResult, type TunnelSetup } from './tunnels.js';
+export { RunTunnels, explainFailure, type TunnelEvent, type TunnelEvents, type TunnelResult, type TunnelSetup } from './tunnels.js';
 export { renderConnector, connectorSshWords, type ConnectorRoute } from './connector.js';
 export { renderRemoteCommand, parseReadyLine, TUNNEL_SCRIPT, TUNNEL_SCRIPT_NAME } from './remote-command.js';
 export { masterArgs } from './master-args.js';

@@ -18,14 +18,22 @@ export interface MasterInput {
 }
 
 export function masterArgs(input: MasterInput): string[] {
-  // ssh keeps the first value of an option, so the recipe's ControlMaster=no must not come first.
-  const base = sshOptions(input).filter((option) => !/^Control(Master|Path)=/.test(option));
+  // ssh keeps the first value of an option, so the recipe's values replaced here must go.
+  const base = sshOptions(input).filter((option) => !/^(Control(Master|Path)|ServerAlive(Interval|CountMax)|LogLevel)=/.test(option));
   const options = [
     ...base,
     'ControlMaster=yes',
     `ControlPath=${sshPercentEscape(input.controlPath)}`,
     // The master ends with its session: nothing of the run outlives the run.
     'ControlPersist=no',
+    // Every job of the node rides on this one connection, and a job on a dead link waits for
+    // the master to notice: after two unanswered keepalives, within 2-3 connect timeouts. Then
+    // its jobs fail over to local compiles and the connection is made again.
+    `ServerAliveInterval=${input.connectTimeout}`,
+    'ServerAliveCountMax=2',
+    // demerge reads the master's stderr and names the cause of a drop to the user; "Timeout,
+    // server not responding" and "closed by remote host" are INFO messages.
+    'LogLevel=INFO',
   ];
   return [
     '-F', '/dev/null',

@@ -21,6 +21,10 @@ export interface ConnectionHooks {
   onLost(detail: string): void;
   /** The connection is back, with the node's distccd on `port` (it may differ from before). */
   onBack(port: number): void;
+  /** An attempt to make the lost connection again failed; another follows. */
+  onRetryFailed?(detail: string): void;
+  /** A line the node's distccd wrote (its warnings and errors) while the connection is up. */
+  onNodeMessage?(line: string): void;
 }
 
 /** How long a master gets to exit after its stdin closed, before it is signalled. */
@@ -72,7 +76,14 @@ export class NodeConnection {
     return new Promise((resolve) => {
       let settled = false;
       let ready = false;
+      // ssh's own lines explain a failure or a drop; once the node is ready, distccd's lines
+      // (which share the connection's stderr) are news of their own and kept apart.
       const stderr = new OutputTail();
+      const stderrLines = new LineReader((line) => {
+        if (ready && /^distccd\[/.test(line)) {
+          if (this.child === child) this.hooks.onNodeMessage?.(line);
+        } else stderr.push(`${line}\n`);
+      });
       const finish = (result: OpenResult): void => {
         if (settled) return;
         settled = true;
@@ -95,15 +106,19 @@ export class NodeConnection {
         const port = parseReadyLine(line);
         if (port === undefined || ready) return;
         ready = true;
+        // What distccd said while it looked for a free port is over and done with.
+        stderr.clear();
         finish({ ok: true, port });
       });
       child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
-      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => stderrLines.push(chunk));
       // The master may be gone when a heartbeat is written.
       child.stdin?.on('error', () => {});
       child.once('error', (error) => finish({ ok: false, detail: error.message }));
       child.once('close', (code, signal) => {
-        const detail = stderr.lastLine() ?? (signal === null ? `ssh exited with status ${code ?? '?'}` : `ssh ended by ${signal}`);
+        stderrLines.flush();
+        // A signal is the better evidence: a killed ssh says nothing, and older lines would mislead.
+        const detail = signal !== null ? `ssh ended by ${signal}` : (stderr.lastLine() ?? `ssh exited with status ${code ?? '?'}`);
         finish({ ok: false, detail });
         // Only a connection that was up is re-established; a failed first attempt is reported.
         if (this.child === child && this.port !== undefined) this.lost(detail);
@@ -129,6 +144,7 @@ export class NodeConnection {
           this.hooks.onBack(result.port);
         } else {
           this.attempt++;
+          this.hooks.onRetryFailed?.(result.detail);
           this.scheduleReconnect();
         }
       });

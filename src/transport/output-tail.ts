@@ -10,6 +10,10 @@ export class OutputTail {
     this.text = (this.text + chunk.toString()).slice(-this.maxChars);
   }
 
+  clear(): void {
+    this.text = '';
+  }
+
   /** The last non-empty line, without ssh's "\r" noise. */
   lastLine(): string | undefined {
     const lines = this.text.split(/\r?\n/).map((line) => line.replace(/\r/g, '').trim()).filter((line) => line !== '');
@@ -32,5 +36,13 @@ export class LineReader {
       end = this.pending.indexOf('\n');
     }
     if (this.pending.length > this.maxLine) this.pending = this.pending.slice(-this.maxLine);
+  }
+
+  /** Hands on an unfinished last line: the stream ended. */
+  flush(): void {
+    if (this.pending === '') return;
+    const line = this.pending;
+    this.pending = '';
+    this.onLine(line);
   }
 }

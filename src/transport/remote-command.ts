@@ -6,7 +6,12 @@
 // the script reads the connection's stdin: demerge sends one byte ("h") every HEARTBEAT_SECONDS;
 // end of file (demerge closed it, was killed, or sshd ended the session) or silence for
 // HEARTBEAT_TIMEOUT_SECONDS (the link died without a FIN) makes it SIGTERM distccd, which takes
-// its whole process group (the jobs it runs) along.
+// its whole process group (the jobs it runs) along. The heartbeat writes nothing to disk: a node
+// whose disk is full must keep its connection (its jobs then fail one by one and say why).
+//
+// distccd's warnings and errors go to the connection's stderr, so that demerge hears what goes
+// wrong on the node (a full disk, a compiler it refuses) and can name it; a quiet distccd sends
+// nothing.
 //
 // Daemon-mode distccd keeps its compiler whitelist (/usr/lib/distcc) on: demerge never passes
 // --enable-tcp-insecure, and the `distccd --inetd --enable-tcp-insecure` words distcc appends
@@ -41,7 +46,7 @@ export const TUNNEL_SCRIPT = [
   'trap "stop; exit 1" HUP INT TERM;',
   'for port do',
   '"$distccd" --daemon --no-detach --listen 127.0.0.1 --port "$port" --allow 127.0.0.1 --jobs "$jobs"',
-  '--pid-file "$d/pid" --log-stderr --log-level warning </dev/null >"$d/log" 2>&1 3<&- & p=$!;',
+  '--pid-file "$d/pid" --log-stderr --log-level warning </dev/null >/dev/null 3<&- & p=$!;',
   // The pid file appears once the port is bound (dparent.c); a failed bind ends distccd. The
   // wait is bounded: a distccd that neither listens nor exits is stopped, never left behind.
   `n=0; while [ ! -s "$d/pid" ] && kill -0 "$p" 2>/dev/null && [ $n -lt ${READY_POLLS} ]; do sleep 0.02; n=$((n+1)); done;`,
@@ -49,15 +54,16 @@ export const TUNNEL_SCRIPT = [
   // Only a taken port is worth another try; anything else (no distccd, a bad option) is final.
   `kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; s=$?; p=; [ "$s" = ${EXIT_BIND_FAILED} ] || break;`,
   'done;',
-  'if [ -z "$p" ]; then tail -n 3 "$d/log" >&2; stop; exit 1; fi;',
+  'if [ -z "$p" ]; then stop; exit 1; fi;',
   // If demerge is already gone, "ready" meets a closed pipe: the script must live on to the
   // end of file below rather than die of SIGPIPE and leave distccd running.
   'trap "" PIPE;',
   'echo "ready $port";',
-  // One heartbeat byte per read; end of file (empty read) or a silent link (timeout) ends it.
-  // The read runs in the background so that `wait` lets a signal's trap run at once.
+  // One heartbeat byte per read; end of file (nothing read) or a silent link (timeout) ends it.
+  // The read runs in the background so that `wait` lets a signal's trap run at once; grep's
+  // status says whether the byte came.
   `if command -v timeout >/dev/null 2>&1; then t="timeout ${HEARTBEAT_TIMEOUT_SECONDS}"; else t=; fi;`,
-  'while :; do $t dd bs=1 count=1 of="$d/beat" <&3 2>/dev/null & w=$!; wait "$w" && [ -s "$d/beat" ] || break; done;',
+  `while :; do $t dd bs=1 count=1 <&3 2>/dev/null | grep -q ${HEARTBEAT_BYTE} & w=$!; wait "$w" || break; done;`,
   'w=; stop',
 ].join(' ');
 

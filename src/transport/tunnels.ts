@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { NodeConfig } from '../config/types.js';
 import * as msg from '../messages.js';
 import { clearBackoff } from '../run-env/distcc-dir.js';
+import { connectionCause, nodeMessageCause } from './connection-cause.js';
 import { connectorSshWords, renderConnector, type ConnectorRoute } from './connector.js';
 import { masterArgs } from './master-args.js';
 import { NodeConnection } from './node-connection.js';
@@ -26,12 +27,22 @@ export interface TunnelSetup {
   /** Owner of the connector file: the caller, group of the build user. */
   fileOwner?: { uid: number; gid: number } | undefined;
   distccDir: string;
+  /** Writes down a started master, for the next run to end should this one be SIGKILLed. */
+  recordProcess?: ((pid: number | undefined) => void) | undefined;
 }
 
-export interface TunnelEvents {
-  lost(node: NodeConfig, detail: string): void;
-  back(node: NodeConfig): void;
+/**
+ * What happened to a node's connection during the run, with its cause in a person's words:
+ * `lost` (it dropped; jobs compile locally meanwhile), `failed` (an attempt to make it again
+ * failed for a new reason), `back`, and `node` (the node's distccd reported a problem).
+ */
+export interface TunnelEvent {
+  node: NodeConfig;
+  kind: 'lost' | 'failed' | 'back' | 'node';
+  cause: string;
 }
+
+export type TunnelEvents = (event: TunnelEvent) => void;
 
 export type TunnelResult = { node: NodeConfig; ok: true; port: number } | { node: NodeConfig; ok: false; cause: string };
 
@@ -61,11 +72,13 @@ export class RunTunnels {
   private readonly entries: Entry[];
   /** Each node's distccd port once its connection is up: the connector's routes. */
   private readonly ports = new Map<NodeConfig, number>();
+  /** Nodes sent no jobs for now, though connected (e.g. their disk is full). */
+  private readonly held = new Set<NodeConfig>();
 
   constructor(
     nodes: readonly NodeConfig[],
     private readonly setup: TunnelSetup,
-    private readonly events: TunnelEvents,
+    private readonly onEvent: TunnelEvents,
   ) {
     const controlDir = createControlDir(setup.runDir, setup.buildUser);
     this.connector = join(setup.runDir, 'ssh');
@@ -93,6 +106,21 @@ export class RunTunnels {
     return results;
   }
 
+  /**
+   * Stops (held = true) or resumes sending the node jobs while its connection stays up: the
+   * connector then fails its jobs at once, distcc backs the node off and compiles elsewhere.
+   * Returns false when nothing changed.
+   */
+  hold(host: string, held: boolean): boolean {
+    const entry = this.entries.find((e) => e.node.host === host);
+    if (entry === undefined || this.held.has(entry.node) === held) return false;
+    if (held) this.held.add(entry.node);
+    else this.held.delete(entry.node);
+    this.writeConnector();
+    if (!held) clearBackoff(this.setup.distccDir, [host]);
+    return true;
+  }
+
   /** Ends every connection; each node's distccd ends with its connection. */
   async close(): Promise<void> {
     await Promise.all(this.entries.map((entry) => entry.connection.close()));
@@ -102,6 +130,7 @@ export class RunTunnels {
     const { setup } = this;
     // The connection and its node-side script may take: the login, then the shell and distccd.
     const readyTimeoutMs = (setup.connectTimeout + 10) * 1000;
+    let lastCause: string | undefined;
     return new NodeConnection(controlPath, readyTimeoutMs, {
       startMaster: () => {
         // The previous connection's port first: its distccd ended with it, and the connector
@@ -109,7 +138,7 @@ export class RunTunnels {
         const previous = this.ports.get(node);
         const ports = [...new Set([...(previous === undefined ? [] : [previous]), ...candidatePorts()])];
         const remoteCommand = renderRemoteCommand({ distccd: node.command ?? 'distccd', ports, jobs: node.slots });
-        return spawn(setup.ssh, masterArgs({ ...setup, node, controlPath, remoteCommand }), {
+        const master = spawn(setup.ssh, masterArgs({ ...setup, node, controlPath, remoteCommand }), {
           stdio: 'pipe',
           env: MASTER_ENV,
           // A session of its own: a Ctrl-C at the terminal is emerge's to handle, and the
@@ -117,6 +146,8 @@ export class RunTunnels {
           detached: true,
           ...(setup.buildUser === undefined ? {} : { uid: setup.buildUser.uid, gid: setup.buildUser.gid }),
         });
+        setup.recordProcess?.(master.pid);
+        return master;
       },
       probe: (port) =>
         probeChannel({
@@ -125,13 +156,28 @@ export class RunTunnels {
           env: MASTER_ENV,
           timeoutMs: setup.connectTimeout * 1000 + 5000,
         }),
-      onLost: (detail) => this.events.lost(node, detail),
+      onLost: (detail) => {
+        lastCause = connectionCause(detail);
+        this.onEvent({ node, kind: 'lost', cause: lastCause });
+      },
+      // Every few seconds while a node is away: only a change of cause is news.
+      onRetryFailed: (detail) => {
+        const cause = connectionCause(detail);
+        if (cause === lastCause) return;
+        lastCause = cause;
+        this.onEvent({ node, kind: 'failed', cause });
+      },
       onBack: (port) => {
+        lastCause = undefined;
         this.ports.set(node, port);
         this.writeConnector();
         // distcc sidelined the node when its jobs failed; it is usable again right now.
         clearBackoff(setup.distccDir, [node.host]);
-        this.events.back(node);
+        this.onEvent({ node, kind: 'back', cause: '' });
+      },
+      onNodeMessage: (line) => {
+        const cause = nodeMessageCause(line);
+        if (cause !== undefined) this.onEvent({ node, kind: 'node', cause });
       },
     });
   }
@@ -139,9 +185,10 @@ export class RunTunnels {
   private writeConnector(): void {
     const routes: ConnectorRoute[] = this.entries.flatMap(({ node, controlPath }) => {
       const port = this.ports.get(node);
-      return port === undefined ? [] : [{ host: node.host, controlPath, port }];
+      return port === undefined || this.held.has(node) ? [] : [{ host: node.host, controlPath, port }];
     });
-    const text = renderConnector({ runId: this.setup.runId, ssh: this.setup.ssh, routes });
+    const held = [...this.held].map((node) => node.host);
+    const text = renderConnector({ runId: this.setup.runId, ssh: this.setup.ssh, routes, held });
     // A job starting while the file is replaced runs the old one or the new one, never half.
     const next = `${this.connector}.next`;
     writeFileSync(next, text, { mode: 0o750 });

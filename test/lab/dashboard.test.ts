@@ -1,86 +1,22 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, linkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCollectors } from '../../src/dashboard/collect/collectors.js';
-import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
-import { parseRunInfo, type RunInfo } from '../../src/dashboard/run-info.js';
+import type { RunInfo } from '../../src/dashboard/run-info.js';
 import { DashboardScreen } from '../../src/dashboard/screen.js';
-import { createDashboardState, type DashboardState } from '../../src/dashboard/state.js';
+import { createDashboardState } from '../../src/dashboard/state.js';
 import { DashboardStore } from '../../src/dashboard/store.js';
-import { initialUi } from '../../src/dashboard/ui.js';
 import { DashboardView } from '../../src/dashboard/view.js';
 import { connectAuth } from '../../src/ssh/auth.js';
-import { compilesByNode, DEMERGE, demerge, LAB_CONFIG, LAB_DIR, lab, nodeAddress, resetCompiles, runDirsLeft, sum, TRANSLATION_UNITS, workspace, type Workspace } from './lab.js';
+import { compilesByNode, DEMERGE, demerge, LAB_CONFIG, LAB_DIR, lab, nodeAddress, resetCompiles, runDirsLeft, sum, TRANSLATION_UNITS, waitFor, workspace, type Workspace } from './lab.js';
+import { frame, runOf, watch } from './watch.js';
 
 // Issue 5's checks against the real lab: the dashboard's collectors sample the real nodes
 // over ssh and read a real build's distcc and Portage files; what they render is compared
 // with the nodes' own process accounting and with distcc's own log.
-
-const RUN_BASE = '/run/demerge';
-
-function readOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** The run.json of demerge process `pid`, once it is written. */
-async function runOf(pid: number): Promise<{ dir: string; info: RunInfo }> {
-  return waitFor(
-    () => {
-      const name = (existsSync(RUN_BASE) ? readdirSync(RUN_BASE) : []).find((n) => n.startsWith(`${pid}-`));
-      const text = name === undefined ? undefined : readOrUndefined(join(RUN_BASE, name, 'run.json'));
-      const info = text === undefined ? undefined : parseRunInfo(text);
-      return info === undefined ? undefined : { dir: join(RUN_BASE, name as string), info };
-    },
-    60_000,
-    'run.json',
-  );
-}
-
-/**
- * Watches a running build the way `demerge --dashboard` does, from this process. The run's
- * DISTCC_LOG is hard-linked first (same tmpfs): the run removes its directory when it ends,
- * and the test still wants to read the log.
- */
-function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store: DashboardStore; log: string; stop(): Promise<void> } {
-  const log = `/run/demerge-labtest-${info.pid}.log`;
-  rmSync(log, { force: true });
-  linkSync(info.distccLog!.path, log);
-  const watched: RunInfo = { ...info, distccLog: { path: log, offset: 0 }, ...overrides };
-  const store = new DashboardStore(
-    createDashboardState({ startedAt: info.startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
-  );
-  const auth = connectAuth({ readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') }, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
-  const collectors = startCollectors(watched, auth, store);
-  return {
-    store,
-    log,
-    stop: async () => {
-      await collectors.flush();
-      collectors.stop();
-    },
-  };
-}
-
-function frame(state: DashboardState, width = 110, height = 40): string {
-  return frameText(renderFrame({ state, ui: initialUi(true), width, height, now: Date.now() }));
-}
 
 /** Host table rows of a frame: name -> the columns after it. */
 function hostColumns(text: string, host: string): string[] {
@@ -312,32 +248,6 @@ describe('the dashboard on the lab', () => {
     expect(out.slice(left)).toContain('Completed');
     expect(out.slice(left)).toContain('demerge run summary');
     expect(out).toMatch(/\x1b\[\?25h/);
-    expect(runDirsLeft()).toEqual([]);
-  });
-
-  it.each([
-    { signal: 'SIGINT' as const, status: 130 },
-    { signal: 'SIGTERM' as const, status: 143 },
-  ])('forwards $signal to emerge once under the dashboard and returns its status $status', async ({ signal, status }) => {
-    const run = execa('script', ['-qfec', `stty rows 24 cols 80; exec ${DEMERGE} dev-util/slow`, '/dev/null'], {
-      env: { ...ws.env, TERM: 'xterm-256color' },
-      extendEnv: false,
-      reject: false,
-    });
-    const pid = await waitFor(() => {
-      const name = runDirsLeft()[0];
-      return name === undefined ? undefined : Number(name.split('-')[0]);
-    }, 60_000, 'the run directory');
-    // Building, with the dashboard up.
-    await waitFor(() => existsSync(ws.env.STANDIN_ARGV_FILE as string) && readOrUndefined(join(ws.dir, 'emerge.log'))?.includes('>>> emerge ('), 60_000, 'the build');
-    await new Promise((r) => setTimeout(r, 1500));
-    process.kill(pid, signal);
-    const result = await run;
-    expect(result.exitCode, result.stdout.slice(-2000)).toBe(status);
-    const received = readFileSync(ws.env.STANDIN_SIGNAL_LOG as string, 'utf8').trim().split('\n');
-    expect(received).toHaveLength(1);
-    expect(received[0]).toContain(signal);
-    expect(result.stdout).toContain('\x1b[?1049l');
     expect(runDirsLeft()).toEqual([]);
   });
 

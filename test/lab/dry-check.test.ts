@@ -118,6 +118,21 @@ describe('demerge --dry-check on the lab', () => {
     expect(runDirsLeft()).toEqual([]);
   });
 
+  it('logs in once per node: the trial compile goes over the probe\'s connection', async () => {
+    const log = join(LAB_DIR, 'nodes', String(NODE), 'sshd.log');
+    const logins = (): number => readFileSync(log, 'utf8').split('\n').filter((line) => line.includes('Accepted publickey for distcc')).length;
+    const before = logins();
+    await lab('compiles-reset', String(NODE));
+    const run = await dryCheck();
+    expect(run.exitCode, run.stdout).toBe(0);
+    const trial = run.doc!.checks.find((c) => c.id === 'node.trial-compile' && c.node === NAME);
+    expect(trial, run.stdout).toMatchObject({ verdict: 'ok' });
+    expect(trial?.message).toMatch(/by distcc as the build user over the node's ssh connection/);
+    expect(logins() - before).toBe(1);
+    // The compile ran on the node, as the node's user.
+    expect(Number((await lab('compiles', String(NODE))).trim())).toBeGreaterThan(0);
+  });
+
   it('prints one plain line per check when not on a terminal', async () => {
     const run = await dryCheck({ json: false });
     expect(run.exitCode).toBe(0);

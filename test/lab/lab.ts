@@ -107,11 +107,24 @@ export function runDirsLeft(): string[] {
   }
 }
 
-/** Polls until the condition holds; lab processes have no event to wait on. */
-export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+/**
+ * Polls until `probe` gives a value (anything but undefined or false) and returns it; lab
+ * processes have no event to wait on.
+ */
+export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 30_000, what = 'a condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export function readOrUndefined(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }

@@ -1,41 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { demerge, runDirsLeft, treeDigest, waitFor, workspace } from './lab.js';
+import { demerge, runDirsLeft, treeDigest, workspace } from './lab.js';
 
-// Issue 7's signal and concurrency checks that need no fault on a node.
+// Issue 7's concurrency checks that need no fault on a node (its signal checks are in
+// signals.test.ts).
 
-describe('signals and concurrency', () => {
-  it('forwards SIGHUP to emerge once and leaves nothing behind', async () => {
-    const ws = workspace();
-    const run = demerge(['dev-util/slow'], ws);
-    await waitFor(() => existsSync(ws.env.STANDIN_ARGV_FILE as string) && runDirsLeft().length > 0);
-    await new Promise((r) => setTimeout(r, 2000));
-    run.kill('SIGHUP');
-    const result = await run;
-    expect(result.exitCode ?? 129, result.all).toBe(129);
-    const received = readFileSync(ws.env.STANDIN_SIGNAL_LOG as string, 'utf8').trim().split('\n');
-    expect(received).toHaveLength(1);
-    expect(received[0]).toContain('SIGHUP');
-    expect(runDirsLeft()).toEqual([]);
-  });
-
-  it('removes the run directory a SIGKILLed run left behind', async () => {
-    const ws = workspace();
-    const run = demerge(['dev-util/slow'], ws);
-    await waitFor(() => existsSync(ws.env.STANDIN_ARGV_FILE as string) && runDirsLeft().length > 0);
-    const left = runDirsLeft();
-    run.kill('SIGKILL');
-    await run;
-    // emerge outlives a SIGKILLed demerge, as it would any killed wrapper: stop it.
-    await execa('pkill', ['-TERM', '-f', 'emerge-standin/emerge dev-util/slow'], { reject: false });
-    expect(runDirsLeft()).toEqual(left);
-    const next = await demerge(['--pretend', 'dev-util/tiny'], workspace());
-    expect(next.exitCode, next.all).toBe(0);
-    expect(runDirsLeft()).toEqual([]);
-  });
-
+describe('concurrency', () => {
   it('runs two builds at once without sharing or deleting each other\'s files', async () => {
     const etcBefore = treeDigest('/etc');
     const [a, b] = await Promise.all([

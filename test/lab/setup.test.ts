@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSample, SAMPLE_COMMAND } from '../../src/dashboard/parse/ps.js';
+import { parseSample, SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../../src/dashboard/parse/ps.js';
 import { compilesByNode, DEMERGE, lab, LAB_DIR, nodeAddress, resetCompiles, sum, TRANSLATION_UNITS, treeDigest, workspace } from './lab.js';
 
 // Issue 6's checks: the whole recipe by `demerge setup` on nodes that start bare (lab up --bare:
@@ -45,7 +45,7 @@ async function fingerprintArgs(): Promise<string[]> {
 }
 
 /** A login with the build key, as the build makes it, with extra options and a command (or none). */
-function buildSsh(node: number, options: string[], command?: string) {
+function buildSsh(node: number, options: string[], command?: string, input = '') {
   return execa(
     'ssh',
     [
@@ -53,8 +53,19 @@ function buildSsh(node: number, options: string[], command?: string) {
       '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=3',
       '-l', 'distcc', ...options, nodeAddress(node), ...(command === undefined ? [] : [command]),
     ],
-    { reject: false, input: '', all: true },
+    { reject: false, input, all: true },
   );
+}
+
+/** Each node's log of requests its forced command refused (the lab's nodes have no syslog). */
+function refusalLogs(): string[] {
+  return NODES.map((node) => {
+    try {
+      return readFileSync(join(LAB_DIR, `nodes/${node}/distcc/demerge-command.log`), 'utf8');
+    } catch {
+      return '';
+    }
+  });
 }
 
 /** Everything setup may touch: each node's /etc/distcc tree and account files, the key, known_hosts. */
@@ -135,9 +146,13 @@ describe('demerge setup from bare nodes', () => {
 
   it('a build through the stand-in compiles on every node, by the nodes\' own records', async () => {
     await resetCompiles();
+    const refusedBefore = refusalLogs();
     const ws = workspace({ DEMERGE_CONFIG: conf });
     const result = await execa(DEMERGE, ['--oneshot', 'dev-util/hello'], { reject: false, env: ws.env, extendEnv: false, all: true });
     expect(result.exitCode, result.all).toBe(0);
+    // The run's checks and its dashboard sampler (which runs without a terminal too) asked
+    // nothing the forced command refuses.
+    expect(refusalLogs()).toEqual(refusedBefore);
     const counts = await compilesByNode();
     for (const node of NODES) expect(counts.get(node), `node ${node}: ${JSON.stringify([...counts])}`).toBeGreaterThan(0);
     expect(sum(counts.values()) / TRANSLATION_UNITS).toBeGreaterThanOrEqual(0.8);
@@ -166,6 +181,16 @@ describe('demerge setup from bare nodes', () => {
       const sample = parseSample(result.stdout);
       expect(sample.complete).toBe(true);
       expect(sample.cpus).toBeGreaterThan(0);
+    });
+
+    it('runs the dashboard sampler\'s loop, a sample for each line it reads, and logs nothing', async () => {
+      const refusedBefore = refusalLogs();
+      const result = await buildSsh(1, [], SAMPLE_LOOP_COMMAND, '\n\n');
+      expect(result.exitCode, result.all).toBe(0);
+      const samples = result.stdout.split(`${SAMPLE_BEGIN}\n`).slice(1);
+      expect(samples).toHaveLength(2);
+      for (const text of samples) expect(parseSample(text).complete, text).toBe(true);
+      expect(refusalLogs()).toEqual(refusedBefore);
     });
 
     it.each([

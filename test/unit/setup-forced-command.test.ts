@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSample, SAMPLE_COMMAND } from '../../src/dashboard/parse/ps.js';
+import { parseSample, SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../../src/dashboard/parse/ps.js';
 import { renderRemoteScript } from '../../src/checks/node/remote-script.js';
 import { commandShapes, renderForcedCommand, type CommandShape } from '../../src/setup/forced-command.js';
 import { renderRemoteCommand } from '../../src/transport/index.js';
@@ -21,7 +21,8 @@ async function runForced(request: string | undefined, shapes: CommandShape[] = c
   chmodSync(script, 0o755);
   mkdirSync(bin, { recursive: true });
   for (const name of ['distccd', 'otherd']) {
-    writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} ran: $*"\n`);
+    // On stdout like a program's answer, and on stderr, where a daemon's --log-stderr goes.
+    writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} ran: $*"\necho "${name} ran: $*" >&2\n`);
     chmodSync(join(bin, name), 0o755);
   }
   // No syslog here (and none of the host's polluted): the refusal goes to the fallback file.
@@ -66,6 +67,19 @@ describe('the forced command', () => {
     expect(sample.load?.one).toBeGreaterThanOrEqual(0);
   });
 
+  it('runs the dashboard sampler\'s loop, a sample for each line it reads, and its samples parse', async () => {
+    const result = await runForced(SAMPLE_LOOP_COMMAND, commandShapes(), '\n\n');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    const samples = result.stdout.split(`${SAMPLE_BEGIN}\n`).slice(1);
+    expect(samples).toHaveLength(2);
+    for (const text of samples) {
+      const sample = parseSample(text);
+      expect(sample.complete, text).toBe(true);
+      expect(sample.cpus).toBeGreaterThan(0);
+    }
+  });
+
   it.each([
     [undefined],
     [''],
@@ -75,6 +89,8 @@ describe('the forced command', () => {
     ['distccd --inetd --enable-tcp-insecure --log-file=/tmp/x'],
     ['/tmp/distccd --inetd'],
     [`${SAMPLE_COMMAND} `],
+    [`${SAMPLE_LOOP_COMMAND} `],
+    [SAMPLE_LOOP_COMMAND.replace('while read', 'id; while read')],
     ['sh -c id'],
     ['$(id)'],
     ['distccd\t--inetd'],
@@ -93,7 +109,7 @@ describe('the forced command', () => {
   it('runs the tunnel transport\'s run-scoped distccd with checked values only', async () => {
     const request = renderRemoteCommand({ distccd: 'distccd', ports: [20001, 20002], jobs: 4 });
     const result = await runForced(request);
-    // The fake distccd exits at once, so the tunnel script reports its log and gives up.
+    // The fake distccd exits at once; its log line reaches stderr and the tunnel script gives up.
     expect(result.stderr).toContain('distccd ran: --daemon --no-detach --listen 127.0.0.1 --port 20001 --allow 127.0.0.1 --jobs 4');
     expect(result.stderr).not.toContain('refused');
     for (const bad of [request.replace('20002', '99999'), request.replace(' 4 ', ' 0 '), `${request} ;id`, request.replace('distccd 4', '/tmp/evil 4'), request.replace('--port', '--Port'), request.replace(' 20001 20002', '')]) {

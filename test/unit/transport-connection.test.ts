@@ -128,6 +128,78 @@ describe.skipIf(!canRun)('node connection with the real node-side script', () =>
     expect(await portOpen(basePort)).toBe(true);
   });
 
+  it('reports each failed attempt to reconnect, and names a killed master by its signal', async () => {
+    const events: string[] = [];
+    let attempts = 0;
+    let second: () => void = () => {};
+    const retried = new Promise<void>((resolve) => { second = resolve; });
+    const connection = new NodeConnection('/nonexistent/ctl', 10_000, {
+      startMaster: () => {
+        attempts++;
+        if (attempts === 1) {
+          const child = spawn('/bin/sh', ['-c', `echo ready ${basePort}; exec sleep 30`], { stdio: 'pipe' });
+          setTimeout(() => child.kill('SIGKILL'), 300);
+          return child;
+        }
+        return spawn('/bin/sh', ['-c', 'echo "ssh: connect to host n port 22: Connection refused" >&2; exit 255'], { stdio: 'pipe' });
+      },
+      probe: async () => undefined,
+      onLost: (detail) => events.push(`lost: ${detail}`),
+      onBack: () => events.push('back'),
+      onRetryFailed: (detail) => {
+        events.push(`failed: ${detail}`);
+        second();
+      },
+    });
+    connections.push(connection);
+    expect(await connection.open()).toEqual({ ok: true, port: basePort });
+    await retried;
+    expect(events).toEqual(['lost: ssh ended by SIGKILL', 'failed: ssh: connect to host n port 22: Connection refused']);
+  });
+
+  it("passes on distccd's lines once the node is ready, and keeps ssh's own for the cause", async () => {
+    const messages: string[] = [];
+    const lost: string[] = [];
+    const connection = new NodeConnection('/nonexistent/ctl', 10_000, {
+      startMaster: () => spawn('/bin/sh', ['-c', [
+        'echo "distccd[1] (dcc_bind) ERROR: bind of 0.0.0.0:1 failed: Address already in use" >&2',
+        // stderr and stdout are two pipes: give the first line time to arrive first.
+        'sleep 0.1',
+        `echo ready ${basePort}`,
+        'sleep 0.2',
+        'echo "distccd[2] (dcc_pump_readwrite) ERROR: failed to write: No space left on device" >&2',
+        'echo "Timeout, server n not responding." >&2',
+        'sleep 0.2',
+        'exit 255',
+      ].join('; ')], { stdio: 'pipe' }),
+      probe: async () => undefined,
+      onLost: (detail) => lost.push(detail),
+      onBack: () => {},
+      onNodeMessage: (line) => messages.push(line),
+    });
+    connections.push(connection);
+    expect(await connection.open()).toEqual({ ok: true, port: basePort });
+    expect(await eventually(async () => lost.length > 0)).toBe(true);
+    expect(messages).toEqual(['distccd[2] (dcc_pump_readwrite) ERROR: failed to write: No space left on device']);
+    expect(lost[0]).toBe('Timeout, server n not responding.');
+  });
+
+  it('keeps the node-side script alive without writing a byte to disk (a full disk must not end it)', async () => {
+    const child = nodeSide([basePort]);
+    await new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
+    const before = spawnSync('sh', ['-c', `ls /tmp/demerge.*/ 2>/dev/null | sort`], { encoding: 'utf8' }).stdout;
+    for (let i = 0; i < 3; i++) {
+      child.stdin.write('h');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await portOpen(basePort)).toBe(true);
+    // The heartbeats left no file behind: only distccd's pid file lives in the script's dir.
+    expect(spawnSync('sh', ['-c', `ls /tmp/demerge.*/ 2>/dev/null | sort`], { encoding: 'utf8' }).stdout).toBe(before);
+    expect(before).not.toContain('beat');
+    child.stdin.end();
+    expect(await eventually(async () => !(await portOpen(basePort)))).toBe(true);
+  });
+
   it.each([
     ['sshd signals the script (SIGHUP)', 'SIGHUP' as const],
     ['sshd signals the script (SIGTERM)', 'SIGTERM' as const],

@@ -28,6 +28,7 @@ describe('connector', () => {
       { host: 'builder1.lan', controlPath: '/run/demerge/42-abc/tunnel/1', port: 23456 },
       { host: '10.0.0.7', controlPath: '/run/demerge/42-abc/tunnel/2', port: 31000 },
     ],
+    held: ['full.lan'],
   }));
   chmodSync(connector, 0o755);
   const run = (args: string[]): { status: number; words: string[]; stderr: string } => {
@@ -67,6 +68,10 @@ describe('connector', () => {
     const result = run(args);
     expect(result.status).toBe(255);
     expect(result.stderr).toMatch(/^demerge: no connection to node /);
+  });
+
+  it('fails a held node\'s jobs at once and quietly, running nothing', () => {
+    expect(run(['-l', 'distcc', 'full.lan', 'distccd', '--inetd'])).toEqual({ status: 255, words: [], stderr: '' });
   });
 
   it('returns at once and leaves the job\'s bytes to ssh on distcc\'s own pipes', () => {

@@ -13,12 +13,34 @@ export type FrontCompilerResult = { ok: true; compiler: FrontCompiler } | { ok: 
 
 export type Run = (program: string, args: readonly string[]) => Promise<string | undefined>;
 
-export async function queryFrontCompiler(run: Run): Promise<FrontCompilerResult> {
-  const chost = (await run('gcc', ['-dumpmachine']))?.trim();
-  if (chost === undefined || chost === '') return { ok: false, reason: 'gcc -dumpmachine printed nothing (is gcc installed?)' };
-  const name = `${chost}-gcc`;
+// One process for the three questions: each spawn blocks Node.js's event loop for a while (it
+// forks the whole process), and the nodes' connects are timed on that loop.
+const QUERY = [
+  'c=$(gcc -dumpmachine 2>/dev/null); echo "chost $c"',
+  '[ -n "$c" ] || exit 0',
   // ${CHOST}-gcc is the name distcc forwards; gcc alone answers for it where the link is missing.
-  const [version, machine] = await Promise.all([run(name, ['-dumpfullversion']), run(name, ['-dumpmachine'])]);
+  'v=$("$c-gcc" -dumpfullversion 2>/dev/null) && echo "version $v"',
+  'm=$("$c-gcc" -dumpmachine 2>/dev/null) && echo "machine $m"',
+  'exit 0',
+].join('\n');
+
+export async function queryFrontCompiler(run: Run): Promise<FrontCompilerResult> {
+  const answers = parseQuery((await run('sh', ['-c', QUERY])) ?? '');
+  const chost = answers.get('chost');
+  if (chost === undefined) return { ok: false, reason: 'gcc -dumpmachine printed nothing (is gcc installed?)' };
+  const name = `${chost}-gcc`;
+  const [version, machine] = [answers.get('version'), answers.get('machine')];
   if (version === undefined || machine === undefined) return { ok: false, reason: `${name} does not run on the front end` };
-  return { ok: true, compiler: { chost, name, version: version.trim(), machine: machine.trim() } };
+  return { ok: true, compiler: { chost, name, version, machine } };
+}
+
+/** `TAG VALUE` lines; empty values count as missing. */
+export function parseQuery(output: string): Map<string, string> {
+  const answers = new Map<string, string>();
+  for (const line of output.split('\n')) {
+    const space = line.indexOf(' ');
+    const value = space === -1 ? '' : line.slice(space + 1).trim();
+    if (value !== '') answers.set(line.slice(0, space), value);
+  }
+  return answers;
 }

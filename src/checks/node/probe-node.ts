@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Client } from 'ssh2';
 import type { NodeConfig } from '../../config/types.js';
 import * as msg from '../../messages.js';
 import { closeConnection, connect, SshFailure, type SshAuth } from '../../ssh/connect.js';
@@ -23,6 +24,14 @@ export interface ProbeInput {
   compiler: Promise<FrontCompiler | undefined>;
   signal?: AbortSignal | undefined;
   emit(check: Check): void;
+  /** Hand the connection over (once logged in, whatever the script found), for the trial compile. */
+  keepOpen?: boolean;
+}
+
+/** A probe's connection kept open; close() must follow. */
+export interface ProbeSession {
+  client: Client;
+  close(): void;
 }
 
 export interface ProbeResult {
@@ -30,6 +39,8 @@ export interface ProbeResult {
   facts: NodeFacts;
   /** Logged in, but our command did not run: a forced command answers instead. */
   forcedCommand: boolean;
+  /** With keepOpen, once logged in; the caller closes it. */
+  session?: ProbeSession;
 }
 
 // The probe runs a few programs on the node; a busy node gets this long beyond the login's bound.
@@ -77,34 +88,48 @@ export async function probeNode(input: ProbeInput): Promise<ProbeResult> {
     connection.client.destroy();
   };
   input.signal?.addEventListener('abort', onAbort, { once: true });
-  try {
-    const front = await input.compiler;
-    const names = front === undefined || front.name === 'gcc' ? ['gcc'] : [front.name, 'gcc'];
-    const marker = `demerge-${randomBytes(8).toString('hex')}`;
-    const script = renderRemoteScript({ marker, distccd: node.command ?? 'distccd', compilers: names });
-    const execTimeoutMs = timeoutMs + EXEC_EXTRA_MS;
-    const result = await execScript(connection.client, 'sh', script, execTimeoutMs);
-    const remote = parseRemoteOutput(result.stdout, marker, names);
-    if (!remote.ran) {
-      if (NOLOGIN.test(result.stdout) || NOLOGIN.test(result.stderr)) {
-        add(fail('node.exec', name, msg.nodeShellNologin(node.user)));
-        return done();
-      }
-      facts.forcedCommand = true;
-      add(warn('node.exec', name, msg.nodeForcedCommand(node.user, front, result.timedOut ? execTimeoutMs / 1000 : undefined)));
-      return done(true);
-    }
-    if (!remote.complete) {
-      add(fail('node.exec', name, msg.nodeProbeCut(execTimeoutMs / 1000, result.stderr)));
-      return done();
-    }
-    add(ok('node.exec', name, msg.nodeExecOk(node.user)));
-    for (const check of remoteChecks(node, name, remote, front, facts)) add(check);
-    return done();
-  } finally {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
     input.signal?.removeEventListener('abort', onAbort);
     closeConnection(connection);
+  };
+  const result = await probeRemote(input, connection.client, timeoutMs, add, facts).catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  if (input.keepOpen === true) return { ...done(result), session: { client: connection.client, close: release } };
+  release();
+  return done(result);
+}
+
+/** The one exec round trip; true when a forced command answered instead of our script. */
+async function probeRemote(input: ProbeInput, client: Client, timeoutMs: number, add: (check: Check) => void, facts: NodeFacts): Promise<boolean> {
+  const { node, name } = input;
+  const front = await input.compiler;
+  const names = front === undefined || front.name === 'gcc' ? ['gcc'] : [front.name, 'gcc'];
+  const marker = `demerge-${randomBytes(8).toString('hex')}`;
+  const script = renderRemoteScript({ marker, distccd: node.command ?? 'distccd', compilers: names });
+  const execTimeoutMs = timeoutMs + EXEC_EXTRA_MS;
+  const result = await execScript(client, 'sh', script, execTimeoutMs);
+  const remote = parseRemoteOutput(result.stdout, marker, names);
+  if (!remote.ran) {
+    if (NOLOGIN.test(result.stdout) || NOLOGIN.test(result.stderr)) {
+      add(fail('node.exec', name, msg.nodeShellNologin(node.user)));
+      return false;
+    }
+    facts.forcedCommand = true;
+    add(warn('node.exec', name, msg.nodeForcedCommand(node.user, front, result.timedOut ? execTimeoutMs / 1000 : undefined)));
+    return true;
   }
+  if (!remote.complete) {
+    add(fail('node.exec', name, msg.nodeProbeCut(execTimeoutMs / 1000, result.stderr)));
+    return false;
+  }
+  add(ok('node.exec', name, msg.nodeExecOk(node.user)));
+  for (const check of remoteChecks(node, name, remote, front, facts)) add(check);
+  return false;
 }
 
 function remoteChecks(node: NodeConfig, name: string, remote: RemoteFacts, front: FrontCompiler | undefined, facts: NodeFacts): Check[] {

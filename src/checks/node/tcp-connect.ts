@@ -31,7 +31,12 @@ export function tcpConnect(host: string, port: number, timeoutMs: number, signal
     socket.once('lookup', () => {
       started = performance.now();
     });
-    socket.once('connect', () => finish({ ok: true, socket, rttMs: performance.now() - started }));
+    // The result is handed on in the next check phase: other nodes' connects that completed in
+    // the same poll phase get their timestamps first, before any node's handshake work runs.
+    socket.once('connect', () => {
+      const rttMs = performance.now() - started;
+      setImmediate(() => finish({ ok: true, socket, rttMs }));
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => finish({ ok: false, reason: tcpReason(error.code), code: error.code ?? error.message }));
   });
 }

@@ -2,29 +2,31 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { Client } from 'ssh2';
 import type { NodeConfig } from '../../config/types.js';
+import { formatHostList } from '../../hosts/index.js';
 import * as msg from '../../messages.js';
 import { createDistccDir } from '../../run-env/distcc-dir.js';
 import { createRunDir } from '../../run-env/run-dir.js';
-import { writeRunFiles } from '../../run-env/write-run-files.js';
-import { formatDistccHosts } from '../../run/run-environment.js';
 import { which } from '../../system/which.js';
+import { sshJobCommand } from '../../transport/ssh-job-command.js';
 import type { Identity } from '../local/file-facts.js';
 import { fail, ok, type Check } from '../types.js';
 import { classifyTrialFailure } from './trial-failure.js';
+import { openTrialRelay, type TrialRelay } from './trial-relay.js';
 
-// The slow check: a real compile of a tiny C file on one node through the transport the build
-// would use: the run's ssh wrapper and ssh_config, as the build user, with distcc itself. Only
-// this shows what a forced command or the node's compiler whitelist does to distcc's requests.
+// The slow check: a real compile of a tiny C file on one node, by distcc itself as the build
+// user, with the request distcc's ssh mode makes (`distccd --inetd --enable-tcp-insecure`).
+// Only this shows what a forced command or the node's compiler whitelist does to distcc's
+// requests. The request travels on a channel of the probe's own connection (trial-relay.ts):
+// a second login per node, by OpenSSH through the run's wrapper, cost more CPU than all the
+// rest of a node's checks, and the key, known_hosts and the login are checked already.
 //
 // Node.js forks its whole (large) process for every spawn, which costs tens of milliseconds of
 // blocked event loop each; so ONE small shell runs as the build user and starts every node's
 // compile the moment its probe has passed, reporting each as it ends.
 
 export interface TrialSetup {
-  /** DISTCC_SSH of the trial: the run's wrapper. */
-  wrapper: string;
-  distccDir: string;
   dir: string;
   buildUser: Identity | undefined;
   path: string;
@@ -32,33 +34,20 @@ export interface TrialSetup {
   remove(): void;
 }
 
-export interface TrialConfig {
-  key: string;
-  knownHosts: string;
-  connectTimeout: number;
-}
-
+// Already preprocessed (.i): distcc sends it as it is, so the front end runs no preprocessor per
+// node. What the trial tests is on the node; the front end's compiler has its own checks.
 const SOURCE = 'int demerge_trial(int x) { return x * 2 + 1; }\n';
 
-/** A run directory like the build's, with the wrapper and ssh_config for these nodes. */
-export function prepareTrial(uid: number, buildUser: Identity | undefined, nodes: readonly NodeConfig[], config: TrialConfig, ssh: string, path: string): TrialSetup {
+/** A private directory of the run, the build user's, for the test files and distcc's state. */
+export function prepareTrial(uid: number, buildUser: Identity | undefined, path: string): TrialSetup {
   const owner = uid === 0 && buildUser !== undefined ? { uid: buildUser.uid, gid: buildUser.gid } : undefined;
   const runDir = createRunDir(uid, { group: owner?.gid });
   try {
-    const files = writeRunFiles(
-      runDir.path,
-      runDir.id,
-      nodes,
-      { ssh, key: config.key, knownHosts: config.knownHosts, connectTimeout: config.connectTimeout },
-      owner === undefined ? undefined : { uid, gid: owner.gid },
-    );
     const distccDir = createDistccDir(runDir.path, owner);
     const dir = join(distccDir, 'trial');
     mkdirSync(dir, { mode: 0o700 });
     if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
     return {
-      wrapper: files.wrapper,
-      distccDir,
       dir,
       buildUser: owner === undefined ? undefined : buildUser,
       path,
@@ -77,7 +66,7 @@ export function prepareTrial(uid: number, buildUser: Identity | undefined, nodes
 const SPAWNER = [
   'while read -r slug compiler hosts; do',
   '  (',
-  '    DISTCC_HOSTS="$hosts" DISTCC_LOG="$slug.log" distcc "$compiler" -c "$slug.c" -o "$slug.o" 2>"$slug.err" </dev/null',
+  '    DISTCC_HOSTS="$hosts" DISTCC_LOG="$slug.log" distcc "$compiler" -c "$slug.i" -o "$slug.o" 2>"$slug.err" </dev/null',
   '    echo "done $slug $?"',
   '  ) &',
   'done',
@@ -92,17 +81,49 @@ export interface TrialInput {
   compiler: string;
   /** The probe found a forced command: the node's compiler whitelist may apply. */
   forcedCommand: boolean;
+  /** The probe's connection to the node, still open. */
+  client: Client;
   timeoutMs: number;
 }
 
+export interface TrialResult {
+  check: Check;
+  ms?: number;
+}
+
 export interface TrialRunner {
-  compile(input: TrialInput): Promise<{ check: Check; ms?: number }>;
+  compile(input: TrialInput): Promise<TrialResult>;
   /** Ends the spawner; jobs still running (timed out) are killed. */
   close(): Promise<void>;
 }
 
+/** Listeners on ports used before in this run, held open while the kernel picks another. */
+const MAX_PORT_TRIES = 8;
+
+/** How long a relay gets to report the node's stderr after distcc is done. */
+const RELAY_GRACE_MS = 1000;
+
 export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?: AbortSignal): TrialRunner {
   const user = setup.buildUser;
+  const peerUid = user?.uid ?? process.getuid?.() ?? 0;
+  // distcc keeps backoff marks per host, here 127.0.0.1:PORT, in the run's DISTCC_DIR: a port
+  // the kernel hands out again in this run must not meet an earlier job's mark.
+  const usedPorts = new Set<number>();
+  const freshRelay = async (client: Client, command: string): Promise<TrialRelay> => {
+    const held: TrialRelay[] = [];
+    try {
+      for (;;) {
+        const relay = await openTrialRelay(client, command, peerUid);
+        if (!usedPorts.has(relay.port) || held.length >= MAX_PORT_TRIES) {
+          usedPorts.add(relay.port);
+          return relay;
+        }
+        held.push(relay);
+      }
+    } finally {
+      for (const relay of held) relay.close();
+    }
+  };
   // setpriv --init-groups gives the build user its supplementary groups, as Portage's userpriv does.
   const [program, ...args] =
     user !== undefined && setup.setpriv !== undefined
@@ -117,8 +138,6 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       PATH: setup.path,
       HOME: setup.dir,
       LC_ALL: 'C',
-      DISTCC_SSH: setup.wrapper,
-      DISTCC_DIR: setup.distccDir,
       DISTCC_VERBOSE: '1',
       // A failure must show as one, not as a silent local compile.
       DISTCC_FALLBACK: '0',
@@ -160,9 +179,16 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
   return {
     async compile(input) {
       const { node, name, slug } = input;
-      const source = join(setup.dir, `${slug}.c`);
+      const source = join(setup.dir, `${slug}.i`);
       writeFileSync(source, SOURCE, { mode: 0o644 });
       if (setup.buildUser !== undefined) chownSync(source, setup.buildUser.uid, setup.buildUser.gid);
+      let relay: TrialRelay;
+      try {
+        relay = await freshRelay(input.client, sshJobCommand(node));
+      } catch (error) {
+        return { check: fail('node.trial-compile', name, msg.trialSetupFailed((error as Error).message)) };
+      }
+      const hosts = formatHostList({ entries: [{ kind: 'tcp', host: '127.0.0.1', port: relay.port, limit: 1, options: [...node.options] }] });
       const started = performance.now();
       let timer: NodeJS.Timeout | undefined;
       const status = await new Promise<number | 'timeout'>((resolve) => {
@@ -176,13 +202,15 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
           waitingOnTimeouts = true;
           resolve('timeout');
         }, input.timeoutMs);
-        child.stdin!.write(`${slug} ${input.compiler} ${formatDistccHosts([node], 0)}\n`);
+        child.stdin!.write(`${slug} ${input.compiler} ${hosts}\n`);
       });
       clearTimeout(timer);
       const ms = Math.round(performance.now() - started);
+      const relayed = status === 0 ? undefined : await settledWithin(relay.result, RELAY_GRACE_MS);
+      relay.close();
       if (status === 0 && existsSync(join(setup.dir, `${slug}.o`))) return { check: ok('node.trial-compile', name, msg.trialOk(input.compiler, ms)), ms };
       if (status === 'timeout') return { check: fail('node.trial-compile', name, msg.trialTimeout(input.compiler, input.timeoutMs / 1000)) };
-      const output = `${readOrEmpty(join(setup.dir, `${slug}.err`))}\n${readOrEmpty(join(setup.dir, `${slug}.log`))}`;
+      const output = [readOrEmpty(join(setup.dir, `${slug}.err`)), readOrEmpty(join(setup.dir, `${slug}.log`)), relayed?.stderr ?? '', relayed?.error ?? ''].join('\n');
       return { check: fail('node.trial-compile', name, classifyTrialFailure({ node, compiler: input.compiler, forcedCommand: input.forcedCommand, output })) };
     },
     async close() {
@@ -195,6 +223,16 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       killAll();
     },
   };
+}
+
+function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    void promise.then((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
 }
 
 function readOrEmpty(path: string): string {

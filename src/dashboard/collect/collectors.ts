@@ -3,6 +3,7 @@ import type { SshAuth } from '../../ssh/connect.js';
 import { DistccLogInterpreter } from '../parse/distcc-log.js';
 import { parseEmergeLogLine, type EmergeLogEvent } from '../parse/emerge-log.js';
 import { LineSplitter } from '../parse/line-splitter.js';
+import { parseNodeEventLine, type NodeEvent } from '../parse/node-events.js';
 import { OBSERVABILITY_DIR } from '../parse/observability.js';
 import type { RunInfo } from '../run-info.js';
 import {
@@ -11,6 +12,7 @@ import {
   withEmergeLogEvents,
   withJobs,
   withNodeDown,
+  withNodeEvents,
   withNodeSample,
   withPortageSnapshot,
 } from '../state.js';
@@ -47,6 +49,8 @@ class LocalTick {
   private readonly distccTail: FileTail | undefined;
   private readonly distccLines = new LineSplitter();
   private readonly interpreter = new DistccLogInterpreter();
+  private readonly eventsTail: FileTail | undefined;
+  private readonly eventLines = new LineSplitter();
 
   constructor(
     private readonly info: RunInfo,
@@ -56,6 +60,7 @@ class LocalTick {
   ) {
     this.emergeTail = new FileTail(info.emergeLog.path, info.emergeLog.offset);
     if (info.distccLog) this.distccTail = new FileTail(info.distccLog.path, info.distccLog.offset);
+    if (info.nodeEvents) this.eventsTail = new FileTail(info.nodeEvents.path, info.nodeEvents.offset);
   }
 
   /** One round of reads (synchronous, about a millisecond); a failed read waits for the next. */
@@ -76,6 +81,10 @@ class LocalTick {
     if (this.distccTail) {
       const lines = this.distccLines.push(this.distccTail.read());
       if (lines.length > 0) store.update((s) => withDistccLogEvents(s, lines.flatMap((line) => this.interpreter.pushLine(line))));
+    }
+    if (this.eventsTail) {
+      const events = this.eventLines.push(this.eventsTail.read()).map(parseNodeEventLine).filter((e): e is NodeEvent => e !== undefined);
+      if (events.length > 0) store.update((s) => withNodeEvents(s, events));
     }
     const emergeLines = this.emergeLines.push(this.emergeTail.read());
     const events = emergeLines.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined);

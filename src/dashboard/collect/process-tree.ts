@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readProcStat, statFields } from '../../system/proc-stat.js';
 
 // Portage names its status file after emerge's pid; the run's emerge is demerge's child, or
 // its grandchild under the dashboard's pseudo terminal helper. Other emerges on the machine
@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 
 /** ppid from the text of /proc/<pid>/stat (the command name may hold spaces and parentheses). */
 export function parentFromStat(stat: string): number | undefined {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const fields = statFields(stat);
   const ppid = Number(fields[1]);
   return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
 }
@@ -28,10 +28,3 @@ export function isDescendantOf(
   return false;
 }
 
-function readProcStat(pid: number): string | undefined {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-}

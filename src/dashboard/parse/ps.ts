@@ -17,6 +17,7 @@ const MARK = '@@demerge:';
 const SECTION_LOADAVG = `${MARK}loadavg`;
 const SECTION_NPROC = `${MARK}nproc`;
 const SECTION_STAT = `${MARK}stat`;
+const SECTION_TMP = `${MARK}tmp`;
 const SECTION_PS = `${MARK}ps`;
 const SECTION_END = `${MARK}end`;
 
@@ -26,6 +27,10 @@ const SAMPLE_SCRIPT = [
   'cat /proc/loadavg',
   `echo ${SECTION_NPROC}`,
   'nproc',
+  // Free space where distccd writes every job's files: a full one fails each job there, and
+  // nothing else tells the front end why (distcc retries locally and keeps the reason).
+  `echo ${SECTION_TMP}`,
+  'df -Pk "${TMPDIR:-/tmp}" 2>/dev/null',
   // /proc/<pid>/stat of the user's processes (dirs it owns; shell builtins only, no fork per
   // process): CPU times in ticks, the reaped children's included, for the CPU accounting.
   `echo ${SECTION_STAT}`,
@@ -106,6 +111,8 @@ export const TICKS_PER_SECOND = 100;
 export interface NodeSample {
   load?: LoadAverage;
   cpus?: number;
+  /** Free KiB in the distcc user's TMPDIR on the node. */
+  tmpFreeKiB?: number;
   processes: NodeProcess[];
   /** The user's processes' CPU times, when the node's /proc could be read. */
   cpu?: ProcessCpu[];
@@ -127,6 +134,19 @@ export function parseLoadavg(text: string): LoadAverage | undefined {
     load.total = Number(match[5]);
   }
   return load;
+}
+
+// POSIX `df -Pk` data line: "FS 1024-blocks Used Available Capacity% Mountpoint"; names may
+// hold spaces, so the numbers are found by their shape.
+const DF_LINE = /(?:^|\s)([0-9]{1,15})\s+([0-9]{1,15})\s+([0-9]{1,15})\s+([0-9]{1,3})%\s+\//;
+
+/** Free KiB from `df -Pk DIR` (header and data line), or undefined. */
+export function parseDfFree(text: string): number | undefined {
+  for (const line of text.slice(0, 4096).split('\n').reverse()) {
+    const match = DF_LINE.exec(line);
+    if (match) return Number(match[3]);
+  }
+  return undefined;
 }
 
 /** `nproc` output: one positive integer. */
@@ -283,7 +303,7 @@ export function parseSample(stdout: string): NodeSample {
         sections.set(SECTION_PS, current);
         continue;
       }
-      if (line === SECTION_LOADAVG || line === SECTION_NPROC || line === SECTION_STAT) {
+      if (line === SECTION_LOADAVG || line === SECTION_NPROC || line === SECTION_STAT || line === SECTION_TMP) {
         current = [];
         sections.set(line, current);
         continue;
@@ -304,6 +324,8 @@ export function parseSample(stdout: string): NodeSample {
   if (load) sample.load = load;
   const cpus = parseNproc((sections.get(SECTION_NPROC) ?? []).join('\n'));
   if (cpus !== undefined) sample.cpus = cpus;
+  const tmpFree = parseDfFree((sections.get(SECTION_TMP) ?? []).join('\n'));
+  if (tmpFree !== undefined) sample.tmpFreeKiB = tmpFree;
   const stat = sections.get(SECTION_STAT);
   if (stat !== undefined) {
     sample.cpu = stat.slice(0, MAX_PROCESSES).map(parseProcStat).filter((p): p is ProcessCpu => p !== undefined);

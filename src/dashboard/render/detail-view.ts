@@ -1,3 +1,4 @@
+import { nodeEventWords } from '../../messages.js';
 import type { NodeProcess } from '../parse/ps.js';
 import type { DashboardState } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
@@ -59,6 +60,11 @@ export function detailView(state: DashboardState, now: number, width: number, ro
   if (node?.downReason !== undefined) lines.push([seg(` unreachable: ${node.downReason}`, 'bad')]);
   if (row.condition === 'backoff') lines.push([seg(` distcc skips this node for ${row.backoffSeconds ?? '?'} s more (a job failed there)`, 'warn')]);
   if (node?.note !== undefined) lines.push([seg(` ${node.note}`, 'warn')]);
+  for (const event of node?.events ?? []) {
+    const times = event.count > 1 ? ` (${event.count} times)` : '';
+    const when = formatClock(Math.max(0, (event.at - state.startedAt) / 1000));
+    lines.push([seg(` ${when} ${nodeEventWords[event.kind]} ${event.cause}${times}`.trimEnd(), event.kind === 'back' ? 'good' : 'warn')]);
+  }
   lines.push([]);
   const work = workRows(state).filter((w) => w.host === row.name);
   const columns = layoutColumns(workColumns(now, Math.min(15, row.name.length)), width - 1);

@@ -2,7 +2,7 @@ import type { DashboardState } from '../state.js';
 import type { UiState } from '../ui.js';
 import { detailView } from './detail-view.js';
 import { formatClock } from './format.js';
-import { hostTable, portageLine, totalsLine, workTable } from './main-view.js';
+import { hostTable, portageLine, problemsLine, totalsLine, workTable } from './main-view.js';
 import { hostRows, totals, workRows } from './rows.js';
 import { clipLine, fit, lineText, seg, type Line } from './text.js';
 
@@ -96,8 +96,10 @@ function mainView(input: FrameInput, rows: number): Line[] {
   const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
   const lines: Line[] = [portageLine(state, now, width)];
   lines.push(...hostTable(state, now, width, hostRoom, ui.selected));
-  lines.push(...workTable(state, now, width, Math.max(1, rows - lines.length - 1)));
+  const problems = problemsLine(state, width);
+  lines.push(...workTable(state, now, width, Math.max(1, rows - lines.length - 1 - (problems === undefined ? 0 : 1))));
   lines.push(totalsLine(state, now, width));
+  if (problems !== undefined) lines.push(problems);
   return lines;
 }
 

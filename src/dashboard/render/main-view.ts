@@ -111,6 +111,14 @@ export function totalsLine(state: DashboardState, now: number, width: number): L
   return clip(line, width);
 }
 
+/** The nodes whose connection is not well and why, or undefined when all are. */
+export function problemsLine(state: DashboardState, width: number): Line | undefined {
+  const troubled = state.nodes.filter((node) => node.problem !== undefined);
+  if (troubled.length === 0) return undefined;
+  const line: Line = [seg(' PROBLEMS ', 'bold'), seg(troubled.map((node) => `${node.name}: ${node.problem}`).join('; '), 'bad')];
+  return clip(line, width);
+}
+
 function clip(line: Line, width: number): Line {
   const out: Line = [];
   let room = width;

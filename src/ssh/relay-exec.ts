@@ -1,0 +1,99 @@
+import type { Duplex } from 'node:stream';
+import type { Client, ClientChannel } from 'ssh2';
+
+// A command on the node whose stdin and stdout are a local byte stream: what OpenSSH does for
+// `ssh node COMMAND` with its own pipes, here on a new channel of a connection already open.
+// distcc's ssh mode speaks its protocol over exactly these two streams, so a local program
+// connected to the stream talks to the remote command as distcc talks to it through ssh.
+//
+// The command starts at once and the stream is attached when it arrives: the node's session
+// (a fork of sshd, the login shell, the command itself) then starts while the local side is
+// still on its way, instead of after it. A command that reads its stdin, as distccd --inetd
+// does, waits for the stream; close() without one gives it end of file.
+
+export interface RelayResult {
+  /** What the command wrote to stderr (bounded): sshd's login shell and distccd say why here. */
+  stderr: string;
+  /** Exit status; null when it died by a signal, sent none, or the channel never opened. */
+  code: number | null;
+  /** The channel could not be opened, or the connection failed while relaying. */
+  error?: string;
+}
+
+export interface RemoteRelay {
+  /** Connects the command's stdin and stdout to `local`; once only. */
+  attach(local: Duplex): void;
+  readonly result: Promise<RelayResult>;
+  /** Ends the command's channel and the local stream. */
+  close(): void;
+}
+
+const MAX_STDERR = 16 * 1024;
+
+export function startRelay(client: Client, command: string): RemoteRelay {
+  let stderr = '';
+  let code: number | null = null;
+  let channel: ClientChannel | undefined;
+  let local: Duplex | undefined;
+  let closed = false;
+  let settle: (result: RelayResult) => void = () => {};
+  let settled = false;
+  const result = new Promise<RelayResult>((resolve) => {
+    settle = resolve;
+  });
+  const finish = (error?: string): void => {
+    if (settled) return;
+    settled = true;
+    local?.destroy();
+    settle({ stderr, code, ...(error === undefined ? {} : { error }) });
+  };
+  const connect = (): void => {
+    if (channel === undefined || local === undefined) return;
+    // The command's stdin ends when the local side ends (distcc has sent its request and read
+    // the answer); a local side that goes away closes the channel.
+    local.pipe(channel);
+    channel.pipe(local);
+    if (local.destroyed) channel.close();
+    else local.once('close', () => channel?.close());
+  };
+  try {
+    client.exec(command, (error, opened) => {
+      if (error) {
+        finish(error.message);
+        return;
+      }
+      channel = opened;
+      opened.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
+      });
+      opened.on('exit', (status: number | null) => {
+        code = typeof status === 'number' ? status : null;
+      });
+      opened.on('close', () => finish());
+      if (closed) opened.close();
+      else connect();
+    });
+  } catch (error) {
+    // ssh2 throws when the connection is not (or no longer) up.
+    finish((error as Error).message);
+  }
+  return {
+    attach(stream) {
+      if (local !== undefined) return;
+      local = stream;
+      // The local side may fail (reset) before or during the exchange; the channel's close ends it.
+      stream.on('error', () => {});
+      if (settled) stream.destroy();
+      else connect();
+    },
+    result,
+    close() {
+      closed = true;
+      local?.destroy();
+      if (channel === undefined) return;
+      // Without a local side, end of file tells the command that nothing comes.
+      if (local === undefined) channel.end();
+      channel.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { startCollectors } from '../../src/dashboard/collect/collectors.js';
+import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
+import { parseRunInfo, type RunInfo } from '../../src/dashboard/run-info.js';
+import { createDashboardState, type DashboardState } from '../../src/dashboard/state.js';
+import { DashboardStore } from '../../src/dashboard/store.js';
+import { initialUi } from '../../src/dashboard/ui.js';
+import { connectAuth } from '../../src/ssh/auth.js';
+import { readOrUndefined, waitFor } from './lab.js';
+
+// A running build watched from the test the way `demerge --dashboard` watches it from another
+// terminal: its run.json, the dashboard's own collectors, and frames rendered from their state.
+
+const RUN_BASE = '/run/demerge';
+
+/** The run directory and run.json of demerge process `pid`, once it is written. */
+export async function runOf(pid: number): Promise<{ dir: string; info: RunInfo }> {
+  return waitFor(
+    () => {
+      const name = (existsSync(RUN_BASE) ? readdirSync(RUN_BASE) : []).find((n) => n.startsWith(`${pid}-`));
+      const text = name === undefined ? undefined : readOrUndefined(join(RUN_BASE, name, 'run.json'));
+      const info = text === undefined ? undefined : parseRunInfo(text);
+      return info === undefined ? undefined : { dir: join(RUN_BASE, name as string), info };
+    },
+    60_000,
+    'run.json',
+  );
+}
+
+/**
+ * Watches a running build from this process. The run's DISTCC_LOG is hard-linked first (same
+ * tmpfs): the run removes its directory when it ends, and the test still wants to read the log.
+ */
+export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store: DashboardStore; log: string; stop(): Promise<void> } {
+  const log = `/run/demerge-labtest-${info.pid}.log`;
+  rmSync(log, { force: true });
+  linkSync(info.distccLog!.path, log);
+  const watched: RunInfo = { ...info, distccLog: { path: log, offset: 0 }, ...overrides };
+  const store = new DashboardStore(
+    createDashboardState({ startedAt: info.startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
+  );
+  const auth = connectAuth({ readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') }, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
+  const collectors = startCollectors(watched, auth, store);
+  return {
+    store,
+    log,
+    stop: async () => {
+      await collectors.flush();
+      collectors.stop();
+    },
+  };
+}
+
+export function frame(state: DashboardState, width = 110, height = 40): string {
+  return frameText(renderFrame({ state, ui: initialUi(true), width, height, now: Date.now() }));
+}
