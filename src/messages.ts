@@ -504,6 +504,11 @@ export const nodeForcedCommand = (user: string, compiler: { name: string; versio
   }`,
 ];
 
+export const nodeProbeLost = (detail: string | undefined): Problem => [
+  `the connection to the node ended before the probe answered${detail === undefined ? '' : `: ${printable(detail.slice(0, 200))}`}`,
+  'check that the node stays up and reachable (its sshd, link and load), then run the dry check again',
+];
+
 export const nodeProbeCut = (seconds: number, stderr: string): Problem => {
   const last = stderr.trim().split('\n').at(-1) ?? '';
   return [

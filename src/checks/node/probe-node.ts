@@ -115,6 +115,12 @@ async function probeRemote(input: ProbeInput, client: Client, timeoutMs: number,
   const result = await execScript(client, 'sh', script, execTimeoutMs);
   const remote = parseRemoteOutput(result.stdout, marker, names);
   if (!remote.ran) {
+    // A forced command answers with an exit status; a channel that could not open, or closed
+    // with none, means the connection itself went.
+    if (result.error !== undefined || (result.code === null && !result.timedOut && result.stdout === '')) {
+      add(fail('node.exec', name, msg.nodeProbeLost(result.error)));
+      return false;
+    }
     if (NOLOGIN.test(result.stdout) || NOLOGIN.test(result.stderr)) {
       add(fail('node.exec', name, msg.nodeShellNologin(node.user)));
       return false;

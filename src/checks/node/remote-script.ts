@@ -28,9 +28,10 @@ export function renderRemoteScript(input: ScriptInput): string {
     '  p=$(command -v "$c" 2>/dev/null)',
     '  echo "$m cc-path $c $p"',
     '  if [ -n "$p" ]; then',
-    '    r=$(readlink -f "$p" 2>/dev/null || echo "$p")',
-    '    if [ "$r" != "$seen" ]; then',
-    '      seen=$r',
+    // test -ef (same file) is a builtin of dash, bash and busybox sh: no readlink process per
+    // compiler. A shell without it fails the test, and the compiler is simply asked again.
+    '    if [ -z "$seen" ] || ! [ "$p" -ef "$seen" ]; then',
+    '      seen=$p',
     '      version=$("$p" -dumpfullversion 2>/dev/null || "$p" -dumpversion 2>/dev/null)',
     '      machine=$("$p" -dumpmachine 2>/dev/null)',
     '    fi',
