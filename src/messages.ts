@@ -608,6 +608,21 @@ export const trialWhitelist = (compiler: string): Problem => [
   `on the node: ln -s /usr/bin/distcc /usr/lib/distcc/${compiler} (Gentoo: distcc-config --update-masquerade), or add --enable-tcp-insecure to the key's command= in ~distcc/.ssh/authorized_keys`,
 ];
 
+export const trialTunnelWhitelist = (compiler: string): Problem => [
+  `the node's distccd refused ${compiler}: it is not in the node's compiler whitelist (/usr/lib/distcc), which the run-scoped distccd of transport = "tunnel" keeps on`,
+  `on the node: ln -s /usr/bin/distcc /usr/lib/distcc/${compiler} (Gentoo: distcc-config --update-masquerade)`,
+];
+
+export const trialTunnelForcedCommand = (user: string): Problem => [
+  `the key's forced command (command= in ~${user}/.ssh/authorized_keys) runs instead of demerge's tunnel: with transport = "tunnel" (the default) the build could not reach this node's distccd`,
+  'let demerge write the forced command (demerge setup node --restrict HOST), or set transport = "ssh" in demerge.conf to keep the recipe\'s command="distccd --inetd"',
+];
+
+export const trialForwardingRefused = (): Problem => [
+  "the node refuses to forward to its own 127.0.0.1, which transport = \"tunnel\" needs for every job",
+  'allow it for the build key (sshd AllowTcpForwarding, or restrict,port-forwarding,permitopen="127.0.0.1:*" in authorized_keys; demerge setup node --restrict writes that), or set transport = "ssh"',
+];
+
 export const trialCompilerMissing = (compiler: string, user: string): Problem => [
   `the node has no ${compiler} in the PATH of ${user}`,
   `install the front end's compiler on the node under the name ${compiler}`,

@@ -69,7 +69,7 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
       const outcome = await tools;
       if (outcome.ssh === undefined || hasFailure(outcome.checks)) return undefined;
       try {
-        const setup = prepareTrial(env.uid, files.buildUser, env.env.PATH || '/usr/bin:/bin');
+        const setup = prepareTrial(env.uid, files.buildUser, env.env.PATH || '/usr/bin:/bin', config.transport);
         trial = { setup, runner: startTrialRunner(setup, config.connectTimeout + TRIAL_EXTRA_S, options.signal) };
       } catch (error) {
         trialSetupError = error as Error;

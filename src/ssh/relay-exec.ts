@@ -97,3 +97,94 @@ export function startRelay(client: Client, command: string): RemoteRelay {
     },
   };
 }
+
+/**
+ * The tunnel transport's way to the node (src/transport/remote-command.ts) on a connection
+ * already open: the run-scoped distccd on the node's loopback, started by the node-side script
+ * on one channel, and a direct-tcpip channel to its port for the local stream, as the build's
+ * connector reaches it through its ssh master. A node that refuses to forward, or whose forced
+ * command does not run the script, fails here as the build would.
+ */
+export function startTunnelRelay(client: Client, remoteCommand: string, readyPort: (line: string) => number | undefined): RemoteRelay {
+  let stderr = '';
+  let code: number | null = null;
+  let control: ClientChannel | undefined;
+  let local: Duplex | undefined;
+  let port: number | undefined;
+  let forwarding = false;
+  let closed = false;
+  let settled = false;
+  let settle: (result: RelayResult) => void = () => {};
+  const result = new Promise<RelayResult>((resolve) => {
+    settle = resolve;
+  });
+  const finish = (error?: string): void => {
+    if (settled) return;
+    settled = true;
+    local?.destroy();
+    // End of file on the script's stdin stops the node's distccd.
+    control?.end();
+    settle({ stderr, code, ...(error === undefined ? {} : { error }) });
+  };
+  const connect = (): void => {
+    if (local === undefined || port === undefined || forwarding || settled) return;
+    forwarding = true;
+    const stream = local;
+    try {
+      client.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (error, channel) => {
+        if (error) {
+          finish(`forwarding to the node's 127.0.0.1:${port} refused: ${error.message}`);
+          return;
+        }
+        stream.pipe(channel);
+        channel.pipe(stream);
+        stream.once('close', () => channel.close());
+        // The job is over when distccd closes its end.
+        channel.once('close', () => finish());
+      });
+    } catch (error) {
+      finish((error as Error).message);
+    }
+  };
+  try {
+    client.exec(remoteCommand, (error, opened) => {
+      if (error) {
+        finish(error.message);
+        return;
+      }
+      control = opened;
+      let pending = '';
+      opened.on('data', (chunk: Buffer) => {
+        if (port !== undefined) return;
+        pending = (pending + chunk.toString('utf8')).slice(-1024);
+        for (const line of pending.split('\n')) port ??= readyPort(line);
+        if (port !== undefined) connect();
+      });
+      opened.stderr.on('data', (chunk: Buffer) => {
+        if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
+      });
+      opened.on('exit', (status: number | null) => {
+        code = typeof status === 'number' ? status : null;
+      });
+      opened.on('close', () => finish(port === undefined ? 'the node-side script ended before its distccd listened' : undefined));
+      if (closed) opened.end();
+    });
+  } catch (error) {
+    finish((error as Error).message);
+  }
+  return {
+    attach(stream) {
+      if (local !== undefined) return;
+      local = stream;
+      stream.on('error', () => {});
+      if (settled) stream.destroy();
+      else connect();
+    },
+    result,
+    close() {
+      closed = true;
+      local?.destroy();
+      control?.end();
+    },
+  };
+}

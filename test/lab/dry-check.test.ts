@@ -47,9 +47,10 @@ function failures(doc: Document): Check[] {
   return doc.checks.filter((check) => check.verdict !== 'ok');
 }
 
-/** A copy of the lab's config with other key or known_hosts paths. */
-function configWith(dir: string, replace: { key?: string; knownHosts?: string }): string {
+/** A copy of the lab's config with other key or known_hosts paths, or another transport. */
+function configWith(dir: string, replace: { key?: string; knownHosts?: string; transport?: 'ssh' | 'tunnel' }): string {
   let text = readFileSync(LAB_CONFIG, 'utf8');
+  if (replace.transport !== undefined) text = `transport = "${replace.transport}"\n${text}`;
   if (replace.key !== undefined) text = text.replace(/^key = .*$/m, `key = "${replace.key}"`);
   if (replace.knownHosts !== undefined) text = text.replace(/^known_hosts = .*$/m, `known_hosts = "${replace.knownHosts}"`);
   const path = join(dir, 'demerge.conf');
@@ -246,11 +247,11 @@ describe('demerge --dry-check on the lab', () => {
     expectWithinBound(run.ms);
   });
 
-  it('names a forced command whose compiler whitelist refuses the compiler', async () => {
+  it('names a forced command whose compiler whitelist refuses the compiler (transport = "ssh")', async () => {
     writeFileSync(AUTHORIZED_KEYS, `command="distccd --inetd" ${readFileSync(join(FRONTEND, 'id_ed25519.pub'), 'utf8')}`);
     const empty = scratch();
     await inNode(`mount --bind ${empty} /usr/lib/distcc`);
-    const run = await dryCheck();
+    const run = await dryCheck({ config: configWith(scratch(), { transport: 'ssh' }) });
     expect(run.exitCode, run.stdout).toBe(1);
     const problems = failures(run.doc!);
     expect(problems.map((p) => [p.id, p.node, p.verdict])).toEqual([
@@ -260,6 +261,48 @@ describe('demerge --dry-check on the lab', () => {
     expect(problems[0]?.message).toContain('forced command');
     expect(problems[1]?.message).toMatch(/refused \S+-gcc: it is not in the node's compiler whitelist/);
     expect(problems[1]?.fix).toMatch(/ln -s \/usr\/bin\/distcc \/usr\/lib\/distcc\/\S+-gcc.*--enable-tcp-insecure/);
+    expectWithinBound(run.ms);
+  });
+});
+
+describe('the trial compile over the tunnel transport (the default)', () => {
+  afterEach(async () => {
+    await healNode();
+  });
+
+  it("says that the recipe's forced command leaves the tunnel no way in", async () => {
+    writeFileSync(AUTHORIZED_KEYS, `command="distccd --inetd" ${readFileSync(join(FRONTEND, 'id_ed25519.pub'), 'utf8')}`);
+    const run = await dryCheck();
+    expect(run.exitCode, run.stdout).toBe(1);
+    const problems = failures(run.doc!);
+    expect(problems.map((p) => [p.id, p.node, p.verdict])).toEqual([
+      ['node.exec', NAME, 'warn'],
+      ['node.trial-compile', NAME, 'fail'],
+    ]);
+    expect(problems[1]?.message).toMatch(/runs instead of demerge's tunnel/);
+    expect(problems[1]?.fix).toMatch(/setup node --restrict|transport = "ssh"/);
+    expectWithinBound(run.ms);
+  });
+
+  it('names a node that refuses to forward to its loopback', async () => {
+    writeFileSync(AUTHORIZED_KEYS, `no-port-forwarding ${readFileSync(join(FRONTEND, 'id_ed25519.pub'), 'utf8')}`);
+    const run = await dryCheck();
+    expect(run.exitCode, run.stdout).toBe(1);
+    const problems = failures(run.doc!);
+    expect(problems.map((p) => [p.id, p.node, p.verdict])).toEqual([['node.trial-compile', NAME, 'fail']]);
+    expect(problems[0]?.message).toMatch(/refuses to forward to its own 127\.0\.0\.1/);
+    expectWithinBound(run.ms);
+  });
+
+  it("names the tunnel distccd's compiler whitelist when the node has no masquerade entry", async () => {
+    const empty = scratch();
+    await inNode(`mount --bind ${empty} /usr/lib/distcc`);
+    const run = await dryCheck();
+    expect(run.exitCode, run.stdout).toBe(1);
+    const problems = failures(run.doc!);
+    expect(problems.map((p) => [p.id, p.node, p.verdict])).toEqual([['node.trial-compile', NAME, 'fail']]);
+    expect(problems[0]?.message).toMatch(/compiler whitelist .* transport = "tunnel"/);
+    expect(problems[0]?.fix).toMatch(/ln -s \/usr\/bin\/distcc \/usr\/lib\/distcc\//);
     expectWithinBound(run.ms);
   });
 });

@@ -23,13 +23,21 @@ describe('trial compile failures', () => {
     { what: 'a refused connection', output: 'ssh: connect to host node1 port 22: Connection refused', forced: false, text: /Connection refused/ },
     { what: 'something new', output: 'distcc[1] (dcc_x) ERROR: something odd happened\n', forced: false, text: /failed: \(dcc_x\) ERROR: something odd happened/ },
   ])('names $what', ({ output, forced, text }) => {
-    const [message, fix] = classifyTrialFailure({ node: NODE, compiler: COMPILER, output, forcedCommand: forced });
+    const [message, fix] = classifyTrialFailure({ node: NODE, compiler: COMPILER, output, forcedCommand: forced, transport: 'ssh' });
     expect(message).toMatch(text);
     expect(fix.length).toBeGreaterThan(10);
   });
 
+  it.each([
+    ['a refused forwarding', "forwarding to the node's 127.0.0.1:20001 refused: (SSH) Channel open failure: administratively prohibited", /refuses to forward/],
+    ["the tunnel's distccd refusing a compiler", 'distccd[7] (dcc_check_compiler_whitelist) CRITICAL! x86_64-pc-linux-gnu-gcc not in /usr/lib/distcc whitelist.', /run-scoped distccd of transport = "tunnel" keeps on/],
+  ])('with the tunnel transport, names %s', (_what, output, text) => {
+    const [message] = classifyTrialFailure({ node: NODE, compiler: COMPILER, output, forcedCommand: false, transport: 'tunnel' });
+    expect(message).toMatch(text);
+  });
+
   it('gives the whitelist fix with the compiler name', () => {
-    const [, fix] = classifyTrialFailure({ node: NODE, compiler: COMPILER, output: 'ERROR: server provided no answer', forcedCommand: true });
+    const [, fix] = classifyTrialFailure({ node: NODE, compiler: COMPILER, output: 'ERROR: server provided no answer', forcedCommand: true, transport: 'ssh' });
     expect(fix).toContain(`ln -s /usr/bin/distcc /usr/lib/distcc/${COMPILER}`);
     expect(fix).toContain('--enable-tcp-insecure');
   });

@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loopbackPeerUid, socketOwner } from '../../src/checks/node/loopback-peer.js';
+import { createPeerLookup, loopbackPeerUid, socketOwner } from '../../src/checks/node/loopback-peer.js';
 import { openTrialRelay } from '../../src/checks/node/trial-relay.js';
+import { startRelay } from '../../src/ssh/relay-exec.js';
 import { sshJobCommand } from '../../src/transport/ssh-job-command.js';
 
 // /proc/net/tcp as Linux prints it on x86-64: addresses in host byte order, ports in hex.
@@ -43,9 +44,12 @@ describe('loopbackPeerUid', () => {
     try {
       const path = join(dir, 'tcp');
       writeFileSync(path, `${TABLE}\n`);
-      await expect(loopbackPeerUid(0xd431, 0x9c40, path)).resolves.toBe(250);
-      await expect(loopbackPeerUid(0xd432, 0x9c40, path)).resolves.toBeUndefined();
-      await expect(loopbackPeerUid(1, 2, join(dir, 'missing'))).resolves.toBeUndefined();
+      const lookup = createPeerLookup(path);
+      await expect(lookup(0xd431, 0x9c40)).resolves.toBe(250);
+      await expect(lookup(0xd432, 0x9c40)).resolves.toBeUndefined();
+      await expect(createPeerLookup(join(dir, 'missing'))(1, 2)).resolves.toBeUndefined();
+      // Lookups at once share reads, and each gets its own answer.
+      await expect(Promise.all([lookup(0xd431, 0x9c40), lookup(0xd432, 0x9c40), lookup(0x9c40, 0xd431)])).resolves.toEqual([250, undefined, 0]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -116,7 +120,7 @@ function talk(port: number, text: string): Promise<string> {
 describe('trial relay', () => {
   it('relays one connection of the expected user to the command and back', async () => {
     const commands: string[] = [];
-    const relay = await openTrialRelay(fakeClient(commands), 'distccd --inetd --enable-tcp-insecure', 250, async () => 250);
+    const relay = await openTrialRelay(() => startRelay(fakeClient(commands), 'distccd --inetd --enable-tcp-insecure'), 250, async () => 250);
     expect(await talk(relay.port, 'dist request')).toBe('DIST REQUEST');
     const result = await relay.result;
     relay.close();
@@ -129,7 +133,7 @@ describe('trial relay', () => {
   it('turns away a connection of another user and waits for the right one', async () => {
     const commands: string[] = [];
     const owners = [1000, 250];
-    const relay = await openTrialRelay(fakeClient(commands), 'distccd --inetd', 250, async () => owners.shift());
+    const relay = await openTrialRelay(() => startRelay(fakeClient(commands), 'distccd --inetd'), 250, async () => owners.shift());
     // The node's side starts at once; the intruder's bytes never reach it.
     expect(await talk(relay.port, 'intruder')).toBe('');
     expect(await talk(relay.port, 'distcc')).toBe('DISTCC');
@@ -138,14 +142,14 @@ describe('trial relay', () => {
   });
 
   it('settles without a result when closed before any connection', async () => {
-    const relay = await openTrialRelay(fakeClient([]), 'distccd --inetd', 250, async () => 250);
+    const relay = await openTrialRelay(() => startRelay(fakeClient([]), 'distccd --inetd'), 250, async () => 250);
     relay.close();
     await expect(relay.result).resolves.toBeUndefined();
   });
 
   it('ends the node\'s command when closed before any connection', async () => {
     const commands: string[] = [];
-    const relay = await openTrialRelay(fakeClient(commands), 'distccd --inetd', 250, async () => 250);
+    const relay = await openTrialRelay(() => startRelay(fakeClient(commands), 'distccd --inetd'), 250, async () => 250);
     // Let the channel open first, as it does while distcc starts.
     await new Promise((resolve) => setTimeout(resolve, 20));
     relay.close();

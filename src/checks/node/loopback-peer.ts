@@ -33,32 +33,75 @@ function matches(endpoint: string, port: number): boolean {
   return address !== undefined && LOOPBACK.has(address.toUpperCase()) && hexPort !== undefined && parseInt(hexPort, 16) === port;
 }
 
+interface Wanted {
+  peerPort: number;
+  port: number;
+  resolve(uid: number | undefined): void;
+}
+
 /**
- * The uid of the local process's socket connected from `peerPort` to our `port`; undefined when
- * unknown. Asynchronous, and read only as far as the entry: the kernel walks its whole
- * connection table to write this file (milliseconds of CPU), which must not stall the event
- * loop that serves every other node.
+ * Reads the table once for every connection waiting, stopping when all are found: the kernel
+ * walks its whole connection table to write this file (milliseconds of CPU), so the lookups of
+ * many nodes' trials, which come in bursts, share reads. Asynchronous, so the event loop that
+ * serves every other node is never stalled.
  */
-export async function loopbackPeerUid(peerPort: number, port: number, path = '/proc/net/tcp'): Promise<number | undefined> {
+async function readOwners(path: string, wanted: readonly Wanted[]): Promise<void> {
+  const left = new Set(wanted);
   let file;
   try {
     file = await open(path, 'r');
     const buffer = Buffer.alloc(64 * 1024);
     // The header names no socket, and its fields would not match: it needs no skipping.
     let pending = '';
-    for (;;) {
+    const scan = (line: string): void => {
+      for (const want of left) {
+        const uid = lineOwner(line, want.peerPort, want.port);
+        if (uid === undefined) continue;
+        want.resolve(uid);
+        left.delete(want);
+      }
+    };
+    while (left.size > 0) {
       const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
-      if (bytesRead === 0) return lineOwner(pending, peerPort, port);
+      if (bytesRead === 0) {
+        scan(pending);
+        break;
+      }
       const lines = (pending + buffer.toString('latin1', 0, bytesRead)).split('\n');
       pending = lines.pop() ?? '';
-      for (const line of lines) {
-        const uid = lineOwner(line, peerPort, port);
-        if (uid !== undefined) return uid;
-      }
+      for (const line of lines) scan(line);
     }
   } catch {
-    return undefined;
+    // Unknown owner: the connection is refused.
   } finally {
     await file?.close();
+    for (const want of left) want.resolve(undefined);
   }
 }
+
+/**
+ * A lookup of the uid of the local process's socket connected from `peerPort` to our `port`
+ * (undefined when unknown). Lookups made while a read is under way are served together by the
+ * next one.
+ */
+export function createPeerLookup(path = '/proc/net/tcp'): (peerPort: number, port: number) => Promise<number | undefined> {
+  let waiting: Wanted[] = [];
+  let reading = false;
+  const drain = async (): Promise<void> => {
+    reading = true;
+    while (waiting.length > 0) {
+      const batch = waiting;
+      waiting = [];
+      await readOwners(path, batch);
+    }
+    reading = false;
+  };
+  return (peerPort, port) =>
+    new Promise((resolve) => {
+      waiting.push({ peerPort, port, resolve });
+      if (!reading) void drain();
+    });
+}
+
+/** The lookup of this process, on the system's table. */
+export const loopbackPeerUid = createPeerLookup();

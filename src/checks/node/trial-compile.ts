@@ -9,6 +9,9 @@ import * as msg from '../../messages.js';
 import { createDistccDir } from '../../run-env/distcc-dir.js';
 import { createRunDir } from '../../run-env/run-dir.js';
 import { which } from '../../system/which.js';
+import type { Transport } from '../../config/types.js';
+import { startRelay, startTunnelRelay, type RemoteRelay } from '../../ssh/relay-exec.js';
+import { candidatePorts, parseReadyLine, renderRemoteCommand } from '../../transport/index.js';
 import { sshJobCommand } from '../../transport/ssh-job-command.js';
 import type { Identity } from '../local/file-facts.js';
 import { fail, ok, type Check } from '../types.js';
@@ -27,6 +30,8 @@ import { openTrialRelay, type TrialRelay } from './trial-relay.js';
 // compile the moment its probe has passed, reporting each as it ends.
 
 export interface TrialSetup {
+  /** The build's transport: its path to the node's distccd is the one the trial takes. */
+  transport: Transport;
   dir: string;
   buildUser: Identity | undefined;
   path: string;
@@ -39,7 +44,7 @@ export interface TrialSetup {
 const SOURCE = 'int demerge_trial(int x) { return x * 2 + 1; }\n';
 
 /** A private directory of the run, the build user's, for the test files and distcc's state. */
-export function prepareTrial(uid: number, buildUser: Identity | undefined, path: string): TrialSetup {
+export function prepareTrial(uid: number, buildUser: Identity | undefined, path: string, transport: Transport): TrialSetup {
   const owner = uid === 0 && buildUser !== undefined ? { uid: buildUser.uid, gid: buildUser.gid } : undefined;
   const runDir = createRunDir(uid, { group: owner?.gid });
   try {
@@ -48,6 +53,7 @@ export function prepareTrial(uid: number, buildUser: Identity | undefined, path:
     mkdirSync(dir, { mode: 0o700 });
     if (owner !== undefined) chownSync(dir, owner.uid, owner.gid);
     return {
+      transport,
       dir,
       buildUser: owner === undefined ? undefined : buildUser,
       path,
@@ -109,11 +115,11 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
   // distcc keeps backoff marks per host, here 127.0.0.1:PORT, in the run's DISTCC_DIR: a port
   // the kernel hands out again in this run must not meet an earlier job's mark.
   const usedPorts = new Set<number>();
-  const freshRelay = async (client: Client, command: string): Promise<TrialRelay> => {
+  const freshRelay = async (startRemote: () => RemoteRelay): Promise<TrialRelay> => {
     const held: TrialRelay[] = [];
     try {
       for (;;) {
-        const relay = await openTrialRelay(client, command, peerUid);
+        const relay = await openTrialRelay(startRemote, peerUid);
         if (!usedPorts.has(relay.port) || held.length >= MAX_PORT_TRIES) {
           usedPorts.add(relay.port);
           return relay;
@@ -182,9 +188,12 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       const source = join(setup.dir, `${slug}.i`);
       writeFileSync(source, SOURCE, { mode: 0o644 });
       if (setup.buildUser !== undefined) chownSync(source, setup.buildUser.uid, setup.buildUser.gid);
+      // A forced command of its own (the recipe's command="distccd --inetd") runs instead of the
+      // tunnel's node-side script: the build could not reach the node, and nothing would answer.
+      if (setup.transport === 'tunnel' && input.forcedCommand) return { check: fail('node.trial-compile', name, msg.trialTunnelForcedCommand(node.user)) };
       let relay: TrialRelay;
       try {
-        relay = await freshRelay(input.client, sshJobCommand(node));
+        relay = await freshRelay(() => startNodeSide(input.client, node, setup.transport));
       } catch (error) {
         return { check: fail('node.trial-compile', name, msg.trialSetupFailed((error as Error).message)) };
       }
@@ -211,7 +220,7 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       if (status === 0 && existsSync(join(setup.dir, `${slug}.o`))) return { check: ok('node.trial-compile', name, msg.trialOk(input.compiler, ms)), ms };
       if (status === 'timeout') return { check: fail('node.trial-compile', name, msg.trialTimeout(input.compiler, input.timeoutMs / 1000)) };
       const output = [readOrEmpty(join(setup.dir, `${slug}.err`)), readOrEmpty(join(setup.dir, `${slug}.log`)), relayed?.stderr ?? '', relayed?.error ?? ''].join('\n');
-      return { check: fail('node.trial-compile', name, classifyTrialFailure({ node, compiler: input.compiler, forcedCommand: input.forcedCommand, output })) };
+      return { check: fail('node.trial-compile', name, classifyTrialFailure({ node, compiler: input.compiler, forcedCommand: input.forcedCommand, transport: setup.transport, output })) };
     },
     async close() {
       signal?.removeEventListener('abort', killAll);
@@ -241,4 +250,14 @@ function readOrEmpty(path: string): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * The node's side of a trial job, as the build's transport reaches it: the tunnel's run-scoped
+ * distccd through a forwarded channel, or distcc's ssh-mode request (`distccd --inetd`).
+ */
+function startNodeSide(client: Client, node: NodeConfig, transport: Transport): RemoteRelay {
+  if (transport === 'ssh') return startRelay(client, sshJobCommand(node));
+  const command = renderRemoteCommand({ distccd: node.command ?? 'distccd', ports: candidatePorts(), jobs: 1 });
+  return startTunnelRelay(client, command, parseReadyLine);
 }

@@ -1,4 +1,4 @@
-import type { NodeConfig } from '../../config/types.js';
+import type { NodeConfig, Transport } from '../../config/types.js';
 import * as msg from '../../messages.js';
 
 // Why a trial compile failed, read from what distcc and ssh printed (DISTCC_VERBOSE log and
@@ -11,6 +11,8 @@ export interface TrialFailureInput {
   output: string;
   /** The probe found a forced command on the key. */
   forcedCommand: boolean;
+  /** How the trial reached the node's distccd: the build's transport. */
+  transport: Transport;
 }
 
 type Rule = readonly [RegExp, (input: TrialFailureInput, match: RegExpExecArray) => readonly [string, string]];
@@ -21,7 +23,8 @@ const RULES: readonly Rule[] = [
   [/Load key "?([^":]+)"?: (Permission denied|No such file)/, (_input, match) => msg.trialKeyUnreadable(match[1] ?? 'the key')],
   [/Permission denied \(publickey/, ({ node }) => msg.trialLoginRefused(node.user)],
   [/This account is currently not available/, ({ node }) => msg.nodeShellNologin(node.user)],
-  [/not in .*whitelist|compiler name .* cannot be an absolute path/, ({ compiler }) => msg.trialWhitelist(compiler)],
+  [/forwarding .* refused|administratively prohibited|open failed/i, () => msg.trialForwardingRefused()],
+  [/not in .*whitelist|compiler name .* cannot be an absolute path/, ({ compiler, transport }) => (transport === 'tunnel' ? msg.trialTunnelWhitelist(compiler) : msg.trialWhitelist(compiler))],
   // distccd --inetd refuses a compiler outside its whitelist by hanging up without an answer;
   // the whitelist is only on when a forced command runs distccd without --enable-tcp-insecure.
   [/server provided no answer|unexpected eof/, ({ compiler, forcedCommand }) => (forcedCommand ? msg.trialWhitelist(compiler) : msg.trialNoAnswer(compiler))],

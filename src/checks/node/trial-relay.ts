@@ -1,6 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import type { Client } from 'ssh2';
-import { startRelay, type RelayResult } from '../../ssh/relay-exec.js';
+import type { RelayResult, RemoteRelay } from '../../ssh/relay-exec.js';
 import { loopbackPeerUid } from './loopback-peer.js';
 
 // The trial compile's way to a node without a second login: a port on the front end's loopback
@@ -20,11 +19,12 @@ export interface TrialRelay {
 
 export type PeerOwner = (peerPort: number, port: number) => Promise<number | undefined>;
 
-export function openTrialRelay(client: Client, command: string, peerUid: number, owner: PeerOwner = loopbackPeerUid): Promise<TrialRelay> {
+/** `startRemote` starts the node's side on the probe's connection (src/ssh/relay-exec.ts). */
+export function openTrialRelay(startRemote: () => RemoteRelay, peerUid: number, owner: PeerOwner = loopbackPeerUid): Promise<TrialRelay> {
   return new Promise((resolve, reject) => {
     let accepted: Socket | undefined;
     let closed = false;
-    let remote: ReturnType<typeof startRelay> | undefined;
+    let remote: RemoteRelay | undefined;
     let settle: (result: RelayResult | undefined) => void = () => {};
     const result = new Promise<RelayResult | undefined>((done) => {
       settle = done;
@@ -56,7 +56,7 @@ export function openTrialRelay(client: Client, command: string, peerUid: number,
         return;
       }
       // The node's side starts now, while distcc starts on this side.
-      remote = startRelay(client, command);
+      remote = startRemote();
       void remote.result.then(settle);
       resolve({
         port: address.port,
