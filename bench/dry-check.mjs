@@ -36,7 +36,7 @@ function hostKey(i) {
 }
 
 /** A demerge.conf and known_hosts for the first n nodes, direct or through the proxy. */
-function configFor(dir, n, proxied) {
+function configFor(dir, n, proxied, transport = 'ssh') {
   const nodes = Array.from({ length: n }, (_, index) => index + 1);
   const address = (i) => (proxied ? { host: `127.0.1.${i}`, port: 2200 + i } : { host: `198.18.${i}.2`, port: 22 });
   const knownHosts = join(dir, `known_hosts-${proxied ? 'proxy' : 'direct'}-${n}`);
@@ -45,21 +45,38 @@ function configFor(dir, n, proxied) {
     nodes.map((i) => `${address(i).port === 22 ? address(i).host : `[${address(i).host}]:${address(i).port}`} ${hostKey(i)}\n`).join(''),
     { mode: 0o644 },
   );
-  const config = join(dir, `demerge-${proxied ? 'proxy' : 'direct'}-${n}.conf`);
-  // transport = "ssh": the build then starts nothing per node before emerge, so "before a build"
-  // measures the checks alone (the tunnel transport's own start-up is not theirs).
-  const lines = [`key = "${LAB}/frontend/id_ed25519"`, `known_hosts = "${knownHosts}"`, 'local_slots = 0', 'connect_timeout = 3', 'load_limit = 0', 'transport = "ssh"'];
+  const config = join(dir, `demerge-${proxied ? 'proxy' : 'direct'}-${n}-${transport}.conf`);
+  // For "before a build", transport = "ssh": the build then starts nothing per node before
+  // emerge, so it measures the checks alone (the tunnel transport's own start-up is not theirs).
+  // The dry check's trial compile takes the transport's path, so it is measured with both.
+  const lines = [`key = "${LAB}/frontend/id_ed25519"`, `known_hosts = "${knownHosts}"`, 'local_slots = 0', 'connect_timeout = 3', 'load_limit = 0', `transport = "${transport}"`];
   for (const i of nodes) lines.push('', '[[node]]', `host = "${address(i).host}"`, `port = ${address(i).port}`, 'slots = 2');
   writeFileSync(config, `${lines.join('\n')}\n`, { mode: 0o644 });
   return config;
 }
 
+// CPU in clock ticks (USER_HZ = 100 on Linux): of this process's reaped children (demerge and
+// what it waited for: the front end's whole share), and of the whole machine (front end + nodes).
+function childTicks() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[13]) + Number(fields[14]);
+}
+function machineTicks() {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return values.reduce((a, b) => a + b, 0) - values[3] - values[4];
+}
+const cpu = { front: 0, machine: 0 };
+
 /** Wall time of one demerge run, in ms. Asynchronous: the delaying proxy lives in this process. */
 function timed(args, env) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
+    const [front, machine] = [childTicks(), machineTicks()];
     execFile(process.execPath, [join(ROOT, 'bin/demerge.js'), ...args], { env: { PATH: process.env.PATH, ...env } }, (error, stdout, stderr) => {
       const ms = performance.now() - started;
+      cpu.front = (childTicks() - front) * 10;
+      cpu.machine = (machineTicks() - machine) * 10;
       if (error !== null && args[0] === '--dry-check' && typeof error.code === 'number' && error.code <= 2) {
         // A node that failed under load is part of the measurement: say so and go on.
         let problems = stdout;
@@ -103,27 +120,50 @@ async function main() {
       DELAY_MS,
     );
     const table = [];
-    for (const [what, measure] of [
-      ['--dry-check', dryCheck],
-      ['before a build', (config) => beforeBuild(config, dir)],
+    for (const [what, transport, measure] of [
+      ['--dry-check', 'tunnel', dryCheck],
+      ['--dry-check', 'ssh', dryCheck],
+      ['before a build', 'ssh', (config) => beforeBuild(config, dir)],
     ]) {
       for (const proxied of [false, true]) {
         const times = new Map();
+        const fronts = new Map();
+        const machines = new Map();
         for (const n of SIZES) {
-          const config = configFor(dir, n, proxied);
+          const config = configFor(dir, n, proxied, transport);
           await measure(config); // warm-up: page cache, sshd's first fork
           const samples = [];
-          for (let run = 0; run < runs; run++) samples.push(await measure(config));
+          const front = [];
+          const machine = [];
+          for (let run = 0; run < runs; run++) {
+            samples.push(await measure(config));
+            front.push(cpu.front);
+            machine.push(cpu.machine);
+          }
           times.set(n, median(samples));
-          process.stderr.write(`bench: ${what}, ${proxied ? '+20 ms rtt' : 'direct'}, ${n} node(s): ${samples.map((s) => s.toFixed(0)).join(' ')} ms\n`);
+          fronts.set(n, median(front));
+          machines.set(n, median(machine));
+          process.stderr.write(`bench: ${what} (${transport}), ${proxied ? '+20 ms rtt' : 'direct'}, ${n} node(s): ${samples.map((s) => s.toFixed(0)).join(' ')} ms\n`);
         }
-        for (const n of SIZES) table.push({ what, path: proxied ? '+20 ms rtt' : 'direct', nodes: n, ms: times.get(n), ratio: times.get(n) / times.get(1) });
+        for (const n of SIZES) {
+          table.push({ what, transport, path: proxied ? '+20 ms rtt' : 'direct', nodes: n, ms: times.get(n), ratio: times.get(n) / times.get(1), front: fronts.get(n), machine: machines.get(n) });
+        }
       }
     }
-    console.log(`demerge, median of ${runs} runs, wall time of the whole command (Node.js start included)`);
-    console.log('what            path        nodes   wall ms   ratio to 1 node');
+    console.log(`demerge, median of ${runs} runs: wall time of the whole command (Node.js start included), CPU of`);
+    console.log('the front end (demerge and its children) and of the whole machine (front end and the lab nodes)');
+    console.log('what            transport  path        nodes   wall ms   ratio   front CPU ms   machine CPU ms');
     for (const row of table) {
-      console.log(`${row.what.padEnd(14)}  ${row.path.padEnd(10)}  ${String(row.nodes).padStart(5)}   ${row.ms.toFixed(0).padStart(7)}   ${row.ratio.toFixed(2)}x`);
+      console.log(
+        `${row.what.padEnd(14)}  ${row.transport.padEnd(9)}  ${row.path.padEnd(10)}  ${String(row.nodes).padStart(5)}   ${row.ms.toFixed(0).padStart(7)}   ${row.ratio.toFixed(2).padStart(4)}x   ${String(row.front).padStart(12)}   ${String(row.machine).padStart(14)}`,
+      );
+    }
+    for (const transport of ['tunnel', 'ssh']) {
+      const rows = table.filter((row) => row.what === '--dry-check' && row.transport === transport && row.path === 'direct');
+      const one = rows.find((row) => row.nodes === 1);
+      const many = rows.find((row) => row.nodes === 32);
+      const perNode = (many.front - one.front) / 31;
+      console.log(`--dry-check (${transport}): front-end CPU per extra node ${perNode.toFixed(1)} ms; the nodes' own, on this shared machine, ${((many.machine - many.front - (one.machine - one.front)) / 31).toFixed(1)} ms`);
     }
     const worst = Math.max(...table.filter((row) => row.nodes === 32 && row.what === '--dry-check').map((row) => row.ratio));
     console.log(`goal: --dry-check on 32 nodes in at most 1.5x one node: ${worst <= 1.5 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}x)`);
