@@ -30,22 +30,62 @@ export interface RemoteRelay {
 
 const MAX_STDERR = 16 * 1024;
 
+/** What both relays keep of their command: its stderr, its exit status, and one result. */
+class CommandOutcome {
+  stderr = '';
+  code: number | null = null;
+  settled = false;
+  readonly result: Promise<RelayResult>;
+  private settle: (result: RelayResult) => void = () => {};
+
+  constructor() {
+    this.result = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+  }
+
+  /** Settles the result once; true the first time. */
+  finish(error?: string): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    this.settle({ stderr: this.stderr, code: this.code, ...(error === undefined ? {} : { error }) });
+    return true;
+  }
+
+  /**
+   * Runs `command` on a new channel: `opened` gets the channel, whose stderr and exit status
+   * are kept here; `closed` runs when it closes; a channel that cannot open finishes at once.
+   */
+  exec(client: Client, command: string, opened: (channel: ClientChannel) => void, closed: () => void, failed: (message: string) => void): void {
+    try {
+      client.exec(command, (error, channel) => {
+        if (error) {
+          failed(error.message);
+          return;
+        }
+        channel.stderr.on('data', (chunk: Buffer) => {
+          if (this.stderr.length < MAX_STDERR) this.stderr += chunk.toString('utf8');
+        });
+        channel.on('exit', (status: number | null) => {
+          this.code = typeof status === 'number' ? status : null;
+        });
+        channel.on('close', closed);
+        opened(channel);
+      });
+    } catch (error) {
+      // ssh2 throws when the connection is not (or no longer) up.
+      failed((error as Error).message);
+    }
+  }
+}
+
 export function startRelay(client: Client, command: string): RemoteRelay {
-  let stderr = '';
-  let code: number | null = null;
+  const outcome = new CommandOutcome();
   let channel: ClientChannel | undefined;
   let local: Duplex | undefined;
   let closed = false;
-  let settle: (result: RelayResult) => void = () => {};
-  let settled = false;
-  const result = new Promise<RelayResult>((resolve) => {
-    settle = resolve;
-  });
   const finish = (error?: string): void => {
-    if (settled) return;
-    settled = true;
-    local?.destroy();
-    settle({ stderr, code, ...(error === undefined ? {} : { error }) });
+    if (outcome.finish(error)) local?.destroy();
   };
   const connect = (): void => {
     if (channel === undefined || local === undefined) return;
@@ -56,37 +96,27 @@ export function startRelay(client: Client, command: string): RemoteRelay {
     if (local.destroyed) channel.close();
     else local.once('close', () => channel?.close());
   };
-  try {
-    client.exec(command, (error, opened) => {
-      if (error) {
-        finish(error.message);
-        return;
-      }
+  outcome.exec(
+    client,
+    command,
+    (opened) => {
       channel = opened;
-      opened.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
-      });
-      opened.on('exit', (status: number | null) => {
-        code = typeof status === 'number' ? status : null;
-      });
-      opened.on('close', () => finish());
       if (closed) opened.close();
       else connect();
-    });
-  } catch (error) {
-    // ssh2 throws when the connection is not (or no longer) up.
-    finish((error as Error).message);
-  }
+    },
+    () => finish(),
+    finish,
+  );
   return {
     attach(stream) {
       if (local !== undefined) return;
       local = stream;
       // The local side may fail (reset) before or during the exchange; the channel's close ends it.
       stream.on('error', () => {});
-      if (settled) stream.destroy();
+      if (outcome.settled) stream.destroy();
       else connect();
     },
-    result,
+    result: outcome.result,
     close() {
       closed = true;
       local?.destroy();
@@ -106,28 +136,20 @@ export function startRelay(client: Client, command: string): RemoteRelay {
  * command does not run the script, fails here as the build would.
  */
 export function startTunnelRelay(client: Client, remoteCommand: string, readyPort: (line: string) => number | undefined): RemoteRelay {
-  let stderr = '';
-  let code: number | null = null;
+  const outcome = new CommandOutcome();
   let control: ClientChannel | undefined;
   let local: Duplex | undefined;
   let port: number | undefined;
   let forwarding = false;
   let closed = false;
-  let settled = false;
-  let settle: (result: RelayResult) => void = () => {};
-  const result = new Promise<RelayResult>((resolve) => {
-    settle = resolve;
-  });
   const finish = (error?: string): void => {
-    if (settled) return;
-    settled = true;
+    if (!outcome.finish(error)) return;
     local?.destroy();
     // End of file on the script's stdin stops the node's distccd.
     control?.end();
-    settle({ stderr, code, ...(error === undefined ? {} : { error }) });
   };
   const connect = (): void => {
-    if (local === undefined || port === undefined || forwarding || settled) return;
+    if (local === undefined || port === undefined || forwarding || outcome.settled) return;
     forwarding = true;
     const stream = local;
     try {
@@ -146,12 +168,10 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
       finish((error as Error).message);
     }
   };
-  try {
-    client.exec(remoteCommand, (error, opened) => {
-      if (error) {
-        finish(error.message);
-        return;
-      }
+  outcome.exec(
+    client,
+    remoteCommand,
+    (opened) => {
       control = opened;
       let pending = '';
       opened.on('data', (chunk: Buffer) => {
@@ -160,27 +180,20 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
         for (const line of pending.split('\n')) port ??= readyPort(line);
         if (port !== undefined) connect();
       });
-      opened.stderr.on('data', (chunk: Buffer) => {
-        if (stderr.length < MAX_STDERR) stderr += chunk.toString('utf8');
-      });
-      opened.on('exit', (status: number | null) => {
-        code = typeof status === 'number' ? status : null;
-      });
-      opened.on('close', () => finish(port === undefined ? 'the node-side script ended before its distccd listened' : undefined));
       if (closed) opened.end();
-    });
-  } catch (error) {
-    finish((error as Error).message);
-  }
+    },
+    () => finish(port === undefined ? 'the node-side script ended before its distccd listened' : undefined),
+    finish,
+  );
   return {
     attach(stream) {
       if (local !== undefined) return;
       local = stream;
       stream.on('error', () => {});
-      if (settled) stream.destroy();
+      if (outcome.settled) stream.destroy();
       else connect();
     },
-    result,
+    result: outcome.result,
     close() {
       closed = true;
       local?.destroy();
