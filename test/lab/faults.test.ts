@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demerge, LAB_DIR, lab, nodeAddress, runDirsLeft, treeDigest, waitFor, workspace, type Workspace } from './lab.js';
+import { demerge, LAB_DIR, lab, nodeAddress, runDirsLeft, treeDigest, tunnelMasters, waitFor, workspace, type Workspace } from './lab.js';
 import { frame, runOf, watch } from './watch.js';
 
 // Issue 7's faults, each while a real build runs on the lab with the default (tunnel)
@@ -17,20 +17,9 @@ const FRONTEND = join(LAB_DIR, 'frontend');
 // of the fault means nothing hung.
 const HANG_BOUND_MS = 90_000;
 
-/** pids of tunnel masters (ssh with ControlMaster=yes) to `host`. */
+/** pids of tunnel masters to `host`. */
 function mastersFor(host: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^[0-9]+$/.test(name)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue; // gone
-    }
-    if (args.includes('ControlMaster=yes') && args.includes(host)) pids.push(Number(name));
-  }
-  return pids;
+  return tunnelMasters((args) => args.includes(host));
 }
 
 function acceptedLogins(node: number): number {

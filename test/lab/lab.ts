@@ -128,3 +128,17 @@ export function readOrUndefined(path: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * pids of running tunnel masters (ssh with ControlMaster=yes) whose argument list satisfies
+ * `match`: a run's (its ControlPath) or a node's (its address).
+ */
+export function tunnelMasters(match: (args: readonly string[]) => boolean): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const args = (readOrUndefined(`/proc/${entry}/cmdline`) ?? '').split('\0');
+    if (args.includes('ControlMaster=yes') && match(args)) pids.push(Number(entry));
+  }
+  return pids;
+}

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMERGE, demerge, LAB_CONFIG, LAB_DIR, lab, runDirsLeft, treeDigest, waitFor, workspace, type Workspace } from './lab.js';
+import { DEMERGE, demerge, LAB_CONFIG, LAB_DIR, lab, runDirsLeft, readOrUndefined, treeDigest, tunnelMasters, waitFor, workspace, type Workspace } from './lab.js';
 
 // Issue 7's "Signals" and "Nothing changed behind the user's back": a signal to demerge in the
 // middle of a build, with and without the dashboard, and a SIGKILL, against the real lab. Each
@@ -26,11 +26,7 @@ interface Run {
 }
 
 function readOrEmpty(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
+  return readOrUndefined(path) ?? '';
 }
 
 /**
@@ -59,13 +55,7 @@ async function building(ws: Workspace): Promise<void> {
 
 /** OpenSSH masters of run `name` on this machine, by their command lines. */
 function mastersOf(name: string): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = readOrEmpty(`/proc/${entry}/cmdline`).split('\0');
-    if (argv.includes('ControlMaster=yes') && argv.some((word) => word.startsWith(`ControlPath=${RUN_BASE}/${name}/`))) pids.push(Number(entry));
-  }
-  return pids;
+  return tunnelMasters((args) => args.some((word) => word.startsWith(`ControlPath=${RUN_BASE}/${name}/`)));
 }
 
 function alive(pid: number): boolean {
