@@ -30,11 +30,12 @@ export interface RemoteRelay {
 
 const MAX_STDERR = 16 * 1024;
 
-/** What both relays keep of their command: its stderr, its exit status, and one result. */
+/** What both relays keep: the local stream, the command's stderr and exit status, one result. */
 class CommandOutcome {
   stderr = '';
   code: number | null = null;
   settled = false;
+  local: Duplex | undefined;
   readonly result: Promise<RelayResult>;
   private settle: (result: RelayResult) => void = () => {};
 
@@ -44,12 +45,23 @@ class CommandOutcome {
     });
   }
 
-  /** Settles the result once; true the first time. */
+  /** Settles the result once and ends the local stream; true the first time. */
   finish(error?: string): boolean {
     if (this.settled) return false;
     this.settled = true;
+    this.local?.destroy();
     this.settle({ stderr: this.stderr, code: this.code, ...(error === undefined ? {} : { error }) });
     return true;
+  }
+
+  /** Takes the local stream (once), and `connect`s it unless the command is over already. */
+  attach(stream: Duplex, connect: () => void): void {
+    if (this.local !== undefined) return;
+    this.local = stream;
+    // The local side may fail (reset) before or during the exchange; the channel's close ends it.
+    stream.on('error', () => {});
+    if (this.settled) stream.destroy();
+    else connect();
   }
 
   /**
@@ -82,12 +94,10 @@ class CommandOutcome {
 export function startRelay(client: Client, command: string): RemoteRelay {
   const outcome = new CommandOutcome();
   let channel: ClientChannel | undefined;
-  let local: Duplex | undefined;
   let closed = false;
-  const finish = (error?: string): void => {
-    if (outcome.finish(error)) local?.destroy();
-  };
+  const finish = (error?: string): void => void outcome.finish(error);
   const connect = (): void => {
+    const local = outcome.local;
     if (channel === undefined || local === undefined) return;
     // The command's stdin ends when the local side ends (distcc has sent its request and read
     // the answer); a local side that goes away closes the channel.
@@ -108,21 +118,14 @@ export function startRelay(client: Client, command: string): RemoteRelay {
     finish,
   );
   return {
-    attach(stream) {
-      if (local !== undefined) return;
-      local = stream;
-      // The local side may fail (reset) before or during the exchange; the channel's close ends it.
-      stream.on('error', () => {});
-      if (outcome.settled) stream.destroy();
-      else connect();
-    },
+    attach: (stream) => outcome.attach(stream, connect),
     result: outcome.result,
     close() {
       closed = true;
-      local?.destroy();
+      outcome.local?.destroy();
       if (channel === undefined) return;
       // Without a local side, end of file tells the command that nothing comes.
-      if (local === undefined) channel.end();
+      if (outcome.local === undefined) channel.end();
       channel.close();
     },
   };
@@ -138,20 +141,17 @@ export function startRelay(client: Client, command: string): RemoteRelay {
 export function startTunnelRelay(client: Client, remoteCommand: string, readyPort: (line: string) => number | undefined): RemoteRelay {
   const outcome = new CommandOutcome();
   let control: ClientChannel | undefined;
-  let local: Duplex | undefined;
   let port: number | undefined;
   let forwarding = false;
   let closed = false;
   const finish = (error?: string): void => {
-    if (!outcome.finish(error)) return;
-    local?.destroy();
     // End of file on the script's stdin stops the node's distccd.
-    control?.end();
+    if (outcome.finish(error)) control?.end();
   };
   const connect = (): void => {
-    if (local === undefined || port === undefined || forwarding || outcome.settled) return;
+    const stream = outcome.local;
+    if (stream === undefined || port === undefined || forwarding || outcome.settled) return;
     forwarding = true;
-    const stream = local;
     try {
       client.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (error, channel) => {
         if (error) {
@@ -186,17 +186,11 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
     finish,
   );
   return {
-    attach(stream) {
-      if (local !== undefined) return;
-      local = stream;
-      stream.on('error', () => {});
-      if (outcome.settled) stream.destroy();
-      else connect();
-    },
+    attach: (stream) => outcome.attach(stream, connect),
     result: outcome.result,
     close() {
       closed = true;
-      local?.destroy();
+      outcome.local?.destroy();
       control?.end();
     },
   };
