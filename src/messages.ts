@@ -686,6 +686,7 @@ export const nodeEventWords = {
   failed: 'still unreachable:',
   back: 'connected again',
   node: 'node reports:',
+  resumed: 'gets jobs again',
 } as const;
 
 // Why a node's connection failed or dropped, from ssh's last line (src/transport/connection-cause.ts).

@@ -245,7 +245,7 @@ function addNodeEvent(node: NodeState, event: NodeEvent): NodeState {
     if (next.length > MAX_NODE_EVENTS) next = [...next.slice(0, 2), ...next.slice(next.length - (MAX_NODE_EVENTS - 2))];
   }
   const { problem: _problem, ...rest } = node;
-  return event.kind === 'back' ? { ...rest, events: next } : { ...rest, events: next, problem: event.cause };
+  return event.kind === 'back' || event.kind === 'resumed' ? { ...rest, events: next } : { ...rest, events: next, problem: event.cause };
 }
 
 /** News of the build's connections to the nodes (the run's node-events file). */

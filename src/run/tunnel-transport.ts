@@ -51,7 +51,7 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
   state.transport = { distccSsh: tunnels.connector, needsNetwork: false };
   state.holdNode = (host, held, reason) => {
     if (!tunnels.hold(host, held)) return;
-    const event = { node: host, kind: held ? ('node' as const) : ('back' as const), cause: held ? msg.nodeHeld(reason) : '' };
+    const event = { node: host, kind: held ? ('node' as const) : ('resumed' as const), cause: held ? msg.nodeHeld(reason) : '' };
     events.write({ at: ctx.now(), ...event });
     if (state.screenTaken !== true) say(state, held ? msg.tunnelNodeSays(host, event.cause) : msg.nodeResumed(host));
   };

@@ -141,6 +141,16 @@ describe('node problems in the dashboard state and the summary', () => {
     expect(renderSummary(summarize(state, start + 5000))).toMatch(/node reports: the node's disk is full/);
   });
 
+  it('clears a held node\'s problem when it gets jobs again, and says so', () => {
+    const state = withNodeEvents(base(), [
+      { at: start + 1000, node: HOST, kind: 'node', cause: msg.nodeHeld(msg.diskFullReason()) },
+      { at: start + 5000, node: HOST, kind: 'resumed', cause: '' },
+    ]);
+    expect(state.nodes[0]?.problem).toBeUndefined();
+    expect(renderSummary(summarize(state, start + 6000))).toMatch(/5\.0s gets jobs again/);
+    expect(parseNodeEventLine(renderNodeEvent({ at: 1, node: HOST, kind: 'resumed', cause: '' }).trimEnd())?.kind).toBe('resumed');
+  });
+
   it('says nothing about problems when there were none', () => {
     expect(renderSummary(summarize(base(), start + 1000))).not.toContain('Node problems');
   });

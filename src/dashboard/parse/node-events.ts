@@ -7,7 +7,8 @@ import { sanitizeTerminalText } from '../sanitize.js';
 
 export const NODE_EVENTS_FILE = 'node-events.jsonl';
 
-export type NodeEventKind = 'lost' | 'failed' | 'back' | 'node';
+/** `resumed`: a node held out for a cause of its own (a full disk) gets jobs again. */
+export type NodeEventKind = 'lost' | 'failed' | 'back' | 'node' | 'resumed';
 
 export interface NodeEvent {
   /** Epoch milliseconds. */
@@ -15,11 +16,11 @@ export interface NodeEvent {
   /** distcc's host name of the node, as in DISTCC_HOSTS. */
   node: string;
   kind: NodeEventKind;
-  /** The cause in a person's words; empty for `back`. */
+  /** The cause in a person's words; empty for `back` and `resumed`. */
   cause: string;
 }
 
-const KINDS: ReadonlySet<string> = new Set(['lost', 'failed', 'back', 'node']);
+const KINDS: ReadonlySet<string> = new Set(['lost', 'failed', 'back', 'node', 'resumed']);
 const MAX_LINE = 4096;
 const MAX_NODE = 255;
 const MAX_CAUSE = 400;

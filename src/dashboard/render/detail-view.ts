@@ -63,7 +63,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
   for (const event of node?.events ?? []) {
     const times = event.count > 1 ? ` (${event.count} times)` : '';
     const when = formatClock(Math.max(0, (event.at - state.startedAt) / 1000));
-    lines.push([seg(` ${when} ${nodeEventWords[event.kind]} ${event.cause}${times}`.trimEnd(), event.kind === 'back' ? 'good' : 'warn')]);
+    lines.push([seg(` ${when} ${nodeEventWords[event.kind]} ${event.cause}${times}`.trimEnd(), event.kind === 'back' || event.kind === 'resumed' ? 'good' : 'warn')]);
   }
   lines.push([]);
   const work = workRows(state).filter((w) => w.host === row.name);
