@@ -278,12 +278,17 @@ export function withNodeSample(state: DashboardState, name: string, sample: Node
 /** Below this, a job's preprocessed source and object no longer fit: every job there fails. */
 export const LOW_TMP_KIB = 8 * 1024;
 
+/** The node's distccd has no room for a job's files, by its last sample. */
+export function isDiskFull(node: Pick<NodeState, 'tmpFreeKiB'>): boolean {
+  return node.tmpFreeKiB !== undefined && node.tmpFreeKiB < LOW_TMP_KIB;
+}
+
 // Running out of room is news once, when it happens; room again clears the node's problem if
 // that was the problem.
 function withTmpFree(node: NodeState, freeKiB: number, at: number): NodeState {
-  const wasLow = node.tmpFreeKiB !== undefined && node.tmpFreeKiB < LOW_TMP_KIB;
-  const isLow = freeKiB < LOW_TMP_KIB;
+  const wasLow = isDiskFull(node);
   const next = { ...node, tmpFreeKiB: freeKiB };
+  const isLow = isDiskFull(next);
   if (isLow && !wasLow) return addNodeEvent(next, { at, node: node.name, kind: 'node', cause: causeDiskFull() });
   if (!isLow && wasLow && next.problem === causeDiskFull()) {
     const { problem: _problem, ...rest } = next;

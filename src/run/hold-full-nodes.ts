@@ -1,5 +1,5 @@
 import { diskFullReason } from '../messages.js';
-import { LOW_TMP_KIB, type DashboardState } from '../dashboard/state.js';
+import { isDiskFull, type DashboardState } from '../dashboard/state.js';
 import type { DashboardStore } from '../dashboard/store.js';
 
 // A node whose disk is full still answers, so distcc keeps sending it jobs: each one fails
@@ -12,7 +12,7 @@ export function holdFullNodes(store: DashboardStore, hold: (host: string, held: 
   const check = (state: DashboardState): void => {
     for (const node of state.nodes) {
       if (node.tmpFreeKiB === undefined) continue;
-      const full = node.tmpFreeKiB < LOW_TMP_KIB;
+      const full = isDiskFull(node);
       if (full === held.has(node.name)) continue;
       if (full) held.add(node.name);
       else held.delete(node.name);

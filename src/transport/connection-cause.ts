@@ -1,8 +1,9 @@
 import * as msg from '../messages.js';
 
 // What a person should read when a node's connection fails or drops, or when the node's distccd
-// reports a problem. The evidence is the last line ssh wrote (LogLevel=ERROR) or how its process
-// ended, and the warnings distccd writes to the connection's stderr. The first rule that matches
+// reports a problem. The evidence is the last line ssh wrote (the masters log at INFO, where
+// "Timeout, server not responding" is said) or how its process ended, and the warnings distccd
+// writes to the connection's stderr. The first rule that matches
 // names the cause; anything unforeseen is passed on as it was said, so it is never hidden.
 
 type Rule = readonly [RegExp, () => string];
