@@ -1,13 +1,14 @@
 import { setMaxListeners } from 'node:events';
 import type { Config, NodeConfig } from '../config/types.js';
 import * as msg from '../messages.js';
+import type { FlagOutlook, PortageQuery } from '../portage/index.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { localFileChecks, localToolChecks, startFrontCompilerQuery, type FrontCompilerOutcome, type LocalEnv, type ToolOutcome } from './local/local-checks.js';
 import { nodeName } from './node-name.js';
 import { lzoSuggestion } from './node/lzo-suggestion.js';
 import { checkNode } from './node/check-node.js';
 import { prepareTrial, startTrialRunner, type TrialRunner, type TrialSetup } from './node/trial-compile.js';
-import { hasFailure, summarize } from './summary.js';
+import { hasFailure, hasFrontEndBlocker, summarize } from './summary.js';
 import { fail, type Check, type NodeFacts, type NodeReport, type Report } from './types.js';
 
 // Every check of a distcc-over-SSH setup, started at once: the front end's file checks first
@@ -18,6 +19,10 @@ import { fail, type Check, type NodeFacts, type NodeReport, type Report } from '
 export interface CheckOptions {
   /** Run the trial compile on every node that passed its probe. */
   trial: boolean;
+  /** Portage's answer (started before the checks, so it runs beside the probes). */
+  portage: Promise<PortageQuery>;
+  /** Portage's flags as distcc will see them, after the answer. */
+  outlook: Promise<FlagOutlook>;
   makeJobs?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Each check as it is decided, for a live display. */
@@ -50,10 +55,10 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   // that no connect's completion waits behind it and every round trip is measured as it is.
   let startQuery: () => void = () => {};
   const compilerQuery = new Promise<FrontCompilerOutcome>((resolve) => {
-    startQuery = () => resolve(startFrontCompilerQuery(env));
+    startQuery = () => resolve(startFrontCompilerQuery(env, options.portage));
   });
   const compiler = compilerQuery.then((result) => (result.ok ? result.compiler : undefined));
-  const tools: Promise<ToolOutcome> = localToolChecks(env, compilerQuery).then((outcome) => {
+  const tools: Promise<ToolOutcome> = localToolChecks(env, compilerQuery, options.portage, options.outlook).then((outcome) => {
     outcome.checks.forEach(emit);
     return outcome;
   });
@@ -67,7 +72,7 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   const trialRunner = (): Promise<TrialRunner | undefined> =>
     (trialPending ??= (async () => {
       const outcome = await tools;
-      if (outcome.ssh === undefined || hasFailure(outcome.checks)) return undefined;
+      if (outcome.ssh === undefined || hasFrontEndBlocker(outcome.checks)) return undefined;
       try {
         const setup = prepareTrial(env.uid, files.buildUser, env.env.PATH || '/usr/bin:/bin', config.transport);
         trial = { setup, runner: startTrialRunner(setup, config.connectTimeout + TRIAL_EXTRA_S, options.signal) };
@@ -114,15 +119,17 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
         }
       }
       const localChecks = await local;
-      return { node, name, usable: !hasFailure(checks) && !hasFailure(localChecks), checks, facts };
+      return { node, name, usable: !hasFailure(checks) && !hasFrontEndBlocker(localChecks), checks, facts };
     })();
     return { node, name, report };
   });
 
   const report = (async (): Promise<Report> => {
     try {
-      const [localChecks, reports] = await Promise.all([local, Promise.all(nodes.map((run) => run.report))]);
-      return { local: localChecks, nodes: reports, summary: summarize(config, localChecks, reports, options.makeJobs) };
+      const [localChecks, reports, outcome] = await Promise.all([local, Promise.all(nodes.map((run) => run.report)), tools]);
+      const report: Report = { local: localChecks, nodes: reports, summary: summarize(config, localChecks, reports, options.makeJobs) };
+      if (outcome.portage !== undefined) report.portage = outcome.portage;
+      return report;
     } finally {
       await trial?.runner.close();
       trial?.setup.remove();

@@ -35,3 +35,15 @@ export function exitCode(local: readonly Check[], nodes: readonly NodeReport[]):
 export function hasFailure(checks: readonly Check[]): boolean {
   return checks.some((check) => check.verdict === 'fail');
 }
+
+/**
+ * A failure that leaves every node out. Portage's flags do not: a flag that keeps some jobs
+ * local (resolve_native = false with -march=native) still leaves the others to distribute.
+ */
+export function isFrontEndBlocker(check: Check): boolean {
+  return check.verdict === 'fail' && !check.id.startsWith('portage.');
+}
+
+export function hasFrontEndBlocker(checks: readonly Check[]): boolean {
+  return checks.some(isFrontEndBlocker);
+}

@@ -51,10 +51,35 @@ export interface Summary {
   exitCode: 0 | 1 | 2;
 }
 
+/** What Portage said, for `--json`. */
+export interface PortageReport {
+  origin: 'portageq' | 'defaults';
+  portageq?: string;
+  eprefix: string;
+  configRoot: string;
+  emergeLog: string;
+  chost?: string;
+  flags: PortageFlagReport[];
+}
+
+export interface PortageFlagReport {
+  word: string;
+  variable: string;
+  /** A path, or "the environment", or "Portage's profile". */
+  file: string;
+  line: number;
+  /** The packages whose package.env gives them the flag; empty for every package. */
+  atoms: string[];
+  action: 'resolved' | 'stays-local';
+  /** The explicit flags the run uses in its place. */
+  expansion?: string[];
+}
+
 export interface Report {
   local: Check[];
   nodes: NodeReport[];
   summary: Summary;
+  portage?: PortageReport;
 }
 
 export const ok = (id: string, node: string | null, message: string): Check => ({ id, node, verdict: 'ok', message });

@@ -36,6 +36,7 @@ export function defaultConfig(source: Config['source'], cpuCount: number): Confi
     localSlots: DEFAULT_LOCAL_SLOTS,
     connectTimeout: 5,
     emerge: 'emerge',
+    resolveNative: true,
     loadLimit: Number.isFinite(cpuCount) ? Math.max(1, Math.floor(cpuCount)) : 1,
     buildUser: 'portage',
     transport: 'tunnel',

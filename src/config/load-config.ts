@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import { DEFAULT_CONFIG_PATH, defaultConfig, DISTCC_HOSTS_PATH } from './defaults.js';
 import { configFromDistccHosts } from './from-distcc-hosts.js';
-import { checkEmerge, parseConfigText } from './parse-config.js';
+import { checkProgram, parseConfigText } from './parse-config.js';
 import type { Config, ConfigInputs } from './types.js';
 
 // An empty variable (`DEMERGE_CONFIG= demerge ...`) reads as unset, as shells intend it.
@@ -24,7 +24,8 @@ function chooseFile(inputs: ConfigInputs): { path: string; givenBy?: string } {
 
 /**
  * The run's configuration: --config, else $DEMERGE_CONFIG, else /etc/demerge.conf, else
- * distcc's /etc/distcc/hosts, else no nodes. $DEMERGE_EMERGE overrides `emerge`.
+ * distcc's /etc/distcc/hosts, else no nodes. $DEMERGE_EMERGE and $DEMERGE_PORTAGEQ override
+ * `emerge` and `portageq`.
  */
 export function loadConfig(inputs: ConfigInputs): Config {
   const { path, givenBy } = chooseFile(inputs);
@@ -44,8 +45,13 @@ export function loadConfig(inputs: ConfigInputs): Config {
   }
   const emerge = fromEnv(inputs.env, 'DEMERGE_EMERGE');
   if (emerge !== undefined) {
-    checkEmerge(emerge, 'DEMERGE_EMERGE');
+    checkProgram('emerge', emerge, 'DEMERGE_EMERGE');
     config.emerge = emerge;
+  }
+  const portageq = fromEnv(inputs.env, 'DEMERGE_PORTAGEQ');
+  if (portageq !== undefined) {
+    checkProgram('portageq', portageq, 'DEMERGE_PORTAGEQ');
+    config.portageq = portageq;
   }
   return config;
 }

@@ -16,7 +16,7 @@ import { parseToml } from './parse-toml.js';
 import { suggest } from './suggest.js';
 import { TRANSPORTS, type Config, type NodeConfig } from './types.js';
 
-const TOP_KEYS = ['key', 'known_hosts', 'local_slots', 'connect_timeout', 'emerge', 'load_limit', 'build_user', 'transport', 'node'];
+const TOP_KEYS = ['key', 'known_hosts', 'local_slots', 'connect_timeout', 'emerge', 'portageq', 'resolve_native', 'load_limit', 'build_user', 'transport', 'node'];
 const NODE_KEYS = ['host', 'user', 'port', 'slots', 'options', 'command'];
 
 // One parse of one file: knows the text and name so every error can point at a line.
@@ -71,19 +71,23 @@ class Reader {
   }
 }
 
-function findEmergeProblem(emerge: string): Problem | undefined {
-  const fix = 'give "emerge" (looked up in PATH) or the absolute path of emerge, without arguments';
-  if (emerge.startsWith('/')) {
-    return /[\u0000-\u001f\u007f]/.test(emerge) ? { reason: 'contains a control character', fix } : undefined;
+// emerge and portageq are programs demerge runs: a plain name looked up in PATH, or a path.
+function findProgramProblem(program: string, name: 'emerge' | 'portageq'): Problem | undefined {
+  const fix = `give "${name}" (looked up in PATH) or the absolute path of ${name}, without arguments`;
+  if (program.startsWith('/')) {
+    return /[\u0000-\u001f\u007f]/.test(program) ? { reason: 'contains a control character', fix } : undefined;
   }
-  if (emerge.startsWith('-')) return { reason: 'starts with "-"', fix };
-  return /^[A-Za-z0-9._+-]+$/.test(emerge) ? undefined : { reason: 'is neither a plain command name nor an absolute path', fix };
+  if (program.startsWith('-')) return { reason: 'starts with "-"', fix };
+  return /^[A-Za-z0-9._+-]+$/.test(program) ? undefined : { reason: 'is neither a plain command name nor an absolute path', fix };
 }
 
-/** The same check as demerge.conf's `emerge`, for DEMERGE_EMERGE. */
-export function checkEmerge(emerge: string, source: string): void {
-  const problem = findEmergeProblem(emerge);
-  if (problem) throw new ConfigError(source, undefined, `emerge ${quote(emerge)} ${problem.reason}`, problem.fix);
+const findEmergeProblem = (emerge: string): Problem | undefined => findProgramProblem(emerge, 'emerge');
+const findPortageqProblem = (portageq: string): Problem | undefined => findProgramProblem(portageq, 'portageq');
+
+/** The same check as demerge.conf's `emerge` or `portageq`, for DEMERGE_EMERGE and DEMERGE_PORTAGEQ. */
+export function checkProgram(name: 'emerge' | 'portageq', program: string, source: string): void {
+  const problem = findProgramProblem(program, name);
+  if (problem) throw new ConfigError(source, undefined, `${name} ${quote(program)} ${problem.reason}`, problem.fix);
 }
 
 function readOptions(reader: Reader, value: unknown, place: KeyPlace, label: string): HostOption[] {
@@ -178,6 +182,17 @@ export function parseConfigText(text: string, file: string, cpuCount: number): C
   }
   if (v('emerge') !== undefined) {
     config.emerge = reader.named(v('emerge'), at('emerge'), 'emerge', findEmergeProblem, 'give "emerge" or its absolute path');
+  }
+  if (v('portageq') !== undefined) {
+    config.portageq = reader.named(v('portageq'), at('portageq'), 'portageq', findPortageqProblem, 'give "portageq" or its absolute path');
+  }
+  if (v('resolve_native') !== undefined) {
+    const value = v('resolve_native');
+    if (typeof value !== 'boolean') {
+      reader.fail(at('resolve_native'), `resolve_native must be true or false, got ${describeValue(value)}`,
+        'write resolve_native = true (the default: -march=native is made explicit for the run) or false');
+    }
+    config.resolveNative = value;
   }
   if (v('load_limit') !== undefined) {
     const limit = v('load_limit');

@@ -21,6 +21,10 @@ export interface Config {
   localSlots: number;
   connectTimeout: number;
   emerge: string;
+  /** portageq to ask Portage with; undefined: the one beside emerge, else PATH's. */
+  portageq?: string;
+  /** Rewrite -march=native / -mtune=native into the explicit flags for the run (default true). */
+  resolveNative: boolean;
   loadLimit: number;
   buildUser: string;
   /** "tunnel": one connection per node for the run (default); "ssh": the recipe's ssh per job. */

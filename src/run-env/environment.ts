@@ -14,6 +14,8 @@ export interface RunVariables {
   liftNetworkSandbox: boolean;
   /** Where distcc logs every job's host and outcome (the dashboard reads it). */
   distccLog?: string | undefined;
+  /** Flag variables of the calling environment with -march=native made explicit. */
+  flags?: Readonly<Record<string, string | undefined>>;
 }
 
 export function buildRunEnvironment(base: Env, vars: RunVariables): Record<string, string> {
@@ -28,6 +30,7 @@ export function buildRunEnvironment(base: Env, vars: RunVariables): Record<strin
   env.DISTCC_DIR = vars.distccDir;
   if (vars.distccLog !== undefined) env.DISTCC_LOG = vars.distccLog;
   env.MAKEOPTS = vars.makeopts;
+  for (const [name, value] of Object.entries(vars.flags ?? {})) if (value !== undefined) env[name] = value;
   env.FEATURES = extendFeatures(base.FEATURES, vars.liftNetworkSandbox ? ['distcc', '-network-sandbox'] : ['distcc']);
   return env;
 }

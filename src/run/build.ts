@@ -6,6 +6,8 @@ import { prepareDistccLog } from './dashboard-log.js';
 import { launchEmerge } from './launch.js';
 import { loadRunConfig } from './load-config.js';
 import { localFallback } from './local-fallback.js';
+import { nativeFlags } from './native-flags.js';
+import { portageSettings } from './portage-settings.js';
 import { prepareRunDir } from './prepare-run-dir.js';
 import { runEnvironment } from './run-environment.js';
 import type { RunState, Step } from './run-state.js';
@@ -18,7 +20,9 @@ export const BUILD_STEPS: readonly Step[] = [
   loadRunConfig,
   verifyNodes,
   localFallback,
+  portageSettings,
   prepareRunDir,
+  nativeFlags,
   transport,
   prepareDistccLog,
   runEnvironment,

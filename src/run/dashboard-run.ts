@@ -1,5 +1,4 @@
 import { statSync } from 'node:fs';
-import { join } from 'node:path';
 import { startCollectors } from '../dashboard/collect/collectors.js';
 import { isDescendantOf } from '../dashboard/collect/process-tree.js';
 import { renderStatusLine } from '../dashboard/render/status-line.js';
@@ -8,6 +7,7 @@ import { buildHasStarted, createDashboardState, renderSummary, summarize } from 
 import { DashboardStore } from '../dashboard/store.js';
 import { startEmerge, startEmergeInPty, type EmergeOutcome } from '../emerge/launch.js';
 import * as msg from '../messages.js';
+import { emergeLogPath } from '../portage/index.js';
 import { connectAuth } from '../ssh/auth.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { which } from '../system/which.js';
@@ -42,7 +42,7 @@ function backoffSeconds(value: string | undefined): number {
 export function runInfoOf(state: RunState, startedAt: number): RunInfo {
   const config = state.config!;
   const env = state.env!;
-  const emergeLog = join(env.EMERGE_LOG_DIR || '/var/log', 'emerge.log');
+  const emergeLog = emergeLogPath(state.portageFacts!);
   const info: RunInfo = {
     version: 1,
     pid: process.pid,
@@ -89,7 +89,8 @@ function authFor(state: RunState): SshAuth | undefined {
 }
 
 async function runPlain(state: RunState, store: DashboardStore): Promise<EmergeOutcome> {
-  const emerge = startEmerge(state.emerge!, state.args.emergeArgs, state.env!);
+  const command = state.emergeCommand!;
+  const emerge = startEmerge(command.program, command.args, state.env!);
   state.relay.attach(emerge);
   const timer = setInterval(() => {
     if (buildHasStarted(store.state)) say(state, renderStatusLine(store.state, state.ctx.now()));
@@ -103,7 +104,8 @@ async function runPlain(state: RunState, store: DashboardStore): Promise<EmergeO
 
 async function runInPty(state: RunState, store: DashboardStore, terminal: Terminal, python: string): Promise<EmergeOutcome> {
   const size = { rows: terminal.output.rows, columns: terminal.output.columns };
-  const emerge = startEmergeInPty(python, state.emerge!, state.args.emergeArgs, state.env!, size);
+  const command = state.emergeCommand!;
+  const emerge = startEmergeInPty(python, command.program, command.args, state.env!, size);
   state.relay.attach(emerge);
   const signals = forwardTerminalSignals(state.ctx, emerge);
   const session = new PtySession(terminal, emerge, store);

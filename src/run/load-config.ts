@@ -1,3 +1,4 @@
+import { startPortage } from '../checks/start-portage.js';
 import { loadConfig } from '../config/index.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
@@ -15,4 +16,7 @@ export function loadRunConfig(state: RunState): void {
   const emerge = which(state.config.emerge, ctx.env.PATH);
   if (emerge === undefined) throw new DemergeError(...msg.emergeMissing(state.config.emerge), 127);
   state.emerge = emerge;
+  state.emergeCommand = { program: emerge, args: [...args.emergeArgs] };
+  // Before any node is probed: portageq's ~0.5 s runs beside the probes.
+  state.portage = startPortage(ctx.env, ctx.uid, state.config, emerge, args.emergeArgs);
 }

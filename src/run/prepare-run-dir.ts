@@ -16,7 +16,8 @@ export function prepareRunDir(state: RunState): void {
   const runDir = createRunDir(ctx.uid, { group: state.buildUser?.gid });
   state.runDir = runDir;
   state.cleanups.push(() => runDir.remove());
-  const chosen = ctx.env.DISTCC_DIR;
+  // Chosen in the environment or make.conf (Portage's answer holds both): the user's, kept.
+  const chosen = state.portageFacts?.distccDir ?? ctx.env.DISTCC_DIR;
   if (chosen === undefined || chosen === '') {
     state.distccDir = createDistccDir(runDir.path, state.buildUser);
   } else {

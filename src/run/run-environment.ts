@@ -24,6 +24,7 @@ export function runEnvironment(state: RunState): void {
     distccLog: state.distccLog,
     makeopts,
     liftNetworkSandbox: transport.needsNetwork,
+    flags: state.nativePlan?.env ?? {},
   });
   say(state, msg.nodesReady(live.length, config.nodes.length, remoteSlots));
   say(state, msg.runSummary(distccHosts, makeopts));

@@ -3,6 +3,9 @@ import type { Context } from '../cli/context.js';
 import type { SignalRelay } from '../cli/signal-relay.js';
 import type { Config, NodeConfig } from '../config/index.js';
 import type { EmergeOutcome } from '../emerge/launch.js';
+import type { PortageStart } from '../checks/start-portage.js';
+import type { NativePlan, PortageFacts } from '../portage/index.js';
+import type { EmergeCommand } from '../run-env/flag-mounts.js';
 import type { RunDir } from '../run-env/run-dir.js';
 
 // One `demerge <args>` run is a list of small steps over this state. Each step reads what
@@ -22,6 +25,13 @@ export interface RunState {
   config?: Config;
   /** Absolute path of the emerge program. */
   emerge?: string;
+  /** Portage's answer and its flags, asked for while the nodes are probed. */
+  portage?: PortageStart;
+  portageFacts?: PortageFacts;
+  /** What the run does with -march=native and -mtune=native. */
+  nativePlan?: NativePlan;
+  /** emerge with the user's arguments, or the same behind the run's bind mounts. */
+  emergeCommand?: EmergeCommand;
   /** Nodes that passed the checks, in configured order. */
   live?: NodeConfig[];
   /** The build user's ids when running as root (Portage's userpriv). */

@@ -1,6 +1,7 @@
 import ora from 'ora';
 import { startChecks } from '../checks/run-checks.js';
 import type { Check } from '../checks/types.js';
+import { isFrontEndBlocker } from '../checks/summary.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
 import { say, type RunState } from './run-state.js';
@@ -21,6 +22,7 @@ export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
   const abort = new AbortController();
   const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
     trial: false,
+    ...state.portage!,
     makeJobs: args.makeJobs,
     signal: abort.signal,
   });
@@ -31,7 +33,7 @@ export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
     state.outcome = { signal: state.relay.received ?? 'SIGINT' };
     return 'stop';
   }
-  const localFailure = report.local.find((check) => check.verdict === 'fail');
+  const localFailure = report.local.find(isFrontEndBlocker);
   if (localFailure !== undefined && args.strict) throw new DemergeError(localFailure.message, localFailure.fix ?? '');
   for (const check of report.local) if (check.verdict !== 'ok') say(state, warning(check));
   for (const node of report.nodes) {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { buildUserCheck } from '../../src/checks/local/build-user.js';
 import { readAs, statFile } from '../../src/checks/local/file-facts.js';
 import { knownHostsChecks } from '../../src/checks/local/known-hosts-checks.js';
-import { findMasqueradeDir, MASQUERADE_DIRS } from '../../src/checks/local/masquerade.js';
+import { findMasqueradeDir } from '../../src/checks/local/masquerade.js';
+import { masqueradeDirs } from '../../src/portage/index.js';
 
 const PORTAGE = { name: 'portage', uid: 250, gid: 250 };
 const ACCOUNTS = [
@@ -50,8 +51,8 @@ describe('build user', () => {
 describe('masquerade directory', () => {
   it('takes the first that exists, in Portage\'s order', () => {
     const existing = new Set(['/usr/lib/distcc', '/usr/libexec/distcc']);
-    expect(findMasqueradeDir(MASQUERADE_DIRS, (dir) => existing.has(dir))).toBe('/usr/lib/distcc');
-    expect(findMasqueradeDir(MASQUERADE_DIRS, () => false)).toBeUndefined();
+    expect(findMasqueradeDir(masqueradeDirs({ eprefix: '' }), (dir) => existing.has(dir))).toBe('/usr/lib/distcc');
+    expect(findMasqueradeDir(masqueradeDirs({ eprefix: '' }), () => false)).toBeUndefined();
   });
 });
 

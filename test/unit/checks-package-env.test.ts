@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findOptOuts, optOutSettings, packageEnvUses } from '../../src/checks/local/package-env.js';
+import { findOptOuts, optOutSettings } from '../../src/checks/local/package-env.js';
+import { packageEnvUses } from '../../src/portage/index.js';
 
 describe('package.env opt-outs', () => {
   it.each([
@@ -22,8 +23,8 @@ describe('package.env opt-outs', () => {
 
   it('reads package.env lines with their comments', () => {
     expect(packageEnvUses('# comment\ndev-lang/rust no-distcc.conf  # heavy\n\nsys-libs/glibc a.conf b.conf\nlonely\n')).toEqual([
-      { atom: 'dev-lang/rust', files: ['no-distcc.conf'] },
-      { atom: 'sys-libs/glibc', files: ['a.conf', 'b.conf'] },
+      { atom: 'dev-lang/rust', files: ['no-distcc.conf'], source: { file: 'package.env', line: 2 } },
+      { atom: 'sys-libs/glibc', files: ['a.conf', 'b.conf'], source: { file: 'package.env', line: 4 } },
     ]);
   });
 

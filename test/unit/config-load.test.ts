@@ -24,6 +24,7 @@ function defaults(source: Config['source']): Config {
     localSlots: 2,
     connectTimeout: 5,
     emerge: 'emerge',
+    resolveNative: true,
     loadLimit: 8,
     buildUser: 'portage',
     transport: 'tunnel',

@@ -1,5 +1,6 @@
-// The compiler the build asks distcc for: Gentoo's tc-getCC is ${CHOST}-gcc, and CHOST is what
-// the front end's gcc was built for. Its version and target are what every node must match.
+// The compiler the build asks distcc for: Gentoo's tc-getCC is ${CHOST}-gcc, with Portage's
+// CHOST (or, when Portage does not answer, what the front end's gcc was built for).
+// Its version and target are what every node must match.
 
 export interface FrontCompiler {
   chost: string;
@@ -24,8 +25,11 @@ const QUERY = [
   'exit 0',
 ].join('\n');
 
-export async function queryFrontCompiler(run: Run): Promise<FrontCompilerResult> {
-  const answers = parseQuery((await run('sh', ['-c', QUERY])) ?? '');
+/** With `chost` (Portage's CHOST), that compiler; without, the one gcc -dumpmachine names. */
+export async function queryFrontCompiler(run: Run, portageChost?: string): Promise<FrontCompilerResult> {
+  const plain = portageChost !== undefined && /^[A-Za-z0-9._+-]+$/.test(portageChost);
+  const script = plain ? QUERY.replace('c=$(gcc -dumpmachine 2>/dev/null)', `c=${portageChost}`) : QUERY;
+  const answers = parseQuery((await run('sh', ['-c', script])) ?? '');
   const chost = answers.get('chost');
   if (chost === undefined) return { ok: false, reason: 'gcc -dumpmachine printed nothing (is gcc installed?)' };
   const name = `${chost}-gcc`;

@@ -9,9 +9,12 @@ import { readAs, statFile, type Identity } from './file-facts.js';
 import { queryFrontCompiler, type FrontCompiler, type Run } from './front-compiler.js';
 import { keyChecks } from './key-checks.js';
 import { knownHostsChecks } from './known-hosts-checks.js';
+import { masqueradeDirs, type FlagOutlook, type PortageQuery } from '../../portage/index.js';
 import { findMasqueradeDir, masquerades } from './masquerade.js';
 import { systemNames } from './names.js';
 import { findOptOuts } from './package-env.js';
+import { portageFlagChecks, portageQueryCheck } from './portage-flags.js';
+import type { PortageReport } from '../types.js';
 
 // The front end's checks. The file checks are synchronous and run first, before any probe is
 // started: reading as the build user switches this process's effective ids for a moment.
@@ -67,11 +70,17 @@ export interface ToolOutcome {
   checks: Check[];
   compiler?: FrontCompiler;
   ssh?: string;
+  portage?: PortageReport;
 }
 
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export async function localToolChecks(local: LocalEnv, compilerQuery: Promise<FrontCompilerOutcome>): Promise<ToolOutcome> {
+export async function localToolChecks(
+  local: LocalEnv,
+  compilerQuery: Promise<FrontCompilerOutcome>,
+  portage: Promise<PortageQuery>,
+  outlook: Promise<FlagOutlook>,
+): Promise<ToolOutcome> {
   const path = local.env.PATH || FALLBACK_PATH;
   const checks: Check[] = [];
   const ssh = which('ssh', path);
@@ -81,22 +90,37 @@ export async function localToolChecks(local: LocalEnv, compilerQuery: Promise<Fr
   const front = await compilerQuery;
   if (!front.ok) checks.push(fail('compiler.local', null, msg.frontCompilerMissing(front.reason)));
   else checks.push(ok('compiler.local', null, msg.frontCompilerOk(front.compiler.name, front.compiler.version, front.compiler.machine)));
-  const dir = findMasqueradeDir();
+  const query = await portage;
+  checks.push(portageQueryCheck(query));
+  const dir = findMasqueradeDir(masqueradeDirs(query.facts));
   if (dir === undefined) checks.push(fail('distcc.masquerade', null, msg.masqueradeDirMissing()));
   else if (front.ok && !masquerades(dir, front.compiler.name)) checks.push(fail('distcc.masquerade', null, msg.masqueradeLinkMissing(dir, front.compiler.name)));
   else checks.push(ok('distcc.masquerade', null, msg.masqueradeOk(dir)));
-  checks.push(...packageEnvChecks(local.env.PORTAGE_CONFIGROOT || '/'));
+  checks.push(...packageEnvChecks(query.facts.configRoot));
+  const flags = portageFlagChecks(query, await outlook);
+  checks.push(...flags.checks);
   return {
     checks,
     ...(front.ok ? { compiler: front.compiler } : {}),
     ...(ssh === undefined ? {} : { ssh }),
+    portage: flags.report,
   };
 }
 
 export type FrontCompilerOutcome = Awaited<ReturnType<typeof queryFrontCompiler>>;
 
-export function startFrontCompilerQuery(local: LocalEnv): Promise<FrontCompilerOutcome> {
-  return queryFrontCompiler(runner(local.env.PATH || FALLBACK_PATH));
+/**
+ * The compiler the build asks distcc for. gcc -dumpmachine answers at once; Portage's CHOST,
+ * when it differs, names the compiler instead (a cross or multilib front end).
+ */
+export function startFrontCompilerQuery(local: LocalEnv, portage: Promise<PortageQuery>): Promise<FrontCompilerOutcome> {
+  const run = runner(local.env.PATH || FALLBACK_PATH);
+  const guessed = queryFrontCompiler(run);
+  return Promise.all([guessed, portage]).then(([first, query]) => {
+    const chost = query.facts.chost;
+    if (chost === undefined || (first.ok && first.compiler.chost === chost)) return first;
+    return queryFrontCompiler(run, chost);
+  });
 }
 
 function packageEnvChecks(configRoot: string): Check[] {

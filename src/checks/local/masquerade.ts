@@ -2,20 +2,10 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Portage's doebuild.py: with FEATURES=distcc it prepends the first existing masquerade
-// directory to PATH, trying /usr/<libdir>/distcc/bin, then /usr/<libdir>/distcc, for libdir in
-// LIBDIR_$DEFAULT_ABI (lib64 on amd64), lib, libexec. With none of them it warns and silently
-// removes distcc from FEATURES: the whole build is then local.
+// directory to PATH (the candidates, under EPREFIX, come from portage/facts.ts). With none of
+// them it warns and silently removes distcc from FEATURES: the whole build is then local.
 
-export const MASQUERADE_DIRS = [
-  '/usr/lib64/distcc/bin',
-  '/usr/lib64/distcc',
-  '/usr/lib/distcc/bin',
-  '/usr/lib/distcc',
-  '/usr/libexec/distcc/bin',
-  '/usr/libexec/distcc',
-] as const;
-
-export function findMasqueradeDir(candidates: readonly string[] = MASQUERADE_DIRS, isDir: (path: string) => boolean = isDirectory): string | undefined {
+export function findMasqueradeDir(candidates: readonly string[], isDir: (path: string) => boolean = isDirectory): string | undefined {
   return candidates.find((dir) => isDir(dir));
 }
 

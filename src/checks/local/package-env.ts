@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { configFiles, packageEnvUses, readText } from '../../portage/index.js';
 
 // A package.env opt-out (an env file setting FEATURES=-distcc or its own MAKEOPTS) cannot work
 // under demerge: the calling environment is Portage's top layer and beats package.env, so the
@@ -36,17 +36,6 @@ export function optOutSettings(file: string, text: string): EnvSetting[] {
   return settings;
 }
 
-/** package.env lines (`atom file...`): which env files each atom uses. */
-export function packageEnvUses(text: string): Array<{ atom: string; files: string[] }> {
-  const uses: Array<{ atom: string; files: string[] }> = [];
-  for (const raw of text.split('\n')) {
-    const words = raw.replace(/#.*/, '').trim().split(/\s+/).filter((word) => word !== '');
-    const [atom, ...files] = words;
-    if (atom !== undefined && files.length > 0) uses.push({ atom, files });
-  }
-  return uses;
-}
-
 /** Opt-outs under ${configRoot}etc/portage: env files that package.env names, and those in env/. */
 export function findOptOuts(configRoot: string): OptOut[] {
   const portage = join(configRoot, 'etc', 'portage');
@@ -58,29 +47,4 @@ export function findOptOuts(configRoot: string): OptOut[] {
     for (const setting of optOutSettings(relative(portage, file), readText(file))) optOuts.push({ setting, atoms });
   }
   return optOuts;
-}
-
-// Portage reads a config path as a file, or a directory of files in name order, skipping hidden
-// files and backups (util.grabfile / _recursive_file_list).
-function configFiles(path: string): string[] {
-  let info;
-  try {
-    info = statSync(path);
-  } catch {
-    return [];
-  }
-  if (info.isFile()) return [path];
-  if (!info.isDirectory()) return [];
-  return readdirSync(path)
-    .filter((name) => !name.startsWith('.') && !name.endsWith('~'))
-    .sort()
-    .flatMap((name) => configFiles(join(path, name)));
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
 }

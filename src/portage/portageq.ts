@@ -1,0 +1,142 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { which } from '../system/which.js';
+
+// demerge asks Portage for its configuration instead of guessing it: `portageq envvar -v`
+// prints each variable as `NAME=<shlex.quote(value)>` (bin/portageq, envvar), the values
+// Portage holds before ebuild.sh runs: make.globals, profile, make.conf and the calling
+// environment, with no package selected (package.env is not applied).
+
+/** Everything demerge asks Portage, in one call (one Python start-up, ~0.45 s). */
+export const PORTAGE_VARIABLES = [
+  'CFLAGS',
+  'CXXFLAGS',
+  'FCFLAGS',
+  'FFLAGS',
+  'CHOST',
+  'EPREFIX',
+  'BROOT',
+  'EMERGE_LOG_DIR',
+  'PORTAGE_TMPDIR',
+  'PORTAGE_CONFIGROOT',
+  'FEATURES',
+  'EMERGE_DEFAULT_OPTS',
+  'DISTCC_DIR',
+] as const;
+
+export type PortageVariable = (typeof PORTAGE_VARIABLES)[number];
+
+export const PORTAGEQ_TIMEOUT_MS = 10_000;
+// 100 KB of CFLAGS is hostile but must still be answered with a warning, not a crash.
+const MAX_OUTPUT = 4 * 1024 * 1024;
+
+export type PortageAnswer =
+  | { ok: true; program: string; values: Map<string, string>; ms: number }
+  | { ok: false; program?: string; reason: string };
+
+/**
+ * Which portageq: `portageq =` or $DEMERGE_PORTAGEQ (already in `configured`), else the one
+ * beside the emerge demerge runs (DEMERGE_EMERGE=/x/bin/emerge means /x/bin/portageq), else
+ * portageq in PATH.
+ */
+export function findPortageq(configured: string | undefined, emerge: string | undefined, path: string | undefined): string | undefined {
+  if (configured !== undefined) return which(configured, path);
+  if (emerge !== undefined) {
+    const beside = which(join(dirname(emerge), 'portageq'), undefined);
+    if (beside !== undefined) return beside;
+  }
+  return which('portageq', path);
+}
+
+/** Runs `portageq envvar -v VAR...` with the user's environment; never throws. */
+export function askPortage(
+  program: string | undefined,
+  env: Record<string, string | undefined>,
+  timeoutMs: number = PORTAGEQ_TIMEOUT_MS,
+  now: () => number = Date.now,
+): Promise<PortageAnswer> {
+  if (program === undefined) return Promise.resolve({ ok: false, reason: 'portageq was not found' });
+  const started = now();
+  return new Promise((resolve) => {
+    execFile(
+      program,
+      ['envvar', '-v', ...PORTAGE_VARIABLES],
+      { env: definedOnly(env), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        const ms = now() - started;
+        const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
+        if (failure !== null && failure.killed === true) {
+          resolve({ ok: false, program, reason: `portageq took longer than ${Math.round(timeoutMs / 1000)} s` });
+          return;
+        }
+        if (failure !== null && typeof failure.code === 'string') {
+          resolve({ ok: false, program, reason: `portageq could not run (${failure.code})` });
+          return;
+        }
+        // Exit 1 only says that some variable is unset (printed as empty): the rest is good.
+        const status = failure === null ? 0 : Number(failure.code);
+        if (status !== 0 && status !== 1) {
+          resolve({ ok: false, program, reason: `portageq exited ${status}${firstLine(stderr)}` });
+          return;
+        }
+        const values = parseEnvvarOutput(stdout);
+        if (values === undefined || !PORTAGE_VARIABLES.every((name) => values.has(name))) {
+          resolve({ ok: false, program, reason: 'portageq printed something demerge cannot read' });
+          return;
+        }
+        resolve({ ok: true, program, values, ms });
+      },
+    );
+  });
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '');
+  return line === undefined ? '' : `: ${line.trim().slice(0, 160)}`;
+}
+
+/**
+ * `NAME=value` lines where value is Python's shlex.quote(): bare when it holds only
+ * [A-Za-z0-9@%+=:,./_-], else single-quoted with each ' written as '"'"'. A quoted value may
+ * span lines. undefined for anything else: a half-read configuration is worse than none.
+ */
+export function parseEnvvarOutput(text: string): Map<string, string> | undefined {
+  const values = new Map<string, string>();
+  let i = 0;
+  while (i < text.length) {
+    const eq = text.indexOf('=', i);
+    if (eq === -1) return text.slice(i).trim() === '' ? values : undefined;
+    const name = text.slice(i, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return undefined;
+    let value = '';
+    let j = eq + 1;
+    while (j < text.length && text[j] !== '\n') {
+      const ch = text[j] as string;
+      if (ch === "'") {
+        const close = text.indexOf("'", j + 1);
+        if (close === -1) return undefined;
+        value += text.slice(j + 1, close);
+        j = close + 1;
+      } else if (ch === '"') {
+        const close = text.indexOf('"', j + 1);
+        if (close === -1) return undefined;
+        value += text.slice(j + 1, close);
+        j = close + 1;
+      } else if (/[A-Za-z0-9@%+=:,./_-]/.test(ch)) {
+        value += ch;
+        j += 1;
+      } else {
+        return undefined;
+      }
+    }
+    values.set(name, value);
+    i = j + 1;
+  }
+  return values;
+}

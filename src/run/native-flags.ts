@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import * as say from '../messages/portage.js';
+import { expansion, siteLabel } from '../portage/index.js';
+import { mountedEmergeCommand, mountTools } from '../run-env/flag-mounts.js';
+import { say as line, type RunState } from './run-state.js';
+
+// -march=native and -mtune=native made explicit for this run (see portage/native-plan.ts):
+// the files that hold them are shown to emerge as rewritten copies, and the environment's
+// flags are rewritten in the run's environment. What cannot be rewritten was said by the
+// checks, as a warning, and stays as it is.
+export async function nativeFlags(state: RunState): Promise<void> {
+  const outlook = await state.portage!.outlook;
+  const plan = outlook.plan;
+  state.nativePlan = plan;
+  if (outlook.resolution?.ok !== true) return;
+  const flags = outlook.resolution.flags;
+  if (plan.files.length > 0) {
+    const tools = mountTools();
+    if (tools === undefined) {
+      line(state, say.nativeStays('-march=native', 'make.conf', [], 'unresolved', 'unshare or mount is missing').join(' — '));
+      state.nativePlan = { ...plan, files: [], resolved: plan.resolved.filter((site) => site.kind === 'environment') };
+      return;
+    }
+    state.emergeCommand = mountedEmergeCommand(
+      join(state.runDir!.path, 'portage-config'),
+      plan.files.map((file) => ({ target: file.path, text: file.text })),
+      state.emergeCommand!,
+      tools,
+    );
+  }
+  for (const site of plan.resolved) line(state, say.nativeResolved(site.word, siteLabel(site), site.atoms, expansion(flags, site.word)));
+}
