@@ -16,6 +16,12 @@ DISTCC_HOSTS, DISTCC_SSH, DISTCC_DIR, MAKEOPTS and FEATURES for this run
 only, runs emerge, and exits with emerge's status. Nothing is written to
 /etc or /etc/portage.
 
+It asks Portage (portageq envvar) for emerge.log's place, the configuration
+root, EPREFIX, CHOST and the flags. -march=native and -mtune=native, which
+keep every distcc job local, are made explicit for the run in each file that
+sets them (make.conf, package.env's env files), so every package keeps its
+own flags; emerge reads those copies in a mount namespace of its own.
+
 demerge options:
   --config=FILE     configuration file (default /etc/demerge.conf, or
                     $DEMERGE_CONFIG; without one, nodes come from
@@ -27,7 +33,9 @@ demerge options:
   --dry-check       check the key, known_hosts, distcc and every node (login,
                     distccd, compiler, a trial compile), build nothing; each
                     warning or failure comes with its fix; nodes 5 ms or more
-                    away get a note suggesting distcc's lzo option
+                    away get a note suggesting distcc's lzo option; every
+                    Portage flag that keeps jobs local (portage.flags), with
+                    its file and line
   --json            with --dry-check: one JSON document (schema in the
                     source: schema/dry-check.schema.json)
   --no-dashboard    no dashboard even on a terminal: emerge keeps the terminal
@@ -69,11 +77,13 @@ progress. Until then (--ask, --pretend) the terminal is emerge's as usual.
 Keys: up/down/Tab select a node, Enter its details, e emerge's own output,
 q leave the dashboard (the build goes on; s there stops it), ? help. After
 emerge ends, a summary on stderr: jobs and CPU time per node, the remote
-share, fallbacks and why, the wall time.
+share, local jobs by cause, fallbacks and why, the wall time.
 
 Environment:
   DEMERGE_CONFIG    configuration file
   DEMERGE_EMERGE    the emerge program (default: emerge from PATH)
+  DEMERGE_PORTAGEQ  the portageq program (default: the one beside emerge,
+                    else portageq from PATH)
 
 Exit status: emerge's own (0, 1, 130 on SIGINT or --ask answered No,
 143 on SIGTERM); 2 for a configuration error; 127 when emerge is missing.

@@ -2,7 +2,7 @@
 // run accumulated. summarize() is data; renderSummary() is plain text for a terminal or a log.
 
 import { nodeEventWords } from '../messages.js';
-import type { ReasonCount } from './parse/distcc-log.js';
+import type { CauseCount, ReasonCount } from './parse/distcc-log.js';
 import { sanitizeTerminalText } from './sanitize.js';
 import { nodeCpuSeconds, type DashboardState, type NodeEventRecord } from './state.js';
 
@@ -35,6 +35,8 @@ export interface RunSummary {
   localByChoice: number;
   localAfterFallback: number;
   localOther: number;
+  /** The local-only jobs by cause, most first (ties as they came); the counts sum to localOther. */
+  localByCause: CauseCount[];
   /** Remote and local compiles of distributable jobs. */
   distributableJobs: number;
   /** Share of distributable jobs compiled remotely; absent when there were none. */
@@ -86,6 +88,7 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
     localByChoice: stats.localByChoice,
     localAfterFallback: stats.localAfterFallback,
     localOther: stats.localOther,
+    localByCause: [...stats.localByCause].sort((a, b) => b.count - a.count),
     distributableJobs,
     fallbacks: {
       total: stats.fallbacks,
@@ -203,6 +206,10 @@ export function renderSummary(summary: RunSummary): string {
   if (troubled.length > 0) {
     lines.push('', 'Node problems (times from the start of the run):');
     for (const node of troubled) lines.push(...nodeTroubleLines(node, summary.startedAt));
+  }
+  if (summary.localByCause.length > 0) {
+    lines.push('', 'Local-only jobs by cause (distcc would not distribute them):');
+    for (const cause of summary.localByCause) lines.push(`  ${right(cause.count, 6)}  ${text(cause.cause, WIDTH - 10)}`);
   }
   if (summary.fallbacks.total > 0) {
     lines.push('');

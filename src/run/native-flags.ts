@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { warningLine } from '../messages.js';
 import * as say from '../messages/portage.js';
 import { expansion, siteLabel } from '../portage/index.js';
 import { mountedEmergeCommand, mountTools } from '../run-env/flag-mounts.js';
@@ -17,7 +18,8 @@ export async function nativeFlags(state: RunState): Promise<void> {
   if (plan.files.length > 0) {
     const tools = mountTools();
     if (tools === undefined) {
-      line(state, say.nativeStays('-march=native', 'make.conf', [], 'unresolved', 'unshare or mount is missing').join(' — '));
+      const [message, fix] = say.nativeStays('-march=native', 'make.conf', [], 'unresolved', 'unshare or mount is missing');
+      line(state, warningLine(message, fix));
       state.nativePlan = { ...plan, files: [], resolved: plan.resolved.filter((site) => site.kind === 'environment') };
       return;
     }
@@ -28,5 +30,5 @@ export async function nativeFlags(state: RunState): Promise<void> {
       tools,
     );
   }
-  for (const site of plan.resolved) line(state, say.nativeResolved(site.word, siteLabel(site), site.atoms, expansion(flags, site.word)));
+  for (const site of plan.resolved) line(state, `demerge: ${say.nativeResolved(site.word, siteLabel(site), site.atoms, expansion(flags, site.word))}`);
 }

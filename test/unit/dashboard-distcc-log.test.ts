@@ -7,8 +7,10 @@ import {
   hostNameFromSpec,
   parseDistccLogLine,
   parseDistccLogRecord,
+  splitLoggedArgv,
 } from '../../src/dashboard/parse/distcc-log.js';
 import type { DistccLogEvent, DistccLogLine } from '../../src/dashboard/parse/distcc-log.js';
+import { MARCH_NATIVE_LOG } from './dashboard-fixtures.js';
 
 const runs = { seed: 42, numRuns: 2000 };
 
@@ -48,9 +50,11 @@ describe('hostNameFromSpec', () => {
 describe('parseDistccLogLine', () => {
   it.each<[string, DistccLogLine | undefined]>([
     ['distcc[101] compile from hello.c to hello.o', { kind: 'distributable', pid: 101, file: 'hello.c', output: 'hello.o' }],
-    ['distcc[101] output to stdout?  running locally', { kind: 'not-distributable', pid: 101 }],
+    ['distcc[101] output to stdout?  running locally', { kind: 'not-distributable', pid: 101, cause: { id: 'output-stdout', flag: '-o -' } }],
     ['distcc[101] exec on distcc@node1/4,lzo: x86_64-pc-linux-gnu-gcc -O2 -c hello.c -o hello.o', { kind: 'exec', pid: 101, hostSpec: 'distcc@node1/4,lzo', host: 'node1' }],
-    ['distcc[101] exec on localhost: gcc -c a.c -o a.o', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost' }],
+    ['distcc[101] exec on localhost: gcc -c a.c -o a.o', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: ['gcc', '-c', 'a.c', '-o', 'a.o'] }],
+    ['distcc[101] exec on localhost: gcc "-DMSG=\"hi there\"" -c "my file.c" ""', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: ['gcc', '-DMSG=\"hi there\"', '-c', 'my file.c', ''] }],
+    ['distcc[101] exec on localhost: ', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: [] }],
     ['distcc[101] 2345 bytes from hello.c compiled on node1 in 1.0312s, rate 2kB/s', { kind: 'remote-timing', pid: 101, bytes: 2345, file: 'hello.c', host: 'node1', seconds: 1.0312 }],
     ['distcc[101] compile hello.c on distcc@node1/4 completed ok', { kind: 'completed', pid: 101, command: 'compile', file: 'hello.c', hostSpec: 'distcc@node1/4', host: 'node1' }],
     ['distcc[101] compile my file.c on localhost completed ok', { kind: 'completed', pid: 101, command: 'compile', file: 'my file.c', hostSpec: 'localhost', host: 'localhost' }],
@@ -68,7 +72,17 @@ describe('parseDistccLogLine', () => {
     ["distcc[103] (dcc_build_somewhere) Warning: x.S: can't distribute due to unsupported directives, running locally", { kind: 'unsupported', pid: 103, file: 'x.S' }],
     ["distcc[103] (dcc_build_somewhere) Warning: Couldn't find a host in 3 attempts, retrying locally", { kind: 'retries-exhausted', pid: 103, attempts: 3 }],
     ['distcc[104] (dcc_readx) ERROR: unexpected eof on fd5', { kind: 'problem', pid: 104, severity: 'error', message: 'unexpected eof on fd5' }],
-    ['distcc[104] (dcc_scan_args) compiler apparently called not for compile', undefined],
+    // dcc_scan_args' INFO lines (rs_log_info, so with the function name).
+    ['distcc[104] (dcc_scan_args) compiler apparently called not for compile', { kind: 'not-distributable', pid: 104, cause: { id: 'not-compile' } }],
+    ['distcc[104] (dcc_scan_args) called for link?  i give up', { kind: 'not-distributable', pid: 104, cause: { id: 'several-outputs' } }],
+    ['distcc[104] (dcc_scan_args) do we have two inputs?  i give up', { kind: 'not-distributable', pid: 104, cause: { id: 'several-inputs' } }],
+    ['distcc[104] (dcc_scan_args) no visible input file', { kind: 'not-distributable', pid: 104, cause: { id: 'no-input' } }],
+    ['distcc[104] (dcc_scan_args) compiler will emit/use profile info; must be local', { kind: 'not-distributable', pid: 104, cause: { id: 'profile' } }],
+    ['distcc[104] (dcc_scan_args) compiler will emit .rpo files; must be local', { kind: 'not-distributable', pid: 104, cause: { id: 'repo' } }],
+    ["distcc[104] (dcc_scan_args) gcc's -x handling is complex; running locally for assembler-with-cpp", { kind: 'not-distributable', pid: 104, cause: { id: 'language', flag: '-x assembler-with-cpp' } }],
+    ["distcc[104] (dcc_scan_args) gcc's debug option -dr may write extra files; running locally", { kind: 'not-distributable', pid: 104, cause: { id: 'debug-dump', flag: '-dr' } }],
+    ['distcc[104] (dcc_output_from_source) ERROR: source file .c is bogus', { kind: 'not-distributable', pid: 104, cause: { id: 'bad-source-name', flag: '.c' } }],
+    ['distcc[104] (dcc_scan_args) no visible output file, going to add "-o a.o" at end', undefined],
     ['distcc[104] (dcc_collect_child) ssh times: user 0.001000s, system 0.002000s, 100 minflt, 0 majflt', undefined],
     ['distcc[104] compile from x', undefined],
     ['distcc[104] exec on : x', undefined],
@@ -128,7 +142,7 @@ distcc[105] exec on distcc@node3/4: gcc -c d.c -o d.o
 distcc[105] (dcc_readx) ERROR: unexpected eof on fd7
 distcc[105] exec on distcc@node1/4: gcc -c d.c -o d.o
 distcc[105] compile d.c on distcc@node1/4 completed ok
-distcc[106] (dcc_scan_args) compiler apparently called not for compile
+distcc[106] (dcc_scan_args) called for link?  i give up
 distcc[106] exec on localhost: gcc -o hello hello.o
 distcc[106] compile (null) on localhost completed ok
 distcc[107] cpp e.c on localhost completed ok
@@ -176,7 +190,17 @@ describe('DistccLogInterpreter', () => {
 
   it('tells local-only work from lost chances, and ignores cpp', () => {
     expect(events.filter((e) => e.pid === 106)).toEqual([
-      { kind: 'job-done', pid: 106, file: '(null)', host: 'localhost', ok: true, local: true, distributable: false, fallback: false },
+      {
+        kind: 'job-done',
+        pid: 106,
+        file: '(null)',
+        host: 'localhost',
+        ok: true,
+        local: true,
+        distributable: false,
+        fallback: false,
+        cause: { id: 'several-outputs', flag: 'hello.o', label: 'linking (several outputs)' },
+      },
     ]);
     expect(events.filter((e) => e.pid === 107)).toEqual([]);
   });
@@ -189,6 +213,7 @@ describe('DistccLogInterpreter', () => {
     expect(host('node3')).toMatchObject({ jobs: 0, failedAttempts: 1, fallbacks: 1 });
     expect(host('localhost')).toMatchObject({ jobs: 4 });
     expect(stats).toMatchObject({ localByChoice: 1, localAfterFallback: 2, localOther: 1, fallbacks: 2 });
+    expect(stats.localByCause).toEqual([{ cause: 'linking (several outputs)', count: 1 }]);
     expect(stats.fallbackReasons).toEqual([
       { reason: 'remote compile failed', count: 1 },
       { reason: 'unexpected eof on fd', count: 1 },
@@ -228,6 +253,178 @@ describe('DistccLogInterpreter', () => {
           expect(stats.fallbackReasons.reduce((sum, r) => sum + r.count, 0)).toBe(stats.fallbacks);
         },
       ),
+      runs,
+    );
+  });
+});
+
+describe('splitLoggedArgv', () => {
+  // dcc_argv_tostr (src/argutil.c): words one space apart, quoted when empty or holding
+  // space, tab, newline, ' " or ;, nothing escaped.
+  it.each<[string, string[]]>([
+    ['gcc -c a.c', ['gcc', '-c', 'a.c']],
+    ['gcc "" -c', ['gcc', '', '-c']],
+    ['gcc "my file.c"', ['gcc', 'my file.c']],
+    ['gcc "-DA=\'b\'" "-DX=1;y"', ['gcc', "-DA='b'", '-DX=1;y']],
+    ['gcc "-DV="1.0"" -c', ['gcc', '-DV="1.0"', '-c']],
+    ['gcc """', ['gcc', '"']],
+    ['gcc "tab\there"', ['gcc', 'tab\there']],
+    ['gcc -c', ['gcc', '-c']],
+    ['', []],
+    // Cut inside a quoted word: the rest is the word.
+    ['gcc "-DMSG=unfinished', ['gcc', '-DMSG=unfinished']],
+  ])('%j', (text, words) => {
+    expect(splitLoggedArgv(text)).toEqual({ words, cut: false });
+  });
+
+  it('bounds the words of hostile input, in linear time', () => {
+    const many = splitLoggedArgv('x '.repeat(100_000));
+    expect(many.words).toHaveLength(2048);
+    expect(many.cut).toBe(true);
+    expect(splitLoggedArgv(`"${'"a'.repeat(200_000)}`).words).toHaveLength(1);
+  });
+});
+
+function jobCauses(events: readonly DistccLogEvent[]): Array<[number, string | undefined]> {
+  return events.flatMap((e) => (e.kind === 'job-done' ? [[e.pid, e.cause?.label] as [number, string | undefined]] : []));
+}
+
+describe('causes of local-only jobs', () => {
+  it('reads -march=native, -E and links from interleaved distcc 3.4 lines', () => {
+    const events = interpret(MARCH_NATIVE_LOG.join('\n'));
+    expect(jobCauses(events)).toEqual([
+      [24302, '-march=native'],
+      [24301, '-march=native'],
+      [24303, 'preprocess only (-E)'],
+      [24310, 'linking (several outputs)'],
+      [24311, '-march=native'],
+    ]);
+    expect(events.find((e) => e.kind === 'job-done' && e.pid === 24301)).toEqual({
+      kind: 'job-done',
+      pid: 24301,
+      file: '(null)',
+      host: 'localhost',
+      ok: true,
+      local: true,
+      distributable: false,
+      fallback: false,
+      cause: { id: 'march-native', flag: '-march=native', label: '-march=native' },
+    });
+    const stats = applyDistccLogEvents(emptyDistccLogStats(), events);
+    expect(stats).toMatchObject({ localOther: 5, localByChoice: 0, localAfterFallback: 0, fallbacks: 0 });
+    expect(stats.localByCause).toEqual([
+      { cause: '-march=native', count: 3 },
+      { cause: 'preprocess only (-E)', count: 1 },
+      { cause: 'linking (several outputs)', count: 1 },
+    ]);
+  });
+
+  it('falls back to the INFO lines without a command line, and says when nothing was logged', () => {
+    const events = interpret(
+      [
+        'distcc[7] (dcc_scan_args) compiler will emit/use profile info; must be local',
+        'distcc[8] (dcc_scan_args) no visible input file',
+        'distcc[7] compile pgo.c on localhost completed ok',
+        'distcc[8] compile (null) on localhost completed ok',
+        'distcc[9] compile odd.c on localhost completed ok',
+      ].join('\n'),
+    );
+    expect(jobCauses(events)).toEqual([
+      [7, 'profiling (-fprofile-*)'],
+      [8, 'no C/C++ source (e.g. .S)'],
+      [9, '(cause not logged)'],
+    ]);
+  });
+
+  it('takes the flag from the command line when the INFO line agrees, and the INFO line when not', () => {
+    const events = interpret(
+      [
+        'distcc[7] (dcc_scan_args) compiler will emit/use profile info; must be local',
+        'distcc[7] exec on localhost: gcc -O2 -fprofile-generate -c pgo.c',
+        'distcc[7] compile pgo.c on localhost completed ok',
+        // A distcc newer than 3.4 distributes -flto, so its own reason is the one that counts.
+        'distcc[8] (dcc_scan_args) no visible input file',
+        'distcc[8] exec on localhost: gcc -flto -c start.S',
+        'distcc[8] compile (null) on localhost completed ok',
+        // Distributable by distcc's rules, yet run locally without "compile from": no cause known.
+        'distcc[9] exec on localhost: gcc -c ok.c',
+        'distcc[9] compile ok.c on localhost completed ok',
+      ].join('\n'),
+    );
+    expect(jobCauses(events)).toEqual([
+      [7, 'profiling (-fprofile-generate)'],
+      [8, 'no C/C++ source (e.g. .S)'],
+      [9, '(cause not logged)'],
+    ]);
+  });
+
+  it('gives distributable jobs no cause, whether compiled here by choice or after a fallback', () => {
+    const events = interpret(SAMPLE_LOG);
+    expect(events.some((e) => e.kind === 'job-done' && e.local && e.distributable)).toBe(true);
+    expect(events.filter((e) => e.kind === 'job-done' && e.distributable).every((e) => e.kind === 'job-done' && e.cause === undefined)).toBe(true);
+  });
+
+  it('trusts a cut command line only for a rule decided before the cut', () => {
+    // rs_logger_file cuts a message at 4088 bytes: the end of a long command line is lost.
+    const long = (head: string): string => `${head} ${'-I/usr/include/some/long/path '.repeat(200)}`.slice(0, 4088);
+    const early = parseDistccLogLine(long('distcc[7] exec on localhost: gcc -march=native -c'));
+    expect(early).toMatchObject({ kind: 'exec', argvCut: true });
+    const events = interpret(
+      [
+        long('distcc[7] exec on localhost: gcc -march=native -c'),
+        'distcc[7] compile (null) on localhost completed ok',
+        // Cut before its -c and source: "not a compile" would be a guess.
+        long('distcc[8] exec on localhost: gcc -O2'),
+        'distcc[8] compile big.c on localhost completed ok',
+        long('distcc[9] exec on localhost: gcc -O2'),
+        'distcc[9] (dcc_scan_args) do we have two inputs?  i give up',
+        'distcc[9] compile a.c on localhost completed ok',
+      ].join('\n'),
+    );
+    expect(jobCauses(events)).toEqual([
+      [7, '-march=native'],
+      [8, '(cause not logged)'],
+      [9, 'several source files'],
+    ]);
+    expect(parseDistccLogLine('distcc[7] exec on localhost: gcc -c a.c')).not.toHaveProperty('argvCut');
+  });
+
+  it('keeps causes clean and bounded under hostile input', () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 400; i++) lines.push(`distcc[${i}] exec on localhost: gcc -specs=\x1b[2J${i} -c a.c`, `distcc[${i}] compile a.c on localhost completed ok`);
+    const events = interpret(lines.join('\n'));
+    for (const [, label] of jobCauses(events)) expect(label).not.toMatch(/\x1b/);
+    const stats = applyDistccLogEvents(emptyDistccLogStats(), events);
+    expect(stats.localByCause.length).toBeLessThanOrEqual(64);
+    expect(stats.localByCause.at(-1)).toEqual({ cause: '(other causes)', count: 400 - 63 });
+    expect(stats.localByCause.reduce((sum, c) => sum + c.count, 0)).toBe(stats.localOther);
+  });
+
+  it('never throws on hostile command lines, and keeps what it shows clean (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), fc.constantFrom('', '-march=native ', '-c a.c ', '"x '), (tail, head) => {
+        const interpreter = new DistccLogInterpreter();
+        const line = parseDistccLogLine(`distcc[5] exec on localhost: gcc ${head}${tail}`);
+        if (line?.kind === 'exec') expect(line.argv?.length ?? 0).toBeLessThanOrEqual(2048);
+        const events = [...interpreter.pushLine(`distcc[5] exec on localhost: gcc ${head}${tail}`), ...interpreter.pushLine('distcc[5] compile x.c on localhost completed ok')];
+        for (const event of events) {
+          if (event.kind !== 'job-done' || event.cause === undefined) continue;
+          expect(event.cause.label).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+          expect(event.cause.label.length).toBeLessThanOrEqual(64);
+          if (event.cause.flag !== undefined) expect(event.cause.flag).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+        }
+      }),
+      runs,
+    );
+  });
+
+  it('keeps localOther the sum of its causes on shuffled real lines (fuzz)', () => {
+    const real = [...SAMPLE_LOG.trim().split('\n'), ...MARCH_NATIVE_LOG];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...real), { maxLength: 80 }), (lines) => {
+        const stats = applyDistccLogEvents(emptyDistccLogStats(), interpret(lines.join('\n')));
+        expect(stats.localByCause.reduce((sum, c) => sum + c.count, 0)).toBe(stats.localOther);
+      }),
       runs,
     );
   });

@@ -92,3 +92,42 @@ export function busyState(): DashboardState {
   state = withEmergeLogEvents(state, EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined));
   return state;
 }
+
+/**
+ * A build with the Gentoo handbook's CFLAGS="-march=native -O2 -pipe", as distcc 3.4 logs it at
+ * INFO level: -march=native is logged at trace level only, so the cause is in nothing but the
+ * command lines. Two compiles and a -E run at once, then two links (one with CFLAGS).
+ */
+export const MARCH_NATIVE_LOG = [
+  'distcc[24301] exec on localhost: x86_64-pc-linux-gnu-gcc -DHAVE_CONFIG_H -I. -I.. -march=native -O2 -pipe -MT src/main.o -MD -MP -MF src/.deps/main.Tpo -c -o src/main.o src/main.c',
+  'distcc[24302] exec on localhost: x86_64-pc-linux-gnu-gcc -DHAVE_CONFIG_H -I. -I.. -march=native -O2 -pipe -MT src/util.o -MD -MP -MF src/.deps/util.Tpo -c -o src/util.o src/util.c',
+  'distcc[24303] exec on localhost: x86_64-pc-linux-gnu-gcc -E -P -I. "-DVERSION=\"1.0\"" -',
+  'distcc[24302] compile (null) on localhost completed ok',
+  'distcc[24301] compile (null) on localhost completed ok',
+  'distcc[24303] compile (null) on localhost completed ok',
+  'distcc[24302] elapsed compilation time 0.382114s',
+  'distcc[24301] elapsed compilation time 0.401877s',
+  'distcc[24303] elapsed compilation time 0.012040s',
+  'distcc[24302] (dcc_exit) exit: code 0; self: 0.000911 user 0.001822 sys; children: 0.341033 user 0.036410 sys',
+  'distcc[24301] (dcc_exit) exit: code 0; self: 0.000000 user 0.002713 sys; children: 0.358215 user 0.040127 sys',
+  'distcc[24303] (dcc_exit) exit: code 0; self: 0.000000 user 0.000912 sys; children: 0.007001 user 0.003002 sys',
+  'distcc[24310] (dcc_scan_args) called for link?  i give up',
+  'distcc[24310] exec on localhost: x86_64-pc-linux-gnu-gcc -Wl,-O1 -Wl,--as-needed -o hello src/main.o src/util.o',
+  'distcc[24311] exec on localhost: x86_64-pc-linux-gnu-gcc -march=native -O2 -pipe -Wl,-O1 -o hello-cli src/cli.o',
+  'distcc[24310] compile (null) on localhost completed ok',
+  'distcc[24311] compile (null) on localhost completed ok',
+  'distcc[24310] elapsed compilation time 0.051003s',
+  'distcc[24311] elapsed compilation time 0.049710s',
+  'distcc[24310] (dcc_exit) exit: code 0; self: 0.000000 user 0.001006 sys; children: 0.031420 user 0.012077 sys',
+  'distcc[24311] (dcc_exit) exit: code 0; self: 0.000000 user 0.000998 sys; children: 0.030011 user 0.011873 sys',
+];
+
+/** busyState's nodes, with nothing distributed: every job of MARCH_NATIVE_LOG stayed local. */
+export function localOnlyState(): DashboardState {
+  let state = createDashboardState({ startedAt: T0, nodes: [{ name: 'node1', slots: 2 }, { name: 'node2', slots: 2 }], localSlots: 2 });
+  state = withNodeSample(state, 'node1', parseSample(sampleText(900, [])), NOW - 500, 3.2);
+  state = withNodeSample(state, 'node2', parseSample(sampleText(901, [])), NOW - 500, 4.1);
+  const interpreter = new DistccLogInterpreter();
+  state = withDistccLogEvents(state, MARCH_NATIVE_LOG.flatMap((line) => interpreter.pushLine(line)));
+  return withEmergeLogEvents(state, EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined));
+}

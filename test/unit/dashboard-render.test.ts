@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
 import { renderStatusLine } from '../../src/dashboard/render/status-line.js';
 import { escapeTags, lineText, toTagged } from '../../src/dashboard/render/text.js';
-import { hostRows, workRows } from '../../src/dashboard/render/rows.js';
+import { causeCounts, hostRows, workRows } from '../../src/dashboard/render/rows.js';
 import { createDashboardState, withDistccBackoff, withJobs, withNodeSample } from '../../src/dashboard/state.js';
 import { parseSample } from '../../src/dashboard/parse/ps.js';
 import { initialUi, type UiState } from '../../src/dashboard/ui.js';
-import { busyState, cc1, job, NOW, psLine, sampleText, T0 } from './dashboard-fixtures.js';
+import { busyState, cc1, job, localOnlyState, NOW, psLine, sampleText, T0 } from './dashboard-fixtures.js';
 
 function frame(ui: Partial<UiState> = {}, width = 80, height = 24, state = busyState()): string[] {
   const lines = renderFrame({ state, ui: { ...initialUi(false), ...ui }, width, height, now: NOW, emergeLine: '>>> Compiling source' });
@@ -47,6 +47,43 @@ describe('the main view at 80x24', () => {
     expect(frame({}, 120).find((l) => l.startsWith(' COMPILED'))).toBe(
       ' COMPILED 1 remote, 1 local (50% remote)  FALLBACKS 1: node2 1, unexpected eof on fd ×1',
     );
+  });
+});
+
+describe('local-only compiles', () => {
+  it('get a line of their own, with distcc’s causes, most first', () => {
+    const text = frame({}, 80, 24, localOnlyState());
+    expect(text.find((l) => l.startsWith(' COMPILED'))).toBe(' COMPILED 0 remote, 0 local  FALLBACKS 0');
+    expect(text.find((l) => l.startsWith(' LOCAL-ONLY'))).toBe(' LOCAL-ONLY 5: 3 -march=native, 1 preprocess only (-E), 1 other');
+    expect(frame({}, 120, 24, localOnlyState()).find((l) => l.startsWith(' LOCAL-ONLY'))).toBe(
+      ' LOCAL-ONLY 5: 3 -march=native, 1 preprocess only (-E), 1 linking (several outputs)',
+    );
+    expect(frame({}, 40, 10, localOnlyState()).find((l) => l.startsWith(' LOCAL-ONLY'))).toBe(' LOCAL-ONLY 5: 3 -march=native, 2 other');
+  });
+
+  it('take no line when there are none', () => {
+    expect(frame().some((l) => l.startsWith(' LOCAL-ONLY'))).toBe(false);
+  });
+
+  it('are in the status line', () => {
+    expect(renderStatusLine(localOnlyState(), NOW)).toBe(
+      'demerge: 2/2 nodes up; jobs running: node1 0, node2 0, localhost 0; compiled 0 remote, 0 local; local-only: 3 -march=native, 1 preprocess only (-E), 1 other',
+    );
+  });
+
+  it.each<[number, string]>([
+    [68, '40 -march=native, 1 linking or not a compile, 2 preprocess only (-E)'],
+    [67, '40 -march=native, 1 linking or not a compile, 2 other'],
+    [53, '40 -march=native, 1 linking or not a compile, 2 other'],
+    [52, '40 -march=native, 3 other'],
+    [5, '40 -march=native, 3 other'],
+  ])('are counted in %i columns so that the numbers add up', (room, text) => {
+    const causes = [
+      { cause: '-march=native', count: 40 },
+      { cause: 'linking or not a compile', count: 1 },
+      { cause: 'preprocess only (-E)', count: 2 },
+    ];
+    expect(causeCounts(causes, room)).toBe(text);
   });
 });
 

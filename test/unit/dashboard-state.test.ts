@@ -20,6 +20,7 @@ import {
 } from '../../src/dashboard/state.js';
 import type { DashboardState } from '../../src/dashboard/state.js';
 import { formatDuration } from '../../src/dashboard/summary.js';
+import { localOnlyState, NOW } from './dashboard-fixtures.js';
 
 const runs = { seed: 42, numRuns: 500 };
 const T0 = 1_795_700_000_000;
@@ -194,6 +195,44 @@ describe('summarize', () => {
     );
   });
 
+  it('counts the local-only jobs by distcc’s cause', () => {
+    const summary = summarize(localOnlyState(), NOW);
+    expect(summary).toMatchObject({ remoteJobs: 0, distributableJobs: 0, localOther: 5 });
+    expect(summary.localByCause).toEqual([
+      { cause: '-march=native', count: 3 },
+      { cause: 'preprocess only (-E)', count: 1 },
+      { cause: 'linking (several outputs)', count: 1 },
+    ]);
+    expect(renderSummary(summary)).toBe(
+      [
+        'demerge run summary',
+        'Wall time 42s, 0 of 1 package merged, no exit status logged.',
+        'No distributable compile jobs (5 local-only).',
+        '',
+        'Node                        Jobs  Failed Retried Fell back  Job time       CPU',
+        'node1                          0       0       0         0         -      0.0s',
+        'node2                          0       0       0         0         -      0.0s',
+        '',
+        'Local-only jobs by cause (distcc would not distribute them):',
+        '       3  -march=native',
+        '       1  preprocess only (-E)',
+        '       1  linking (several outputs)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('lists the causes beside distributed jobs too', () => {
+    let state = logState();
+    state = withDistccLogEvents(state, [
+      { kind: 'job-done', pid: 50, file: '(null)', host: 'localhost', ok: true, local: true, distributable: false, fallback: false, cause: { id: 'not-compile', label: 'linking or not a compile' } },
+      { kind: 'job-done', pid: 51, file: '(null)', host: 'localhost', ok: true, local: true, distributable: false, fallback: false },
+    ]);
+    const text = renderSummary(summarize(state, T0 + 125_000));
+    expect(text).toContain('2 of 4 compile jobs ran remotely (50.0%), 1 locally by choice, 1 locally after a\n  fallback, 2 could not be distributed.');
+    expect(text).toContain('Local-only jobs by cause (distcc would not distribute them):\n       1  linking or not a compile\n       1  (cause not logged)\n');
+  });
+
   it.each([
     [0.04, '0.0s'],
     [9.96, '10.0s'],
@@ -216,6 +255,7 @@ describe('summarize', () => {
           { kind: 'job-done', pid: 1, file: 'a.c', host, ok: true, local: false, distributable: true, fallback: false },
           { kind: 'fallback', pid: 2, host, reason },
           { kind: 'job-done', pid: 3, file: 'b.c', host: reason, ok: true, local: false, distributable: true, fallback: false },
+          { kind: 'job-done', pid: 4, file: 'c.c', host: 'localhost', ok: true, local: true, distributable: false, fallback: false, cause: { id: 'unknown', label: reason } },
         ]);
         state = withEmergeLogEvents(state, [
           { kind: 'package-start', time: 1, index: 1, total: 1, cpv, root: '/' },

@@ -26,6 +26,7 @@ export function renderJson(report: Report): string {
       ...(check.fix === undefined || check.verdict === 'ok' ? {} : { fix: check.fix }),
     })),
     summary: report.summary,
+    ...(report.portage === undefined ? {} : { portage: report.portage }),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

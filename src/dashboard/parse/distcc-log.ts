@@ -19,7 +19,13 @@
 // locally instead" (compile.c) only when distcc gives up on distributing; with backoff on (the
 // default) a failed connection usually just retries, and once every node is backed off the
 // job lands on `localhost` with no such line. Both count as fallbacks here.
+//
+// A job distcc will not distribute says why only for some causes, at INFO ("called for link?
+// i give up"); for others (-march=native, -E, -M, conftest.c) only at trace level. Every local
+// run logs its whole command line, though ("exec on localhost: gcc -march=native ..."), and
+// distcc's own rules applied to it (src/distcc/scan-args.ts) give the cause either way.
 
+import { localCauseLabel, localCauseOfArgs, type LocalCause, type LocalCauseId } from '../../distcc/scan-args.js';
 import { sanitizeTerminalText } from '../sanitize.js';
 
 // rs_logger_file formats into 4090 bytes: anything longer is not distcc's.
@@ -27,6 +33,12 @@ const MAX_LINE = 4096;
 const MAX_FILE = 256;
 const MAX_HOST = 256;
 const MAX_REASON = 160;
+const MAX_FLAG = 160;
+// rs_logger_file writes at most sizeof buf - 2 = 4088 bytes before the newline, cutting the
+// message there: a line that long may have lost the end of its command line.
+const CUT_LINE_BYTES = 4088;
+// A 4 KB line holds no more words than this; the cap is for input that is not distcc's.
+const MAX_ARGV_WORDS = 2048;
 
 export type DistccLogSeverity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'info';
 
@@ -41,8 +53,14 @@ export interface DistccLogRecord {
 /** What one line says, before it is related to the lines around it. */
 export type DistccLogLine =
   | { kind: 'distributable'; pid: number; file: string; output: string }
-  | { kind: 'not-distributable'; pid: number }
-  | { kind: 'exec'; pid: number; hostSpec: string; host: string }
+  /** distcc's INFO line on why it runs the job locally (cause flags sanitized). */
+  | { kind: 'not-distributable'; pid: number; cause: LocalCause }
+  /**
+   * One run of the compiler. For localhost, `argv` is the command line split back into words
+   * as distcc joined them: raw, for distcc's rules, not for a screen. `argvCut` when the line
+   * was as long as distcc's log buffer, so its end may be missing.
+   */
+  | { kind: 'exec'; pid: number; hostSpec: string; host: string; argv?: readonly string[]; argvCut?: boolean }
   | { kind: 'completed'; pid: number; command: string; file: string; hostSpec: string; host: string }
   | { kind: 'failed'; pid: number; command: string; file: string; hostSpec: string; host: string; detail: string }
   | { kind: 'remote-timing'; pid: number; bytes: number; file: string; host: string; seconds: number }
@@ -139,7 +157,70 @@ const FALLBACK_PREFIX = 'failed to distribute ';
 const FALLBACK_SUFFIX = ', running locally instead';
 const UNSUPPORTED_SUFFIX = ": can't distribute due to unsupported directives, running locally";
 
-function classify(record: DistccLogRecord): DistccLogLine | undefined {
+/**
+ * The words of a command line as dcc_argv_tostr (src/argutil.c) joined them: one space apart,
+ * a word in double quotes when it is empty or holds a space, tab, newline, quote or semicolon,
+ * nothing escaped inside. So a quoted word ends at a quote followed by a space or the end (a
+ * word that itself holds `" ` reads as two, as it does in distcc's log). Linear in the text.
+ */
+export function splitLoggedArgv(text: string): { words: string[]; cut: boolean } {
+  const words: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (words.length >= MAX_ARGV_WORDS) return { words, cut: true };
+    if (text[i] === '"') {
+      let close = text.indexOf('"', i + 1);
+      while (close !== -1 && close + 1 < text.length && text[close + 1] !== ' ') close = text.indexOf('"', close + 1);
+      // Unclosed: the line was cut inside the word.
+      if (close === -1) {
+        words.push(text.slice(i + 1));
+        break;
+      }
+      words.push(text.slice(i + 1, close));
+      i = close + 2;
+    } else {
+      const space = text.indexOf(' ', i);
+      const end = space === -1 ? text.length : space;
+      words.push(text.slice(i, end));
+      i = end + 1;
+    }
+  }
+  return { words, cut: false };
+}
+
+// The INFO (and one ERROR) lines of dcc_scan_args and dcc_output_from_source that say why a
+// job stays local; the trace-only causes never reach a log at INFO.
+const INFO_CAUSES: ReadonlyMap<string, LocalCauseId> = new Map([
+  ['output to stdout?  running locally', 'output-stdout'],
+  ['compiler apparently called not for compile', 'not-compile'],
+  ['called for link?  i give up', 'several-outputs'],
+  ['do we have two inputs?  i give up', 'several-inputs'],
+  ['no visible input file', 'no-input'],
+  ['compiler will emit/use profile info; must be local', 'profile'],
+  ['compiler will emit .rpo files; must be local', 'repo'],
+]);
+const LANGUAGE_INFO = "gcc's -x handling is complex; running locally for ";
+const DEBUG_INFO = /^gcc's debug option (.*) may write extra files; running locally$/;
+const BOGUS_SOURCE = /^source file (.*) is bogus$/;
+
+function withFlag(id: LocalCauseId, flag: string | undefined): LocalCause {
+  const shown = flag === undefined ? '' : clean(flag, MAX_FLAG);
+  return shown === '' ? { id } : { id, flag: shown };
+}
+
+function localInfo(message: string): LocalCause | undefined {
+  const id = INFO_CAUSES.get(message);
+  if (id === 'output-stdout') return { id, flag: '-o -' };
+  if (id !== undefined) return { id };
+  if (message.startsWith(LANGUAGE_INFO)) return withFlag('language', `-x ${message.slice(LANGUAGE_INFO.length)}`);
+  let match = DEBUG_INFO.exec(message);
+  if (match) return withFlag('debug-dump', match[1]);
+  match = BOGUS_SOURCE.exec(message);
+  if (match) return withFlag('bad-source-name', match[1]);
+  return undefined;
+}
+
+function classify(record: DistccLogRecord, line: string): DistccLogLine | undefined {
   const { pid, message } = record;
   if (message.startsWith('compile from ')) {
     const body = message.slice(13);
@@ -147,11 +228,17 @@ function classify(record: DistccLogRecord): DistccLogLine | undefined {
     if (to <= 0) return undefined;
     return { kind: 'distributable', pid, file: clean(body.slice(0, to), MAX_FILE), output: clean(body.slice(to + 4), MAX_FILE) };
   }
-  if (message === 'output to stdout?  running locally') return { kind: 'not-distributable', pid };
+  const local = localInfo(message);
+  if (local) return { kind: 'not-distributable', pid, cause: local };
   if (message.startsWith('exec on ')) {
     const colon = message.indexOf(': ', 8);
     if (colon <= 8) return undefined;
-    return { kind: 'exec', pid, ...hostFields(message.slice(8, colon)) };
+    const host = hostFields(message.slice(8, colon));
+    if (!isLocal(host.host)) return { kind: 'exec', pid, ...host };
+    const { words, cut } = splitLoggedArgv(message.slice(colon + 2));
+    const exec: DistccLogLine = { kind: 'exec', pid, ...host, argv: words };
+    if (cut || Buffer.byteLength(line, 'utf8') >= CUT_LINE_BYTES) exec.argvCut = true;
+    return exec;
   }
   if (message.startsWith(FALLBACK_PREFIX) || message.startsWith('failed to distribute,')) {
     if (!message.endsWith(FALLBACK_SUFFIX)) return undefined;
@@ -186,10 +273,20 @@ function classify(record: DistccLogRecord): DistccLogLine | undefined {
 /** One DISTCC_LOG line as a typed line; undefined for lines that say nothing useful. */
 export function parseDistccLogLine(line: string): DistccLogLine | undefined {
   const record = parseDistccLogRecord(line);
-  return record && classify(record);
+  return record && classify(record, line);
 }
 
 // --- relating lines to jobs --------------------------------------------------------------
+
+/** Why a job that distcc would not distribute ran locally; `label` is what a person reads. */
+export interface LocalJobCause {
+  id: LocalCauseId | 'unknown';
+  flag?: string;
+  label: string;
+}
+
+export const UNKNOWN_CAUSE = '(cause not logged)';
+export const OTHER_CAUSE = '(other causes)';
 
 export type DistccLogEvent =
   /** A compile finished (ok or not) on a host; `local` for localhost. */
@@ -206,6 +303,8 @@ export type DistccLogEvent =
       fallback: boolean;
       /** Remote transfer and compile time, when distcc logged it. */
       seconds?: number;
+      /** Local and not distributable: distcc's reason. */
+      cause?: LocalJobCause;
     }
   /** A job gave up on `host` and ran locally. */
   | { kind: 'fallback'; pid: number; file?: string; host?: string; reason?: string }
@@ -227,6 +326,10 @@ interface JobContext {
   problem?: string;
   seconds?: number;
   lastHost?: string;
+  /** What distcc's INFO lines said about running locally. */
+  infoCause?: LocalCause;
+  /** What distcc's rules say about the command line of the local run. */
+  argvCause?: LocalCause;
 }
 
 // Jobs are short and end with an exit line; the cap only matters for hostile input.
@@ -234,6 +337,40 @@ const MAX_CONTEXTS = 4096;
 
 function isLocal(host: string): boolean {
   return host === 'localhost';
+}
+
+// Causes dcc_scan_args decides at a word while scanning: when the end of a cut line is lost,
+// one found before the cut is still distcc's verdict; one reached after the last word is not.
+const WORD_CAUSES: ReadonlySet<LocalCauseId> = new Set<LocalCauseId>([
+  'bad-arguments',
+  'march-native',
+  'mtune-native',
+  'lto',
+  'specs',
+  'preprocess-only',
+  'dependencies-only',
+  'assembler-listing',
+  'profile',
+  'repo',
+  'language',
+  'debug-dump',
+  'several-inputs',
+  'several-outputs',
+]);
+
+function causeOfLoggedArgv(argv: readonly string[], cut: boolean): LocalCause | undefined {
+  // The last word of a cut line may itself be cut short.
+  const cause = cut ? localCauseOfArgs(argv.slice(0, -1)) : localCauseOfArgs(argv);
+  if (cause === undefined || (cut && !WORD_CAUSES.has(cause.id))) return undefined;
+  return withFlag(cause.id, cause.flag);
+}
+
+// distcc's own INFO line beats the rules read from its command line when the two differ (a
+// distcc whose rules are not 3.4's); when they agree, the command line names the flag.
+function localJobCause(ctx: JobContext): LocalJobCause {
+  const { infoCause: info, argvCause: argv } = ctx;
+  const chosen = info !== undefined && argv !== undefined ? (info.id === argv.id ? argv : info) : (argv ?? info);
+  return chosen === undefined ? { id: 'unknown', label: UNKNOWN_CAUSE } : { ...chosen, label: localCauseLabel(chosen) };
 }
 
 // File descriptor numbers differ between otherwise equal errors.
@@ -264,9 +401,15 @@ export class DistccLogInterpreter {
         return [];
       case 'not-distributable':
         ctx.distributable = false;
+        ctx.infoCause = line.cause;
         return [];
-      case 'exec':
-        return this.exec(pid, ctx, line.host);
+      case 'exec': {
+        const events = this.exec(pid, ctx, line.host);
+        const cause = line.argv === undefined ? undefined : causeOfLoggedArgv(line.argv, line.argvCut === true);
+        if (cause === undefined) delete ctx.argvCause;
+        else ctx.argvCause = cause;
+        return events;
+      }
       case 'remote-timing':
         ctx.seconds = line.seconds;
         return [];
@@ -376,6 +519,9 @@ export class DistccLogInterpreter {
       fallback: local && ctx.fallback,
     };
     if (ctx.seconds !== undefined && !local) event.seconds = ctx.seconds;
+    if (local && !ctx.distributable) event.cause = localJobCause(ctx);
+    delete ctx.infoCause;
+    delete ctx.argvCause;
     ctx.lastHost = line.host;
     delete ctx.pendingHost;
     delete ctx.seconds;
@@ -408,6 +554,12 @@ export interface ReasonCount {
   count: number;
 }
 
+export interface CauseCount {
+  /** The cause's label. */
+  cause: string;
+  count: number;
+}
+
 export interface DistccLogStats {
   hosts: readonly HostJobStats[];
   /** Distributable jobs compiled locally by choice. */
@@ -416,12 +568,14 @@ export interface DistccLogStats {
   localAfterFallback: number;
   /** Local runs distcc could not distribute (links, -E, ...). */
   localOther: number;
+  /** The same runs by cause, in order of first appearance; the counts sum to localOther. */
+  localByCause: readonly CauseCount[];
   fallbacks: number;
   fallbackReasons: readonly ReasonCount[];
 }
 
 export function emptyDistccLogStats(): DistccLogStats {
-  return { hosts: [], localByChoice: 0, localAfterFallback: 0, localOther: 0, fallbacks: 0, fallbackReasons: [] };
+  return { hosts: [], localByChoice: 0, localAfterFallback: 0, localOther: 0, localByCause: [], fallbacks: 0, fallbackReasons: [] };
 }
 
 // Bounds for hostile logs: real runs have a handful of hosts and reasons.
@@ -437,11 +591,20 @@ function updateHost(hosts: readonly HostJobStats[], host: string, change: (h: Ho
   return [...hosts, change({ host, jobs: 0, failed: 0, failedAttempts: 0, fallbacks: 0, jobSeconds: 0, elapsedSeconds: 0 })];
 }
 
+// One more of `key`; once the list is full, new keys count under `other`.
+function countKey<T extends { count: number }>(list: readonly T[], keyOf: (t: T) => string, key: string, other: string, make: (key: string, count: number) => T): readonly T[] {
+  const index = list.findIndex((t) => keyOf(t) === key);
+  if (index !== -1) return list.map((t, i) => (i === index ? make(key, t.count + 1) : t));
+  if (list.length >= MAX_REASONS - 1 && key !== other) return countKey(list, keyOf, other, other, make);
+  return [...list, make(key, 1)];
+}
+
 function countReason(reasons: readonly ReasonCount[], reason: string): readonly ReasonCount[] {
-  const index = reasons.findIndex((r) => r.reason === reason);
-  if (index !== -1) return reasons.map((r, i) => (i === index ? { reason, count: r.count + 1 } : r));
-  if (reasons.length >= MAX_REASONS - 1 && reason !== OTHER_REASON) return countReason(reasons, OTHER_REASON);
-  return [...reasons, { reason, count: 1 }];
+  return countKey(reasons, (r) => r.reason, reason, OTHER_REASON, (key, count) => ({ reason: key, count }));
+}
+
+function countCause(causes: readonly CauseCount[], cause: string): readonly CauseCount[] {
+  return countKey(causes, (c) => c.cause, cause, OTHER_CAUSE, (key, count) => ({ cause: key, count }));
 }
 
 /** The stats after one event. Pure. */
@@ -453,7 +616,9 @@ export function applyDistccLogEvent(stats: DistccLogStats, event: DistccLogEvent
         event.ok ? { ...h, jobs: h.jobs + 1, jobSeconds: h.jobSeconds + seconds } : { ...h, failed: h.failed + 1 },
       );
       if (!event.local || !event.ok) return { ...stats, hosts };
-      if (!event.distributable) return { ...stats, hosts, localOther: stats.localOther + 1 };
+      if (!event.distributable) {
+        return { ...stats, hosts, localOther: stats.localOther + 1, localByCause: countCause(stats.localByCause, event.cause?.label ?? UNKNOWN_CAUSE) };
+      }
       if (event.fallback) return { ...stats, hosts, localAfterFallback: stats.localAfterFallback + 1 };
       return { ...stats, hosts, localByChoice: stats.localByChoice + 1 };
     }

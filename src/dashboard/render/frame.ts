@@ -2,7 +2,7 @@ import type { DashboardState } from '../state.js';
 import type { UiState } from '../ui.js';
 import { detailView } from './detail-view.js';
 import { formatClock } from './format.js';
-import { hostTable, portageLine, problemsLine, totalsLine, workTable } from './main-view.js';
+import { hostTable, localOnlyLine, portageLine, problemsLine, totalsLine, workTable } from './main-view.js';
 import { hostRows, totals, workRows } from './rows.js';
 import { clipLine, fit, lineText, seg, type Line } from './text.js';
 
@@ -81,6 +81,7 @@ export function helpLines(readOnly: boolean): string[] {
     ' WORK',
     '   one row per distcc job (its state file) and per compiler on a node; a',
     "   compiler gets its job's file when the counts on that host agree",
+    '   LOCAL-ONLY  compiles distcc keeps here by its own rules, and which rule',
     '',
     ' any key goes back',
   ];
@@ -96,10 +97,11 @@ function mainView(input: FrameInput, rows: number): Line[] {
   const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
   const lines: Line[] = [portageLine(state, now, width)];
   lines.push(...hostTable(state, now, width, hostRoom, ui.selected));
+  const localOnly = localOnlyLine(state, now, width);
   const problems = problemsLine(state, width);
-  lines.push(...workTable(state, now, width, Math.max(1, rows - lines.length - 1 - (problems === undefined ? 0 : 1))));
-  lines.push(totalsLine(state, now, width));
-  if (problems !== undefined) lines.push(problems);
+  const below = [totalsLine(state, now, width), localOnly, problems].filter((line): line is Line => line !== undefined);
+  lines.push(...workTable(state, now, width, Math.max(1, rows - lines.length - below.length)));
+  lines.push(...below);
   return lines;
 }
 

@@ -2,7 +2,7 @@ import { DISTCC_PHASES } from '../parse/distcc-state.js';
 import type { DashboardState } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
 import { formatAge, formatClock, formatKiB, formatMs, formatPercent } from './format.js';
-import { hostRows, totals, workRows, type HostRow, type WorkRow } from './rows.js';
+import { causeCounts, hostRows, totals, workRows, type HostRow, type WorkRow } from './rows.js';
 import { fit, seg, type Line, type Style } from './text.js';
 
 // The main view's sections: the host table, the work table (jobs and compilers), the totals
@@ -109,6 +109,15 @@ export function totalsLine(state: DashboardState, now: number, width: number): L
     line.push(seg(`: ${[...byHost, ...reasons].join(', ')}`));
   }
   return clip(line, width);
+}
+
+/** Compiles distcc would not distribute, by cause; undefined when there were none. */
+export function localOnlyLine(state: DashboardState, now: number, width: number): Line | undefined {
+  const t = totals(state, now);
+  if (t.localOnly === 0) return undefined;
+  const head = ' LOCAL-ONLY ';
+  const count = `${t.localOnly}: `;
+  return clip([seg(head, 'bold'), seg(count + causeCounts(t.localByCause, width - head.length - count.length))], width);
 }
 
 /** The nodes whose connection is not well and why, or undefined when all are. */

@@ -1,3 +1,4 @@
+import type { CauseCount } from '../parse/distcc-log.js';
 import type { DistccJob, DistccPhase } from '../parse/distcc-state.js';
 import type { NodeProcess } from '../parse/ps.js';
 import { nodeCpuSeconds, type DashboardState, type NodeState } from '../state.js';
@@ -147,10 +148,32 @@ export interface Totals {
   local: number;
   /** Percent of distributable compiles that ran remotely. */
   remoteShare?: number;
+  /** Compiles distcc would not distribute (links, -E, -march=native, ...). */
+  localOnly: number;
+  /** The same by cause, most first. */
+  localByCause: readonly CauseCount[];
   fallbacks: number;
   nodesUp: number;
   nodes: number;
   running: number;
+}
+
+/**
+ * "40 -march=native, 1 linking or not a compile" in about `room` columns: the causes that fit,
+ * in the order given, then the jobs of the rest as "N other", so the numbers still add up.
+ * The first cause is always named (a caller that must fit a width cuts the line).
+ */
+export function causeCounts(causes: readonly CauseCount[], room: number): string {
+  let text = '';
+  let left = causes.reduce((sum, c) => sum + c.count, 0);
+  for (const cause of causes) {
+    const part = `${text === '' ? '' : ', '}${cause.count} ${cause.cause}`;
+    const tail = left - cause.count > 0 ? `, ${left - cause.count} other`.length : 0;
+    if (text !== '' && text.length + part.length + tail > room) return `${text}, ${left} other`;
+    text += part;
+    left -= cause.count;
+  }
+  return text;
 }
 
 export function totals(state: DashboardState, now: number): Totals {
@@ -159,6 +182,8 @@ export function totals(state: DashboardState, now: number): Totals {
   const result: Totals = {
     remote,
     local,
+    localOnly: state.distcc.localOther,
+    localByCause: [...state.distcc.localByCause].sort((a, b) => b.count - a.count),
     fallbacks: state.distcc.fallbacks,
     nodesUp: state.nodes.filter((n) => nodeCondition(n, now) === 'up' || nodeCondition(n, now) === 'backoff').length,
     nodes: state.nodes.length,
