@@ -2,9 +2,11 @@ import { renderJson } from '../checks/render/json.js';
 import { renderChecks, renderReport, renderSummary, subjectWidth } from '../checks/render/plain.js';
 import { checkFeed, showTaskList } from '../checks/render/task-list.js';
 import { startChecks } from '../checks/run-checks.js';
+import { startPortage } from '../checks/start-portage.js';
 import type { Report } from '../checks/types.js';
 import { loadConfig } from '../config/index.js';
 import * as msg from '../messages.js';
+import { which } from '../system/which.js';
 import type { Args } from './args.js';
 import type { Context } from './context.js';
 import { SignalRelay } from './signal-relay.js';
@@ -22,6 +24,7 @@ export async function dryCheck(ctx: Context, args: Args): Promise<number> {
     readFile: ctx.readFile,
     cpuCount: ctx.cpuCount,
   });
+  const started = startPortage(ctx.env, ctx.uid, config, which(config.emerge, ctx.env.PATH), args.emergeArgs);
   const relay = new SignalRelay(ctx);
   const abort = new AbortController();
   void relay.aborted.then(() => abort.abort());
@@ -32,6 +35,7 @@ export async function dryCheck(ctx: Context, args: Args): Promise<number> {
   try {
     const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
       trial: true,
+      ...started,
       makeJobs: args.makeJobs,
       signal: abort.signal,
       onCheck: feed.push,
