@@ -20,10 +20,13 @@ function configRoot(ws: Workspace, files: Record<string, string>, root = join(ws
   return root;
 }
 
-/** The lab's demerge.conf with every job sent to the nodes: what the nodes compile is then all that is distributable. */
-function noLocalSlots(ws: Workspace, extra = ''): string {
+/**
+ * The lab's demerge.conf (local_slots = 0: every distributable job goes to a node, so the
+ * nodes' records count all of them) with more top-level keys.
+ */
+function labConfig(ws: Workspace, extra = ''): string {
   const file = join(ws.dir, 'demerge.conf');
-  writeFileSync(file, `local_slots = 0\n${extra}${readFileSync(LAB_CONFIG, 'utf8')}`);
+  writeFileSync(file, `${extra}${readFileSync(LAB_CONFIG, 'utf8')}`);
   return file;
 }
 
@@ -52,7 +55,7 @@ describe('Portage-aware runs on the lab', () => {
     const before = treeDigest(root);
     const etcBefore = treeDigest('/etc');
     const image = join(ws.dir, 'image');
-    const env = { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: noLocalSlots(ws), STANDIN_ROOT: image };
+    const env = { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: labConfig(ws), STANDIN_ROOT: image };
     const result = await demerge(['--oneshot', 'dev-util/hello'], { ...ws, env });
     expect(result.exitCode, result.all).toBe(0);
     const remote = sum((await compilesByNode()).values());
@@ -85,7 +88,7 @@ describe('Portage-aware runs on the lab', () => {
       'etc/portage/package.env': 'dev-util/tiny tiny.conf\n',
       'etc/portage/env/tiny.conf': 'CFLAGS="-O1 -march=native -DTINY_OWN_FLAGS"\n',
     });
-    const env = { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: noLocalSlots(ws) };
+    const env = { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: labConfig(ws) };
     const result = await demerge(['--oneshot', 'dev-util/tiny', 'dev-util/hello'], { ...ws, env });
     expect(result.exitCode, result.all).toBe(0);
     const explicit = (await explicitFlags()).join(' ');
@@ -160,7 +163,7 @@ describe('Portage-aware runs on the lab', () => {
     expect(document.checks.filter((c) => c.id === 'portage.flags').map((c) => c.verdict)).toEqual(['ok', 'warn']);
     expect(on.exitCode).toBe(1);
 
-    const off = await demerge(['--dry-check', '--json'], { ...ws, env: { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: noLocalSlots(ws, 'resolve_native = false\n') } });
+    const off = await demerge(['--dry-check', '--json'], { ...ws, env: { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: labConfig(ws, 'resolve_native = false\n') } });
     const offDocument = JSON.parse(off.stdout) as typeof document;
     const native = offDocument.checks.find((c) => c.id === 'portage.flags' && String(c.message).startsWith('-march=native'));
     expect(native?.verdict).toBe('fail');
