@@ -400,6 +400,11 @@ export const masqueradeLinkMissing = (dir: string, name: string): Problem => [
   `distcc-config --update-masquerade (Gentoo), or: ln -s /usr/bin/distcc ${dir}/${name}`,
 ];
 
+export const chostDiffers = (chost: string, gccTarget: string): Problem => [
+  `Portage's CHOST is ${quote(chost)} but gcc -dumpmachine says ${quote(gccTarget)}: the nodes were checked for ${gccTarget}-gcc`,
+  'run demerge --dry-check, which checks them for Portage\'s CHOST',
+];
+
 export const masqueradeOk = (dir: string): string => `masquerade directory ${dir}: Portage puts it first in PATH`;
 
 export const noPackageEnvOptOuts = (): string => 'no package.env opt-out of distcc or MAKEOPTS';

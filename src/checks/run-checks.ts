@@ -3,7 +3,7 @@ import type { Config, NodeConfig } from '../config/types.js';
 import * as msg from '../messages.js';
 import type { FlagOutlook, PortageQuery } from '../portage/index.js';
 import type { SshAuth } from '../ssh/connect.js';
-import { localFileChecks, localToolChecks, startFrontCompilerQuery, type FrontCompilerOutcome, type LocalEnv, type ToolOutcome } from './local/local-checks.js';
+import { localFileChecks, localToolChecks, portageChecks, startFrontCompilerQuery, type FrontCompilerOutcome, type LocalEnv, type PortageOutcome, type ToolOutcome } from './local/local-checks.js';
 import { nodeName } from './node-name.js';
 import { lzoSuggestion } from './node/lzo-suggestion.js';
 import { checkNode } from './node/check-node.js';
@@ -23,6 +23,11 @@ export interface CheckOptions {
   portage: Promise<PortageQuery>;
   /** Portage's flags as distcc will see them, after the answer. */
   outlook: Promise<FlagOutlook>;
+  /**
+   * Before a build: the nodes are judged without waiting for Portage (so portageq's time
+   * overlaps the probes and the transport's start); the Portage checks come in `portage`.
+   */
+  deferPortage?: boolean;
   makeJobs?: number | undefined;
   signal?: AbortSignal | undefined;
   /** Each check as it is decided, for a live display. */
@@ -37,6 +42,8 @@ export interface NodeRun {
 
 export interface CheckRun {
   local: Promise<Check[]>;
+  /** The checks that need Portage's answer (in `local` too, unless deferred). */
+  portage: Promise<PortageOutcome>;
   nodes: NodeRun[];
   report: Promise<Report>;
 }
@@ -55,14 +62,22 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   // that no connect's completion waits behind it and every round trip is measured as it is.
   let startQuery: () => void = () => {};
   const compilerQuery = new Promise<FrontCompilerOutcome>((resolve) => {
-    startQuery = () => resolve(startFrontCompilerQuery(env, options.portage));
+    startQuery = () => resolve(startFrontCompilerQuery(env, options.deferPortage === true ? undefined : options.portage));
   });
   const compiler = compilerQuery.then((result) => (result.ok ? result.compiler : undefined));
-  const tools: Promise<ToolOutcome> = localToolChecks(env, compilerQuery, options.portage, options.outlook).then((outcome) => {
+  const tools: Promise<ToolOutcome> = localToolChecks(env, compilerQuery).then((outcome) => {
     outcome.checks.forEach(emit);
     return outcome;
   });
-  const local = tools.then((outcome) => [...files.checks, ...outcome.checks]);
+  const portage: Promise<PortageOutcome> = Promise.all([options.portage, options.outlook, compiler]).then(([query, outlook, front]) => {
+    const outcome = portageChecks(query, outlook, front);
+    outcome.checks.forEach(emit);
+    return outcome;
+  });
+  const local =
+    options.deferPortage === true
+      ? tools.then((outcome) => [...files.checks, ...outcome.checks])
+      : Promise.all([tools, portage]).then(([outcome, answered]) => [...files.checks, ...outcome.checks, ...answered.checks]);
   const auth: SshAuth | undefined =
     files.privateKey === undefined ? undefined : { privateKey: files.privateKey, knownHosts: files.knownHosts, timeoutMs: config.connectTimeout * 1000 };
 
@@ -72,7 +87,7 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   const trialRunner = (): Promise<TrialRunner | undefined> =>
     (trialPending ??= (async () => {
       const outcome = await tools;
-      if (outcome.ssh === undefined || hasFrontEndBlocker(outcome.checks)) return undefined;
+      if (outcome.ssh === undefined || hasFrontEndBlocker(await local)) return undefined;
       try {
         const setup = prepareTrial(env.uid, files.buildUser, env.env.PATH || '/usr/bin:/bin', config.transport);
         trial = { setup, runner: startTrialRunner(setup, config.connectTimeout + TRIAL_EXTRA_S, options.signal) };
@@ -126,14 +141,14 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
 
   const report = (async (): Promise<Report> => {
     try {
-      const [localChecks, reports, outcome] = await Promise.all([local, Promise.all(nodes.map((run) => run.report)), tools]);
+      const [localChecks, reports] = await Promise.all([local, Promise.all(nodes.map((run) => run.report))]);
       const report: Report = { local: localChecks, nodes: reports, summary: summarize(config, localChecks, reports, options.makeJobs) };
-      if (outcome.portage !== undefined) report.portage = outcome.portage;
+      if (options.deferPortage !== true) report.portage = (await portage).report;
       return report;
     } finally {
       await trial?.runner.close();
       trial?.setup.remove();
     }
   })();
-  return { local, nodes, report };
+  return { local, portage, nodes, report };
 }

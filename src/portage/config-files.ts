@@ -15,7 +15,13 @@ export function configFiles(path: string): string[] {
   }
   if (info.isFile()) return [path];
   if (!info.isDirectory()) return [];
-  return readdirSync(path)
+  let names: string[];
+  try {
+    names = readdirSync(path);
+  } catch {
+    return [];
+  }
+  return names
     .filter((name) => !name.startsWith('.') && !name.endsWith('~'))
     .sort()
     .flatMap((name) => configFiles(join(path, name)));

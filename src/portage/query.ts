@@ -1,6 +1,7 @@
 import { askPortage, findPortageq, type PortageAnswer } from './portageq.js';
 import { portageFacts, type PortageFacts } from './facts.js';
 import { flagOutlook, type FlagOutlook, type OutlookOptions } from './flag-outlook.js';
+import { planNothing } from './native-plan.js';
 
 export interface PortageQuery {
   answer: PortageAnswer;
@@ -26,5 +27,6 @@ export function startPortageQuery(
 
 /** The flag outlook once Portage has answered; never rejects (a failure is an empty outlook). */
 export function startFlagOutlook(query: Promise<PortageQuery>, options: OutlookOptions): Promise<FlagOutlook> {
-  return query.then((answered) => flagOutlook(answered.facts, options));
+  // A configuration demerge cannot read (a directory it may not list) is Portage's to report.
+  return query.then((answered) => flagOutlook(answered.facts, options)).catch(() => ({ sites: [], plan: planNothing([], 'unresolved') }));
 }

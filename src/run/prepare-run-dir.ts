@@ -16,10 +16,13 @@ export function prepareRunDir(state: RunState): void {
   const runDir = createRunDir(ctx.uid, { group: state.buildUser?.gid });
   state.runDir = runDir;
   state.cleanups.push(() => runDir.remove());
-  // Chosen in the environment or make.conf (Portage's answer holds both): the user's, kept.
-  const chosen = state.portageFacts?.distccDir ?? ctx.env.DISTCC_DIR;
+}
+
+/** DISTCC_DIR: one chosen in the environment or make.conf (Portage's answer holds both) is kept. */
+export function chooseDistccDir(state: RunState): void {
+  const chosen = state.portageFacts?.distccDir ?? state.ctx.env.DISTCC_DIR;
   if (chosen === undefined || chosen === '') {
-    state.distccDir = createDistccDir(runDir.path, state.buildUser);
+    state.distccDir = createDistccDir(state.runDir!.path, state.buildUser);
   } else {
     state.distccDir = chosen;
     clearBackoff(chosen, state.live!.map((node) => node.host));

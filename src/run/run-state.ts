@@ -3,6 +3,7 @@ import type { Context } from '../cli/context.js';
 import type { SignalRelay } from '../cli/signal-relay.js';
 import type { Config, NodeConfig } from '../config/index.js';
 import type { EmergeOutcome } from '../emerge/launch.js';
+import type { PortageOutcome } from '../checks/local/local-checks.js';
 import type { PortageStart } from '../checks/start-portage.js';
 import type { NativePlan, PortageFacts } from '../portage/index.js';
 import type { EmergeCommand } from '../run-env/flag-mounts.js';
@@ -28,6 +29,8 @@ export interface RunState {
   /** Portage's answer and its flags, asked for while the nodes are probed. */
   portage?: PortageStart;
   portageFacts?: PortageFacts;
+  /** The checks that need Portage's answer, which the build takes after the transport. */
+  portageChecks?: Promise<PortageOutcome>;
   /** What the run does with -march=native and -mtune=native. */
   nativePlan?: NativePlan;
   /** emerge with the user's arguments, or the same behind the run's bind mounts. */

@@ -28,7 +28,10 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
       connectTimeout: config.connectTimeout,
       buildUser: state.buildUser,
       fileOwner: state.buildUser === undefined ? undefined : { uid: ctx.uid, gid: state.buildUser.gid },
-      distccDir: state.distccDir!,
+      // Decided once Portage has answered (make.conf may name it), before any job can need it.
+      get distccDir() {
+        return state.distccDir!;
+      },
       recordProcess: (pid) => recordRunProcess(runDir.path, pid),
     },
     (event) => {

@@ -23,9 +23,11 @@ export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
   const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
     trial: false,
     ...state.portage!,
+    deferPortage: true,
     makeJobs: args.makeJobs,
     signal: abort.signal,
   });
+  state.portageChecks = run.portage;
   const report = await Promise.race([run.report, state.relay.aborted.then(() => undefined)]);
   spinner.stop();
   if (report === undefined) {

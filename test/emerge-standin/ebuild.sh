@@ -138,7 +138,8 @@ install)
 	cd "${S}" || die
 	__vecho
 	__vecho ">>> Install ${CATEGORY}/${PF} into ${D}"
-	emake "${emake_args[@]}" DESTDIR="${D}" "${install_target}" || die "emake install failed"
+	# PREFIX as econf's --prefix="${EPREFIX}"/usr: the image holds ${ED}/usr/bin/hello.
+	emake "${emake_args[@]}" DESTDIR="${D}" PREFIX="${EPREFIX}/usr" "${install_target}" || die "emake install failed"
 	__vecho ">>> Completed installing ${CATEGORY}/${PF} into ${D}"
 	__vecho
 	;;

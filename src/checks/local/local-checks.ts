@@ -70,17 +70,11 @@ export interface ToolOutcome {
   checks: Check[];
   compiler?: FrontCompiler;
   ssh?: string;
-  portage?: PortageReport;
 }
 
 const FALLBACK_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export async function localToolChecks(
-  local: LocalEnv,
-  compilerQuery: Promise<FrontCompilerOutcome>,
-  portage: Promise<PortageQuery>,
-  outlook: Promise<FlagOutlook>,
-): Promise<ToolOutcome> {
+export async function localToolChecks(local: LocalEnv, compilerQuery: Promise<FrontCompilerOutcome>): Promise<ToolOutcome> {
   const path = local.env.PATH || FALLBACK_PATH;
   const checks: Check[] = [];
   const ssh = which('ssh', path);
@@ -90,32 +84,47 @@ export async function localToolChecks(
   const front = await compilerQuery;
   if (!front.ok) checks.push(fail('compiler.local', null, msg.frontCompilerMissing(front.reason)));
   else checks.push(ok('compiler.local', null, msg.frontCompilerOk(front.compiler.name, front.compiler.version, front.compiler.machine)));
-  const query = await portage;
-  checks.push(portageQueryCheck(query));
-  const dir = findMasqueradeDir(masqueradeDirs(query.facts));
-  if (dir === undefined) checks.push(fail('distcc.masquerade', null, msg.masqueradeDirMissing()));
-  else if (front.ok && !masquerades(dir, front.compiler.name)) checks.push(fail('distcc.masquerade', null, msg.masqueradeLinkMissing(dir, front.compiler.name)));
-  else checks.push(ok('distcc.masquerade', null, msg.masqueradeOk(dir)));
-  checks.push(...packageEnvChecks(query.facts.configRoot));
-  const flags = portageFlagChecks(query, await outlook);
-  checks.push(...flags.checks);
   return {
     checks,
     ...(front.ok ? { compiler: front.compiler } : {}),
     ...(ssh === undefined ? {} : { ssh }),
-    portage: flags.report,
   };
+}
+
+export interface PortageOutcome {
+  checks: Check[];
+  report: PortageReport;
+}
+
+/** The checks that need Portage's answer: portage.query, the masquerade directory, package.env, portage.flags. */
+export function portageChecks(query: PortageQuery, outlook: FlagOutlook, compiler: FrontCompiler | undefined): PortageOutcome {
+  const checks: Check[] = [portageQueryCheck(query)];
+  const chost = query.facts.chost;
+  if (compiler !== undefined && chost !== undefined && compiler.chost !== chost) {
+    checks.push(warn('compiler.chost', null, msg.chostDiffers(chost, compiler.chost)));
+  }
+  const dir = findMasqueradeDir(masqueradeDirs(query.facts));
+  if (dir === undefined) checks.push(fail('distcc.masquerade', null, msg.masqueradeDirMissing()));
+  else if (compiler !== undefined && !masquerades(dir, compiler.name)) checks.push(fail('distcc.masquerade', null, msg.masqueradeLinkMissing(dir, compiler.name)));
+  else checks.push(ok('distcc.masquerade', null, msg.masqueradeOk(dir)));
+  checks.push(...packageEnvChecks(query.facts.configRoot));
+  const flags = portageFlagChecks(query, outlook);
+  checks.push(...flags.checks);
+  return { checks, report: flags.report };
 }
 
 export type FrontCompilerOutcome = Awaited<ReturnType<typeof queryFrontCompiler>>;
 
 /**
  * The compiler the build asks distcc for. gcc -dumpmachine answers at once; Portage's CHOST,
- * when it differs, names the compiler instead (a cross or multilib front end).
+ * when it differs, names the compiler instead (a cross or multilib front end). Without
+ * `portage` (before a build, where nothing waits for Portage) gcc's answer is taken, and
+ * portageChecks() says so if Portage's CHOST differs.
  */
-export function startFrontCompilerQuery(local: LocalEnv, portage: Promise<PortageQuery>): Promise<FrontCompilerOutcome> {
+export function startFrontCompilerQuery(local: LocalEnv, portage: Promise<PortageQuery> | undefined): Promise<FrontCompilerOutcome> {
   const run = runner(local.env.PATH || FALLBACK_PATH);
   const guessed = queryFrontCompiler(run);
+  if (portage === undefined) return guessed;
   return Promise.all([guessed, portage]).then(([first, query]) => {
     const chost = query.facts.chost;
     if (chost === undefined || (first.ok && first.compiler.chost === chost)) return first;
