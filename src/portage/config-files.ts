@@ -84,8 +84,3 @@ export function portageConfigFiles(configRoot: string): PortageConfigFiles {
     envFiles: configFiles(envDir).map((path) => ({ path, name: relative(envDir, path) })),
   };
 }
-
-/** Env files that package.env names (key=value files); the rest of env/ are bash hooks. */
-export function isPackageEnvFile(files: PortageConfigFiles, name: string): boolean {
-  return files.uses.some((use) => use.files.includes(name));
-}

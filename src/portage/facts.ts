@@ -61,16 +61,6 @@ export function emergeLogPath(facts: PortageFacts): string {
   return join(facts.emergeLogDir ?? join(facts.broot || '/', 'var', 'log'), 'emerge.log');
 }
 
-/** ${PORTAGE_CONFIGROOT}/etc/portage: make.conf, package.env, env/. */
-export function portageConfigDir(facts: Pick<PortageFacts, 'configRoot'>): string {
-  return join(facts.configRoot, 'etc', 'portage');
-}
-
-/** The DISTCC_DIR a build uses when nothing sets it (doebuild.py). */
-export function defaultDistccDir(facts: PortageFacts): string {
-  return join(facts.portageTmpdir, 'portage', '.distcc');
-}
-
 /**
  * The distcc masquerade directories Portage tries, in order: ${EPREFIX}/usr/<libdir>/distcc/bin,
  * then without bin/, for libdir in lib64 (LIBDIR_amd64), lib, libexec (doebuild.py).

@@ -13,9 +13,9 @@ import type { NativeFlags } from './native-flags.js';
 // every package ends up with its own flags, resolved. Flags in the calling environment are
 // already global and are rewritten in the run's environment.
 
-export const NATIVE_WORDS = ['-march=native', '-mtune=native'] as const;
+const NATIVE_WORDS: readonly string[] = ['-march=native', '-mtune=native'];
 
-export const isNativeWord = (word: string): boolean => (NATIVE_WORDS as readonly string[]).includes(word);
+export const isNativeWord = (word: string): boolean => NATIVE_WORDS.includes(word);
 
 export interface FileRewrite {
   /** The original file, which emerge reads at this path. */

@@ -26,7 +26,7 @@ export const PORTAGE_VARIABLES = [
 
 export type PortageVariable = (typeof PORTAGE_VARIABLES)[number];
 
-export const PORTAGEQ_TIMEOUT_MS = 10_000;
+const PORTAGEQ_TIMEOUT_MS = 10_000;
 // 100 KB of CFLAGS is hostile but must still be answered with a warning, not a crash.
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
