@@ -1,4 +1,4 @@
-import { processContext } from './cli/context.js';
+import { processContext } from './system/context.js';
 import { main } from './cli/main.js';
 import { inTerminalForeground } from './system/foreground.js';
 

@@ -8,7 +8,7 @@ import { loadConfig } from '../config/index.js';
 import * as msg from '../messages.js';
 import { which } from '../system/which.js';
 import type { Args } from './args.js';
-import type { Context } from './context.js';
+import type { Context } from '../system/context.js';
 import { SignalRelay } from './signal-relay.js';
 
 // `demerge --dry-check`: every check a build runs, plus the slow trial compile, and no build.
@@ -33,7 +33,7 @@ export async function dryCheck(ctx: Context, args: Args): Promise<number> {
   const taskList = !args.json && stdout.isTTY === true && (stdout.columns ?? 0) >= 20;
   const feed = checkFeed();
   try {
-    const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
+    const run = startChecks({ uid: ctx.uid, gid: ctx.gid, env: ctx.env }, config, {
       trial: true,
       ...started,
       makeJobs: args.makeJobs,

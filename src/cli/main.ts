@@ -1,12 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
 import { parseArgs } from './args.js';
 import { watchBuild } from '../dashboard/watch.js';
 import { build } from '../run/build.js';
-import type { Context } from './context.js';
+import type { Context } from '../system/context.js';
 import { dryCheck } from './dry-check.js';
 import { renderHelp } from './help.js';
+import { version } from './version.js';
 import { setup } from './setup.js';
 import { trust } from './trust.js';
 
@@ -45,7 +45,3 @@ export async function main(ctx: Context): Promise<Exit> {
   }
 }
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}

@@ -3,40 +3,13 @@ import { DemergeError } from '../errors.js';
 import { findHostNameProblem, findUserNameProblem } from '../hosts/index.js';
 import * as msg from '../messages.js';
 import type { Args } from './args.js';
+import type { HostArg, SetupArgs, SetupStep } from '../setup/options.js';
+
+export type { HostArg, SetupArgs, SetupStep } from '../setup/options.js';
 
 // `demerge setup [key|node] ...` and `demerge trust ...`: selected by the FIRST argument only,
 // so `demerge -av setup` still emerges a package called setup (and so does `demerge -- setup`).
 // Nothing here reaches emerge: unknown words are errors, not emerge arguments.
-
-export type SetupStep = 'all' | 'key' | 'node' | 'trust';
-
-/** A host named on the command line; `admin` is the USER of `USER@HOST` (setup node only). */
-export interface HostArg {
-  host: string;
-  admin?: string;
-}
-
-export interface SetupArgs {
-  step: SetupStep;
-  hosts: HostArg[];
-  /** setup key: replace an existing key. */
-  force: boolean;
-  /** setup node: print the node scripts instead of running them. */
-  print: boolean;
-  /** The account the admin logs in as on the nodes (default root). */
-  admin: string;
-  /** An identity file for the admin login; otherwise the admin's agent and ssh config decide. */
-  adminKey?: string;
-  /** authorized_keys from="..." for the build key. */
-  from?: string;
-  /** restrict + the forced command /etc/distcc/demerge-command. */
-  restrict: boolean;
-  unlock: boolean;
-  /** trust: pinned SHA256 fingerprints; a host's key must match one of them. */
-  fingerprints: string[];
-  /** trust: replace a known_hosts entry whose key differs. */
-  replace: boolean;
-}
 
 export const SETUP_COMMANDS = ['setup', 'trust'] as const;
 

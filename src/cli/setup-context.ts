@@ -10,7 +10,7 @@ import { fetchHostKey } from '../ssh/fetch-host-key.js';
 import { findAccount, type Account } from '../system/users.js';
 import { which } from '../system/which.js';
 import type { Args } from './args.js';
-import type { Context } from './context.js';
+import type { Context } from '../system/context.js';
 
 // What `setup` and `trust` touch besides the run's Context: the terminal for questions, the
 // network for host keys, the account database and the local OpenSSH tools. Tests pass their own.

@@ -1,6 +1,6 @@
 import type { EmergeProcess } from '../emerge/launch.js';
 import { TERMINAL_SIGNALS } from '../system/foreground.js';
-import type { Context } from './context.js';
+import type { Context } from '../system/context.js';
 
 // From the first moment demerge owns the run's signals: before emerge starts, a signal aborts the
 // run (nothing launched, run directory removed); while emerge runs, each kind of signal is

@@ -4,7 +4,7 @@ import type { StepReport } from '../setup/report.js';
 import { trustTargets } from '../setup/targets.js';
 import { trustAll, writeKnownHosts } from '../setup/trust-hosts.js';
 import type { Args } from './args.js';
-import type { Context } from './context.js';
+import type { Context } from '../system/context.js';
 import { processSetupDeps, setupEnvironment, writeLine, type SetupDeps } from './setup-context.js';
 import type { SetupArgs } from './setup-args.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Args } from '../cli/args.js';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../system/context.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
 import { isAlive, runDirBase } from '../run-env/run-dir.js';

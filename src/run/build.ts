@@ -1,5 +1,5 @@
 import type { Args } from '../cli/args.js';
-import type { Context } from '../cli/context.js';
+import type { Context } from '../system/context.js';
 import { SignalRelay } from '../cli/signal-relay.js';
 import type { EmergeOutcome } from '../emerge/launch.js';
 import { prepareDistccLog } from './dashboard-log.js';

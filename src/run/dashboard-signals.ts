@@ -1,4 +1,4 @@
-import type { Context } from '../cli/context.js';
+import type { Context } from '../system/context.js';
 import type { EmergeProcess } from '../emerge/launch.js';
 import { TERMINAL_SIGNALS } from '../system/foreground.js';
 

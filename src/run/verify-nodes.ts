@@ -20,7 +20,7 @@ export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
   const spinner = ora({ text: msg.probing(config.nodes.length), stream: ctx.stderr, isEnabled: animate });
   if (animate) spinner.start();
   const abort = new AbortController();
-  const run = startChecks({ uid: ctx.uid, gid: process.getgid?.() ?? ctx.uid, env: ctx.env }, config, {
+  const run = startChecks({ uid: ctx.uid, gid: ctx.gid, env: ctx.env }, config, {
     trial: false,
     ...state.portage!,
     deferPortage: true,

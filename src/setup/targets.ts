@@ -1,4 +1,4 @@
-import type { HostArg } from '../cli/setup-args.js';
+import type { HostArg } from './options.js';
 import type { Config } from '../config/index.js';
 import { NODE_DEFAULTS } from '../config/defaults.js';
 import { nodeName } from '../checks/node-name.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import type { Context } from '../../src/cli/context.js';
+import type { Context } from '../../src/system/context.js';
 import type { SetupDeps } from '../../src/cli/setup-context.js';
 import { trust } from '../../src/cli/trust.js';
 import { fingerprint } from '../../src/setup/key-blob.js';
@@ -154,6 +154,7 @@ describe('demerge trust (command)', () => {
       argv: [],
       env: { PATH: process.env.PATH, DEMERGE_CONFIG: join(dir, 'demerge.conf') },
       uid: 0,
+      gid: 0,
       cpuCount: 2,
       stdout,
       stderr,

@@ -13,6 +13,7 @@ export interface Context {
   argv: readonly string[];
   env: Record<string, string | undefined>;
   uid: number;
+  gid: number;
   cpuCount: number;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -43,6 +44,7 @@ export function processContext(argv: readonly string[], inTerminalForeground: ()
     argv,
     env: process.env,
     uid: process.getuid?.() ?? 0,
+    gid: process.getgid?.() ?? 0,
     cpuCount: availableParallelism(),
     stdout: process.stdout,
     stderr: process.stderr,
