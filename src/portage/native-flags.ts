@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { runProgram } from '../system/spawn.js';
 
 // -march=native and -mtune=native keep every distcc job local (distcc's arg.c: on a node they
 // would mean the node's CPU). gcc's driver turns them into explicit cc1 options before it runs
@@ -126,10 +126,7 @@ function added(base: readonly string[], withFlag: readonly string[]): string[] {
   return out.filter((word) => !word.startsWith('/tmp/') && !/^\/.*\.s$/.test(word));
 }
 
-function runShell(program: string, args: readonly string[]): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(program, [...args], { timeout: 10_000, env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' } }, (error, stdout) => {
-      resolve(error === null ? stdout : undefined);
-    });
-  });
+async function runShell(program: string, args: readonly string[]): Promise<string | undefined> {
+  const result = await runProgram(program, args, { env: { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C' }, timeoutMs: 10_000 });
+  return result.exitCode === 0 ? result.stdout : undefined;
 }

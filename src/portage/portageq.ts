@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
+import { runProgram } from '../system/spawn.js';
 import { which } from '../system/which.js';
 
 // demerge asks Portage for its configuration instead of guessing it: `portageq envvar -v`
@@ -49,51 +49,28 @@ export function findPortageq(configured: string | undefined, emerge: string | un
 }
 
 /** Runs `portageq envvar -v VAR...` with the user's environment; never throws. */
-export function askPortage(
+export async function askPortage(
   program: string | undefined,
   env: Record<string, string | undefined>,
   timeoutMs: number = PORTAGEQ_TIMEOUT_MS,
   now: () => number = Date.now,
 ): Promise<PortageAnswer> {
-  if (program === undefined) return Promise.resolve({ ok: false, reason: 'portageq was not found' });
+  if (program === undefined) return { ok: false, reason: 'portageq was not found' };
   const started = now();
-  return new Promise((resolve) => {
-    execFile(
-      program,
-      ['envvar', '-v', ...PORTAGE_VARIABLES],
-      { env: definedOnly(env), timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        const ms = now() - started;
-        const failure = error as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
-        if (failure !== null && failure.killed === true) {
-          resolve({ ok: false, program, reason: `portageq took longer than ${Math.round(timeoutMs / 1000)} s` });
-          return;
-        }
-        if (failure !== null && typeof failure.code === 'string') {
-          resolve({ ok: false, program, reason: `portageq could not run (${failure.code})` });
-          return;
-        }
-        // Exit 1 only says that some variable is unset (printed as empty): the rest is good.
-        const status = failure === null ? 0 : Number(failure.code);
-        if (status !== 0 && status !== 1) {
-          resolve({ ok: false, program, reason: `portageq exited ${status}${firstLine(stderr)}` });
-          return;
-        }
-        const values = parseEnvvarOutput(stdout);
-        if (values === undefined || !PORTAGE_VARIABLES.every((name) => values.has(name))) {
-          resolve({ ok: false, program, reason: 'portageq printed something demerge cannot read' });
-          return;
-        }
-        resolve({ ok: true, program, values, ms });
-      },
-    );
-  });
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) out[name] = value;
-  return out;
+  const result = await runProgram(program, ['envvar', '-v', ...PORTAGE_VARIABLES], { env, timeoutMs, maxBuffer: MAX_OUTPUT });
+  const ms = now() - started;
+  if (result.timedOut) return { ok: false, program, reason: `portageq took longer than ${Math.round(timeoutMs / 1000)} s` };
+  if (result.startError !== undefined) return { ok: false, program, reason: `portageq could not run (${result.startError})` };
+  // Exit 1 only says that some variable is unset (printed as empty): the rest is good.
+  if (result.exitCode !== 0 && result.exitCode !== 1) {
+    const status = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited ${result.exitCode}`;
+    return { ok: false, program, reason: `portageq ${status}${firstLine(result.stderr)}` };
+  }
+  const values = parseEnvvarOutput(result.stdout);
+  if (values === undefined || !PORTAGE_VARIABLES.every((name) => values.has(name))) {
+    return { ok: false, program, reason: 'portageq printed something demerge cannot read' };
+  }
+  return { ok: true, program, values, ms };
 }
 
 function firstLine(text: string): string {

@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
 import type { Config } from '../../config/types.js';
 import * as msg from '../../messages.js';
 import type { KnownHostLine } from '../../ssh/known-hosts.js';
+import { runProgram } from '../../system/spawn.js';
 import { which } from '../../system/which.js';
 import { fail, ok, warn, type Check } from '../types.js';
 import { buildUserCheck } from './build-user.js';
@@ -141,10 +141,8 @@ function packageEnvChecks(configRoot: string): Check[] {
 }
 
 function runner(path: string): Run {
-  return (program, args) =>
-    new Promise((resolve) => {
-      execFile(program, [...args], { timeout: 10_000, env: { PATH: path, LC_ALL: 'C' } }, (error, stdout) => {
-        resolve(error === null ? stdout : undefined);
-      });
-    });
+  return async (program, args) => {
+    const result = await runProgram(program, args, { env: { PATH: path, LC_ALL: 'C' }, timeoutMs: 10_000 });
+    return result.exitCode === 0 ? result.stdout : undefined;
+  };
 }
