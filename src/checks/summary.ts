@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js';
 import { computeMakeopts } from '../run-env/makeopts.js';
-import { formatDistccHosts } from '../run/run-environment.js';
+import { formatDistccHosts } from '../run-env/distcc-hosts.js';
 import type { Check, NodeReport, Summary } from './types.js';
 
 // What the run would do with these results, by the same functions the build uses.

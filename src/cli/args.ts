@@ -1,42 +1,74 @@
 import { DemergeError } from '../errors.js';
 import { badOptionValue, dashboardTakesNoArguments, unknownDemergeOption } from '../messages.js';
-import { parseSetupArgs, SETUP_COMMANDS, type SetupArgs } from './setup-args.js';
+import { parseSetupArgs, SETUP_COMMANDS, type SetupCommandArgs, type TrustCommandArgs } from './setup-args.js';
 
 // demerge's own options are a small set that emerge does not know; everything else reaches
 // emerge byte for byte and in order. `--config` alone is emerge's pkg_config action, so demerge's
 // is only ever `--config=FILE`; `-j/--jobs` stay emerge's (parallel packages), so make's -j is
 // `--make-jobs=N`. A first `--` ends demerge's options and is not passed on.
 
-export type Mode = 'build' | 'dry-check' | 'help' | 'version' | 'setup' | 'trust' | 'dashboard';
+/** `demerge <emerge arguments>`: the build. */
+export interface BuildArgs {
+  mode: 'build';
+  emergeArgs: string[];
+  config?: string;
+  makeJobs?: number;
+  strict: boolean;
+  /** --no-dashboard: plain output and status lines even on a terminal. */
+  noDashboard: boolean;
+  /** --sample-interval=SECONDS, in milliseconds. */
+  sampleIntervalMs?: number;
+}
 
-export interface Args {
-  mode: Mode;
+/** `demerge --dry-check [emerge arguments]`: the arguments count as a build's would (--config-root, say). */
+export interface DryCheckArgs {
+  mode: 'dry-check';
+  emergeArgs: string[];
+  config?: string;
+  makeJobs?: number;
+  json: boolean;
+}
+
+export interface DashboardArgs {
+  mode: 'dashboard';
+  /** --dashboard=PID: the demerge process whose build to watch. */
+  watchPid?: number;
+}
+
+export interface HelpArgs {
+  mode: 'help';
+}
+
+export interface VersionArgs {
+  mode: 'version';
+}
+
+export type Args = BuildArgs | DryCheckArgs | DashboardArgs | HelpArgs | VersionArgs | SetupCommandArgs | TrustCommandArgs;
+
+/** Every option of the build, the dry check and the dashboard, as the words set them. */
+interface Flags {
+  mode: 'build' | 'dry-check' | 'dashboard';
   emergeArgs: string[];
   config?: string;
   makeJobs?: number;
   strict: boolean;
   json: boolean;
-  /** For the setup and trust modes: the sub-command and its options. */
-  setup?: SetupArgs;
-  /** --no-dashboard: plain output and status lines even on a terminal. */
-  noDashboard?: true;
-  /** --sample-interval=SECONDS, in milliseconds. */
+  noDashboard: boolean;
   sampleIntervalMs?: number;
-  /** --dashboard=PID: the demerge process whose build to watch. */
   watchPid?: number;
 }
 
-type Handler = (args: Args, value: string | undefined, option: string) => void;
+type Handler = (args: Flags, value: string | undefined, option: string) => void;
 
 const withValue =
-  (apply: (args: Args, value: string, option: string) => void): Handler =>
+  (apply: (args: Flags, value: string, option: string) => void): Handler =>
   (args, value, option) => {
     if (value === undefined || value === '') throw new DemergeError(...unknownDemergeOption(option));
     apply(args, value, option);
   };
 
 const flag =
-  (apply: (args: Args) => void): Handler =>
+  (apply: (args: Flags) => void): Handler =>
   (args, value, option) => {
     if (value !== undefined) throw new DemergeError(...badOptionValue(option, value, 'no value'));
     apply(args);
@@ -78,16 +110,16 @@ const OPTIONS: Record<string, Handler> = {
 export const DEMERGE_OPTIONS = Object.keys(OPTIONS);
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { mode: 'build', emergeArgs: [], strict: false, json: false };
-  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return { ...args, mode: 'help' };
-  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return { ...args, mode: 'version' };
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return { mode: 'help' };
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return { mode: 'version' };
   // `setup` and `trust` are demerge's sub-commands only as the first word (`demerge -- setup`
   // emerges a package of that name).
   if ((SETUP_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return parseSetupArgs(argv);
+  const flags: Flags = { mode: 'build', emergeArgs: [], strict: false, json: false, noDashboard: false };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string;
     if (word === '--') {
-      args.emergeArgs.push(...argv.slice(i + 1));
+      flags.emergeArgs.push(...argv.slice(i + 1));
       break;
     }
     const equals = word.indexOf('=');
@@ -95,11 +127,36 @@ export function parseArgs(argv: readonly string[]): Args {
     const handler = OPTIONS[name];
     // Bare `--config` is emerge's action; only `--config=FILE` is demerge's.
     if (handler === undefined || (name === '--config' && equals === -1)) {
-      args.emergeArgs.push(word);
+      flags.emergeArgs.push(word);
       continue;
     }
-    handler(args, equals === -1 ? undefined : word.slice(equals + 1), name);
+    handler(flags, equals === -1 ? undefined : word.slice(equals + 1), name);
   }
-  if (args.mode === 'dashboard' && args.emergeArgs.length > 0) throw new DemergeError(...dashboardTakesNoArguments(args.emergeArgs[0] as string));
-  return args;
+  return argsOf(flags);
+}
+
+/** The mode's own arguments; options of the other modes are accepted and have no effect. */
+function argsOf(flags: Flags): Args {
+  const { emergeArgs, config, makeJobs } = flags;
+  switch (flags.mode) {
+    case 'dashboard': {
+      if (emergeArgs.length > 0) throw new DemergeError(...dashboardTakesNoArguments(emergeArgs[0] as string));
+      const args: DashboardArgs = { mode: 'dashboard' };
+      if (flags.watchPid !== undefined) args.watchPid = flags.watchPid;
+      return args;
+    }
+    case 'dry-check': {
+      const args: DryCheckArgs = { mode: 'dry-check', emergeArgs, json: flags.json };
+      if (config !== undefined) args.config = config;
+      if (makeJobs !== undefined) args.makeJobs = makeJobs;
+      return args;
+    }
+    case 'build': {
+      const args: BuildArgs = { mode: 'build', emergeArgs, strict: flags.strict, noDashboard: flags.noDashboard };
+      if (config !== undefined) args.config = config;
+      if (makeJobs !== undefined) args.makeJobs = makeJobs;
+      if (flags.sampleIntervalMs !== undefined) args.sampleIntervalMs = flags.sampleIntervalMs;
+      return args;
+    }
+  }
 }

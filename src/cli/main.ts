@@ -1,47 +1,42 @@
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
-import { parseArgs } from './args.js';
-import { watchBuild } from '../dashboard/watch.js';
-import { build } from '../run/build.js';
 import type { Context } from '../system/context.js';
-import { dryCheck } from './dry-check.js';
-import { renderHelp } from './help.js';
-import { version } from './version.js';
-import { setup } from './setup.js';
-import { trust } from './trust.js';
+import { parseArgs } from './args.js';
+import { buildCommand } from './commands/build/index.js';
+import { dashboard } from './commands/dashboard/index.js';
+import { dryCheck } from './commands/dry-check/index.js';
+import { help } from './commands/help/index.js';
+import { setup } from './commands/setup/index.js';
+import { trust } from './commands/trust/index.js';
+import { showVersion } from './commands/version/index.js';
+import { commandExit, emergeExit, errorExit, SUCCESS, type Exit } from './exit-status.js';
 
-// The one place that turns what happened into an exit status.
-
-export type Exit = { exitCode: number; signal?: undefined } | { exitCode?: undefined; signal: NodeJS.Signals };
+// The command line to its command; what the command came to to demerge's exit (exit-status.ts).
 
 export async function main(ctx: Context): Promise<Exit> {
   try {
     const args = parseArgs(ctx.argv);
     switch (args.mode) {
       case 'help':
-        ctx.stdout.write(renderHelp(version()));
-        return { exitCode: 0 };
+        help(ctx);
+        return SUCCESS;
       case 'version':
-        ctx.stdout.write(`demerge ${version()}\n`);
-        return { exitCode: 0 };
+        showVersion(ctx);
+        return SUCCESS;
       case 'dry-check':
-        return { exitCode: await dryCheck(ctx, args) };
+        return commandExit(await dryCheck(ctx, args));
       case 'setup':
-        return { exitCode: await setup(ctx, args) };
+        return commandExit(await setup(ctx, args));
       case 'trust':
-        return { exitCode: await trust(ctx, args) };
+        return commandExit(await trust(ctx, args));
       case 'dashboard':
-        return { exitCode: await watchBuild(ctx, args) };
+        return commandExit(await dashboard(ctx, args));
       case 'build':
-        return await build(ctx, args);
+        return emergeExit(await buildCommand(ctx, args));
     }
   } catch (error) {
-    if (error instanceof DemergeError) {
-      ctx.stderr.write(`${msg.errorLine(error.message, error.fix)}\n`);
-      return { exitCode: error.exitCode };
-    }
-    ctx.stderr.write(`${msg.unexpectedErrorLine(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
-    return { exitCode: 70 };
+    if (error instanceof DemergeError) ctx.stderr.write(`${msg.errorLine(error.message, error.fix)}\n`);
+    else ctx.stderr.write(`${msg.unexpectedErrorLine(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+    return errorExit(error);
   }
 }
-

@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { DemergeError } from '../errors.js';
 import { findHostNameProblem, findUserNameProblem } from '../hosts/index.js';
 import * as msg from '../messages.js';
-import type { Args } from './args.js';
 import type { HostArg, SetupArgs, SetupStep } from '../setup/options.js';
 
 export type { HostArg, SetupArgs, SetupStep } from '../setup/options.js';
@@ -12,6 +11,20 @@ export type { HostArg, SetupArgs, SetupStep } from '../setup/options.js';
 // Nothing here reaches emerge: unknown words are errors, not emerge arguments.
 
 export const SETUP_COMMANDS = ['setup', 'trust'] as const;
+
+/** `demerge setup ...`: the step and its options. */
+export interface SetupCommandArgs {
+  mode: 'setup';
+  config?: string;
+  setup: SetupArgs;
+}
+
+/** `demerge trust ...`: the hosts and their pins (in the same options as setup's). */
+export interface TrustCommandArgs {
+  mode: 'trust';
+  config?: string;
+  setup: SetupArgs;
+}
 
 type OptionName =
   | '--config'
@@ -43,7 +56,7 @@ export function stepName(step: SetupStep): string {
   return step === 'all' ? 'setup' : step === 'trust' ? 'trust' : `setup ${step}`;
 }
 
-export function parseSetupArgs(argv: readonly string[]): Args {
+export function parseSetupArgs(argv: readonly string[]): SetupCommandArgs | TrustCommandArgs | { mode: 'help' } {
   const command = argv[0];
   let rest = argv.slice(1);
   let step: SetupStep = 'trust';
@@ -56,7 +69,7 @@ export function parseSetupArgs(argv: readonly string[]): Args {
       throw new DemergeError(...msg.unknownSetupStep(rest[0]));
     }
   }
-  const args: Args = { mode: command === 'setup' ? 'setup' : 'trust', emergeArgs: [], strict: false, json: false };
+  const given: { config?: string } = {};
   const setup: SetupArgs = {
     step,
     hosts: [],
@@ -71,7 +84,7 @@ export function parseSetupArgs(argv: readonly string[]): Args {
   const allowed = STEP_OPTIONS[step];
   for (let i = 0; i < rest.length; i++) {
     const word = rest[i] as string;
-    if (word === '--help' || word === '-h') return { ...args, mode: 'help' };
+    if (word === '--help' || word === '-h') return { mode: 'help' };
     if (!word.startsWith('-')) {
       if (step === 'all' || step === 'key') throw new DemergeError(...msg.setupTakesNoHosts(stepName(step), word));
       setup.hosts.push(parseHostArg(word, step));
@@ -88,15 +101,15 @@ export function parseSetupArgs(argv: readonly string[]): Args {
     } else if (equals !== -1) {
       throw new DemergeError(...msg.badOptionValue(name, word.slice(equals + 1), 'no value'));
     }
-    applyOption(args, setup, name, value as string);
+    applyOption(given, setup, name, value as string);
   }
-  return { ...args, setup };
+  return command === 'setup' ? { mode: 'setup', ...given, setup } : { mode: 'trust', ...given, setup };
 }
 
-function applyOption(args: Args, setup: SetupArgs, name: OptionName, value: string): void {
+function applyOption(given: { config?: string }, setup: SetupArgs, name: OptionName, value: string): void {
   switch (name) {
     case '--config':
-      args.config = value;
+      given.config = value;
       return;
     case '--force':
       setup.force = true;

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import * as say from '../messages/config.js';
 import { MAX_CONFIG_BYTES } from './defaults.js';
 
 function lineAt(text: string, index: number): number {
@@ -15,17 +16,14 @@ export function checkConfigText(text: string, file: string): void {
   // UTF-16 units never outnumber UTF-8 bytes, so the cheap length test settles huge input.
   const bytes = text.length > MAX_CONFIG_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
   if (bytes > MAX_CONFIG_BYTES) {
-    throw new ConfigError(file, undefined, `is ${bytes} bytes or more, over the limit of ${MAX_CONFIG_BYTES} (1 MiB)`,
-      'point demerge at the right file; a config lists a few nodes and is a few hundred bytes');
+    throw new ConfigError(file, undefined, ...say.configTooBig(bytes, MAX_CONFIG_BYTES));
   }
   const nul = text.indexOf('\0');
   if (nul !== -1) {
-    throw new ConfigError(file, lineAt(text, nul), 'contains a NUL byte, so it is not a text file',
-      'point demerge at the right file, or remove the NUL bytes');
+    throw new ConfigError(file, lineAt(text, nul), ...say.configHasNul());
   }
   const bad = NOT_UTF8.exec(text);
   if (bad) {
-    throw new ConfigError(file, lineAt(text, bad.index), 'is not valid UTF-8',
-      'save the file as UTF-8 (host names and paths are plain ASCII anyway)');
+    throw new ConfigError(file, lineAt(text, bad.index), ...say.configNotUtf8());
   }
 }

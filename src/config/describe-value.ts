@@ -1,18 +1,18 @@
 import { TomlDate } from 'smol-toml';
-import { quote } from '../errors.js';
+import * as say from '../messages/config.js';
+
+function shapeOf(value: unknown): say.ValueShape {
+  if (typeof value === 'string') return { kind: 'string', text: value };
+  if (typeof value === 'number') return { kind: 'number', value };
+  if (typeof value === 'boolean') return { kind: 'boolean', value };
+  if (Array.isArray(value)) return { kind: 'array' };
+  if (value instanceof TomlDate) return { kind: 'date' };
+  return { kind: 'table' };
+}
 
 // How a TOML value that has the wrong type or range reads in an error line.
 export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return `the string ${quote(value)}`;
-  if (typeof value === 'number') {
-    if (Number.isNaN(value)) return 'nan';
-    if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-    return String(value);
-  }
-  if (typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof TomlDate) return 'a date';
-  return 'a table';
+  return say.describeValue(shapeOf(value));
 }
 
 export function isTable(value: unknown): value is Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { ConfigError, HostSpecError } from '../errors.js';
 import { DEFAULT_LOCAL_SLOTS, parseHostList } from '../hosts/index.js';
 import type { HostSpec } from '../hosts/index.js';
+import * as say from '../messages/config.js';
 import { checkConfigText } from './check-text.js';
 import { defaultConfig, NODE_DEFAULTS } from './defaults.js';
 import type { Config, NodeConfig } from './types.js';
@@ -45,8 +46,7 @@ export function configFromDistccHosts(text: string, file: string, cpuCount: numb
         const id = `${node.host.toLowerCase()}:${node.port}`;
         const first = seen.get(id);
         if (first !== undefined) {
-          throw new ConfigError(file, i + 1, `${node.host} is listed again (first on line ${first})`,
-            'list each node once, or describe the nodes in /etc/demerge.conf');
+          throw new ConfigError(file, i + 1, ...say.hostsFileRepeat(node.host, first));
         }
         seen.set(id, i + 1);
         config.nodes.push(node);

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors.js';
+import * as say from '../messages/config.js';
 import { DEFAULT_CONFIG_PATH, defaultConfig, DISTCC_HOSTS_PATH } from './defaults.js';
 import { configFromDistccHosts } from './from-distcc-hosts.js';
 import { checkProgram, parseConfigText } from './parse-config.js';
@@ -13,7 +14,7 @@ function fromEnv(env: ConfigInputs['env'], name: string): string | undefined {
 function chooseFile(inputs: ConfigInputs): { path: string; givenBy?: string } {
   if (inputs.flags.config !== undefined) {
     if (inputs.flags.config === '') {
-      throw new ConfigError('--config', undefined, 'is empty', 'give the path of a demerge.conf, or leave --config out');
+      throw new ConfigError('--config', undefined, ...say.configFlagEmpty());
     }
     return { path: inputs.flags.config, givenBy: '--config' };
   }
@@ -35,8 +36,7 @@ export function loadConfig(inputs: ConfigInputs): Config {
     config = parseConfigText(text, path, inputs.cpuCount);
   } else if (givenBy !== undefined) {
     // A file named on purpose must exist: silently running without nodes would hide a typo.
-    throw new ConfigError(path, undefined, `does not exist (named by ${givenBy})`,
-      `create it, or point ${givenBy} at an existing file`);
+    throw new ConfigError(path, undefined, ...say.configNamedMissing(givenBy));
   } else {
     const hosts = inputs.readFile(DISTCC_HOSTS_PATH);
     config = hosts === undefined

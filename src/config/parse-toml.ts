@@ -1,7 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
-import { ConfigError, printable } from '../errors.js';
-
-const FIX = 'correct the TOML at that line: strings in "double quotes", one key = value per line, [[node]] before each node';
+import { ConfigError } from '../errors.js';
+import * as say from '../messages/config.js';
 
 // smol-toml's messages continue with a multi-line code frame; keep the first line only.
 function firstLine(message: string): string {
@@ -14,9 +13,9 @@ export function parseToml(text: string, file: string): Record<string, unknown> {
     return parse(text, { maxDepth: 16 });
   } catch (error) {
     if (error instanceof TomlError) {
-      throw new ConfigError(file, error.line, `invalid TOML: ${printable(firstLine(error.message))}`, FIX);
+      throw new ConfigError(file, error.line, ...say.tomlInvalid(firstLine(error.message)));
     }
     const detail = error instanceof Error ? error.message : String(error);
-    throw new ConfigError(file, undefined, `could not be read as TOML: ${printable(firstLine(detail))}`, FIX);
+    throw new ConfigError(file, undefined, ...say.tomlUnreadable(firstLine(detail)));
   }
 }

@@ -4,7 +4,7 @@ import { sanitizeTerminalText } from './sanitize.js';
 // be written to the terminal's normal screen when the user looks at it or the build ends,
 // and its last line, cleaned, for the dashboard's footer.
 
-export const DEFAULT_OUTPUT_KEEP = 2 * 1024 * 1024;
+const DEFAULT_OUTPUT_KEEP = 2 * 1024 * 1024;
 
 export class OutputBuffer {
   private chunks: Buffer[] = [];

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 // --dashboard`): a small JSON file in its run directory. Everything the collectors need is
 // here, so the viewer reads no configuration and never touches the build.
 
-export const RUN_INFO_FILE = 'run.json';
+const RUN_INFO_FILE = 'run.json';
 
-export interface RunNode {
+interface RunNode {
   host: string;
   port: number;
   user: string;
@@ -15,7 +15,7 @@ export interface RunNode {
 }
 
 /** A log the dashboard tails, from `offset` (its size when the run started). */
-export interface TailedFile {
+interface TailedFile {
   path: string;
   offset: number;
 }

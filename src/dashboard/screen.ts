@@ -6,7 +6,7 @@ import { toTagged } from './render/text.js';
 // keys and resizes; it decides nothing. Any stream pair works (a PassThrough in tests): the
 // output needs `columns`, `rows` and `isTTY`, and emits 'resize' when they change.
 
-export interface ScreenIo {
+interface ScreenIo {
   input: NodeJS.ReadableStream & { setRawMode?(mode: boolean): unknown; isRaw?: boolean };
   output: NodeJS.WritableStream & { columns?: number; rows?: number; isTTY?: boolean };
   /** terminfo name; default $TERM. */

@@ -11,20 +11,23 @@ import { applyDistccLogEvents, emptyDistccLogStats } from './parse/distcc-log.js
 import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
-import type { NodeEvent, NodeEventKind } from './parse/node-events.js';
+import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
 import type { PortageSnapshot } from './parse/observability.js';
 import { TICKS_PER_SECOND } from './parse/ps.js';
 import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
+import { parentIn, rootOf, treesByRoot } from './process-tree.js';
 import { causeDiskFull } from '../messages.js';
+import { sampleIncomplete } from '../messages/dashboard-view.js';
 import { sanitizeTerminalText } from './sanitize.js';
 
-export { summarize, renderSummary } from './summary.js';
-export type { NodeSummary, RunSummary } from './summary.js';
-
-export type NodeStatus = 'up' | 'down' | 'connecting' | 'backoff';
+/**
+ * The sampler's view of a node: reaching it, up (the last sample came back) or unreachable (the
+ * sampler's connection failed or dropped, or a sample did not come back in time).
+ */
+type NodeStatus = 'connecting' | 'up' | 'unreachable';
 
 /** A compiler seen in the last sample, kept to account its CPU time once it is gone. */
-export interface TrackedCompiler {
+interface TrackedCompiler {
   pid: number;
   /** Start time derived from the sample (sample time minus elapsed), to tell reused pids apart. */
   startedAt: number;
@@ -32,7 +35,7 @@ export interface TrackedCompiler {
 }
 
 /** A process tree of the distcc user on a node, by its root. */
-export interface TrackedTree {
+interface TrackedTree {
   pid: number;
   start: number;
   /** Its CPU ticks when first seen, if it was running before the dashboard: not the build's. */
@@ -40,11 +43,24 @@ export interface TrackedTree {
   maxTicks: number;
 }
 
+/**
+ * One compile on a node: the driver (gcc) and what it runs (cc1, then as), as one process
+ * tree of compilers.
+ */
+export interface NodeCompile {
+  /** Its busiest live member: the stage at work. */
+  shown: NodeProcess;
+  /** The source file the tree's arguments name. */
+  sourceFile?: string;
+  /** Its root's elapsed time. */
+  elapsedSeconds: number;
+}
+
 export interface NodeState {
   name: string;
   status: NodeStatus;
-  downReason?: string;
-  backoffUntil?: number;
+  /** Why the sampler cannot reach the node, while `status` is 'unreachable'. */
+  unreachableReason?: string;
   rttMs?: number;
   load?: LoadAverage;
   cpus?: number;
@@ -52,6 +68,8 @@ export interface NodeState {
   /** Jobs whose state files name this host. */
   slotsBusy: number;
   processes: readonly NodeProcess[];
+  /** The compiles among `processes`. */
+  compiles: readonly NodeCompile[];
   sampledAt?: number;
   /**
    * CPU seconds of compilers that finished, estimated as pcpu × elapsed at their last sample.
@@ -77,7 +95,10 @@ export interface NodeState {
    * event is counted rather than added. Absent while nothing happened.
    */
   events?: readonly NodeEventRecord[];
-  /** The build's connection to the node is not well, and why; cleared when it is back. */
+  /**
+   * What the latest node event says is wrong: the transport lost the node or cannot reach it,
+   * or the node reported a problem (a full disk). Cleared when it is back or gets jobs again.
+   */
   problem?: string;
   /** Free KiB in the distcc user's TMPDIR, where distccd writes every job's files. */
   tmpFreeKiB?: number;
@@ -91,9 +112,9 @@ export interface NodeEventRecord {
   count: number;
 }
 
-export type PhaseCounts = Record<DistccPhase, number>;
+type PhaseCounts = Record<DistccPhase, number>;
 
-export interface HostJobs {
+interface HostJobs {
   host: string;
   total: number;
   phases: PhaseCounts;
@@ -116,15 +137,18 @@ export interface DashboardState {
   portage?: PortageSnapshot;
 }
 
-export interface NodeConfig {
+interface NodeConfig {
   name: string;
   slots: number;
 }
 
 const MAX_NAME = 128;
-export const INCOMPLETE_SAMPLE = 'no process list from the node (a forced command in authorized_keys?)';
 const MAX_REASON = 200;
 const MAX_JOBS = 4096;
+// A distccd's tree is a few levels deep, a compile's (gcc, cc1, as) two; a node's ps can still
+// say anything.
+const MAX_TREE_DEPTH = 64;
+const MAX_COMPILE_DEPTH = 16;
 
 export function createDashboardState(options: { startedAt: number; nodes: readonly NodeConfig[]; localSlots?: number }): DashboardState {
   return {
@@ -136,6 +160,7 @@ export function createDashboardState(options: { startedAt: number; nodes: readon
       slotsTotal: Math.max(0, Math.floor(node.slots)),
       slotsBusy: 0,
       processes: [],
+      compiles: [],
       compilerCpuSeconds: 0,
       trackedCompilers: [],
     })),
@@ -153,7 +178,7 @@ function updateNode(state: DashboardState, name: string, change: (node: NodeStat
 
 // Drops the optional fields that only describe another status.
 function baseNode(node: NodeState, status: NodeStatus): NodeState {
-  const { downReason: _reason, backoffUntil: _until, ...rest } = node;
+  const { unreachableReason: _reason, ...rest } = node;
   return { ...rest, status };
 }
 
@@ -182,23 +207,12 @@ function trackCompilers(node: NodeState, processes: readonly NodeProcess[], at: 
 // Sums each root's tree: a process's own times plus its reaped children's; live children are
 // counted separately, so nothing is counted twice. The sampler's own shell tree is left out.
 function trackTrees(node: NodeState, cpu: readonly ProcessCpu[], samplerPid: number | undefined): Pick<NodeState, 'compilerCpuSeconds' | 'trackedTrees'> {
-  const byPid = new Map(cpu.map((p) => [p.pid, p]));
-  const rootOf = (process: ProcessCpu): ProcessCpu => {
-    let current = process;
-    for (let depth = 0; depth < 64; depth++) {
-      const parent = byPid.get(current.ppid);
-      if (parent === undefined || parent === current) break;
-      current = parent;
-    }
-    return current;
-  };
-  const sampler = samplerPid === undefined ? undefined : byPid.get(samplerPid);
-  const samplerRoot = sampler === undefined ? undefined : rootOf(sampler);
+  const parentOf = parentIn(cpu);
+  const sampler = samplerPid === undefined ? undefined : cpu.findLast((p) => p.pid === samplerPid);
+  const samplerRoot = sampler === undefined ? undefined : rootOf(sampler, parentOf, MAX_TREE_DEPTH);
   const totals = new Map<ProcessCpu, number>();
-  for (const process of cpu) {
-    const root = rootOf(process);
-    if (root === samplerRoot) continue;
-    totals.set(root, (totals.get(root) ?? 0) + process.ticks);
+  for (const [root, members] of treesByRoot(cpu, parentOf, MAX_TREE_DEPTH)) {
+    if (root !== samplerRoot) totals.set(root, members.reduce((sum, p) => sum + p.ticks, 0));
   }
   const known = node.trackedTrees ?? [];
   const first = node.sampledAt === undefined && known.length === 0;
@@ -245,7 +259,7 @@ function addNodeEvent(node: NodeState, event: NodeEvent): NodeState {
     if (next.length > MAX_NODE_EVENTS) next = [...next.slice(0, 2), ...next.slice(next.length - (MAX_NODE_EVENTS - 2))];
   }
   const { problem: _problem, ...rest } = node;
-  return event.kind === 'back' || event.kind === 'resumed' ? { ...rest, events: next } : { ...rest, events: next, problem: event.cause };
+  return endsProblem(event.kind) ? { ...rest, events: next } : { ...rest, events: next, problem: event.cause };
 }
 
 /** News of the build's connections to the nodes (the run's node-events file). */
@@ -255,6 +269,23 @@ export function withNodeEvents(state: DashboardState, events: Iterable<NodeEvent
   return next;
 }
 
+/**
+ * The compiles among a node's processes. Each is shown as one process, its busiest live member
+ * (the stage at work), with the source file the tree's arguments name.
+ */
+function compilesOf(processes: readonly NodeProcess[]): NodeCompile[] {
+  const compilers = processes.filter((p) => p.role === 'compiler');
+  return [...treesByRoot(compilers, parentIn(compilers), MAX_COMPILE_DEPTH)].map(([root, members]) => {
+    const live = members.filter((m) => !m.stat.startsWith('Z'));
+    const candidates = live.length > 0 ? live : members;
+    const shown = candidates.reduce((best, m) => (m.cpuPercent > best.cpuPercent || (m.cpuPercent === best.cpuPercent && m.elapsedSeconds < best.elapsedSeconds) ? m : best));
+    const compile: NodeCompile = { shown, elapsedSeconds: root.elapsedSeconds };
+    const sourceFile = [root, ...members].find((m) => m.sourceFile !== undefined)?.sourceFile;
+    if (sourceFile !== undefined) compile.sourceFile = sourceFile;
+    return compile;
+  });
+}
+
 /** A sample arrived from the node: it is up. */
 export function withNodeSample(state: DashboardState, name: string, sample: NodeSample, at: number, rttMs?: number): DashboardState {
   return updateNode(state, name, (node) => {
@@ -262,11 +293,12 @@ export function withNodeSample(state: DashboardState, name: string, sample: Node
     const next: NodeState = {
       ...rest,
       processes: sample.processes,
+      compiles: compilesOf(sample.processes),
       sampledAt: at,
       ...(sample.cpu !== undefined && sample.cpu.length > 0 ? trackTrees(node, sample.cpu, sample.samplerPid) : trackCompilers(node, sample.processes, at)),
     };
     // A forced command (`command="distccd --inetd"` in authorized_keys) runs instead of ours.
-    if (!sample.complete) next.note = INCOMPLETE_SAMPLE;
+    if (!sample.complete) next.note = sampleIncomplete();
     if (sample.load) next.load = sample.load;
     if (sample.cpus !== undefined) next.cpus = sample.cpus;
     if (rttMs !== undefined && Number.isFinite(rttMs)) next.rttMs = rttMs;
@@ -297,25 +329,11 @@ function withTmpFree(node: NodeState, freeKiB: number, at: number): NodeState {
   return next;
 }
 
-export function withNodeConnecting(state: DashboardState, name: string): DashboardState {
-  return updateNode(state, name, (node) => baseNode(node, 'connecting'));
-}
-
-/** The connection failed or dropped. Its processes are unknown from now on. */
-export function withNodeDown(state: DashboardState, name: string, reason: string): DashboardState {
+/** The sampler's connection failed or dropped, or a sample did not come back: its processes are unknown from now on. */
+export function withNodeUnreachable(state: DashboardState, name: string, reason: string): DashboardState {
   return updateNode(state, name, (node) => {
-    const { rttMs: _rtt, ...rest } = baseNode(node, 'down');
-    return { ...rest, downReason: sanitizeTerminalText(reason, MAX_REASON), processes: [], ...settleCompilers(node) };
-  });
-}
-
-/** Waiting before the next connection attempt (distcc backs off a failed host for 60 s too). */
-export function withNodeBackoff(state: DashboardState, name: string, until: number, reason?: string): DashboardState {
-  return updateNode(state, name, (node) => {
-    const next: NodeState = { ...baseNode(node, 'backoff'), backoffUntil: until, processes: [], ...settleCompilers(node) };
-    const why = reason ?? node.downReason;
-    if (why !== undefined) next.downReason = sanitizeTerminalText(why, MAX_REASON);
-    return next;
+    const { rttMs: _rtt, ...rest } = baseNode(node, 'unreachable');
+    return { ...rest, unreachableReason: sanitizeTerminalText(reason, MAX_REASON), processes: [], compiles: [], ...settleCompilers(node) };
   });
 }
 

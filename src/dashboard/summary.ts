@@ -1,12 +1,12 @@
 // The end-of-run summary: what the distributed build achieved, from the dashboard state the
 // run accumulated. summarize() is data; renderSummary() is plain text for a terminal or a log.
 
-import { nodeEventWords } from '../messages.js';
+import * as say from '../messages/summary.js';
 import type { CauseCount, ReasonCount } from './parse/distcc-log.js';
 import { sanitizeTerminalText } from './sanitize.js';
 import { nodeCpuSeconds, type DashboardState, type NodeEventRecord } from './state.js';
 
-export interface NodeSummary {
+interface NodeSummary {
   name: string;
   /** Compiles completed on the node (from DISTCC_LOG). */
   jobs: number;
@@ -23,10 +23,10 @@ export interface NodeSummary {
   /** What happened to the build's connection to the node; absent when nothing did. */
   events?: readonly NodeEventRecord[];
   /** The sampler could not reach the node at the end, and why. */
-  downReason?: string;
+  unreachableReason?: string;
 }
 
-export interface RunSummary {
+interface RunSummary {
   /** Epoch ms: event times are shown from here. */
   startedAt: number;
   wallSeconds: number;
@@ -34,9 +34,9 @@ export interface RunSummary {
   remoteJobs: number;
   localByChoice: number;
   localAfterFallback: number;
-  localOther: number;
-  /** The local-only jobs by cause, most first (ties as they came); the counts sum to localOther. */
-  localByCause: CauseCount[];
+  localOnly: number;
+  /** The local-only jobs by cause, most first (ties as they came); the counts sum to localOnly. */
+  localOnlyByCause: CauseCount[];
   /** Remote and local compiles of distributable jobs. */
   distributableJobs: number;
   /** Share of distributable jobs compiled remotely; absent when there were none. */
@@ -63,7 +63,7 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
       summary.cpuSeconds = nodeCpuSeconds(node);
     }
     if (node.events !== undefined && node.events.length > 0) summary.events = node.events;
-    if (node.status === 'down' && node.downReason !== undefined) summary.downReason = node.downReason;
+    if (node.status === 'unreachable' && node.unreachableReason !== undefined) summary.unreachableReason = node.unreachableReason;
     return summary;
   });
   // Hosts the log names but the configuration does not (a DISTCC_HOSTS from elsewhere).
@@ -87,8 +87,8 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
     remoteJobs,
     localByChoice: stats.localByChoice,
     localAfterFallback: stats.localAfterFallback,
-    localOther: stats.localOther,
-    localByCause: [...stats.localByCause].sort((a, b) => b.count - a.count),
+    localOnly: stats.localOnly,
+    localOnlyByCause: [...stats.localOnlyByCause].sort((a, b) => b.count - a.count),
     distributableJobs,
     fallbacks: {
       total: stats.fallbacks,
@@ -134,10 +134,6 @@ function right(value: string | number, width: number): string {
   return text(String(value), width).padStart(width);
 }
 
-function plural(n: number, one: string, many: string = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
-
 // Word-wraps a sentence to the width, the first line after `lead`, continuation lines indented.
 function wrap(sentence: string, indent: string = '  ', lead: string = ''): string[] {
   const lines: string[] = [];
@@ -155,45 +151,43 @@ function wrap(sentence: string, indent: string = '  ', lead: string = ''): strin
 
 function emergeLine(summary: RunSummary): string {
   const e = summary.emerge;
-  const packages = e.total === undefined ? plural(e.completed, 'package') : `${e.completed} of ${plural(e.total, 'package')}`;
-  const exit = e.exitCode === undefined ? (e.failed ? 'emerge was stopped' : 'no exit status logged') : `emerge exited ${e.exitCode}`;
-  return `Wall time ${formatDuration(summary.wallSeconds)}, ${packages} merged, ${exit}.`;
+  const exit = e.exitCode === undefined ? (e.failed ? say.emergeStopped() : say.noExitStatus()) : say.emergeExited(e.exitCode);
+  return say.wallTimeLine(formatDuration(summary.wallSeconds), e.completed, e.total, exit);
 }
 
 function jobsSentence(summary: RunSummary): string {
   if (summary.distributableJobs === 0) {
-    return summary.localOther > 0 ? `No distributable compile jobs (${summary.localOther} local-only).` : 'No compile jobs logged.';
+    return summary.localOnly > 0 ? say.noDistributableJobs(summary.localOnly) : say.noCompileJobs();
   }
-  const share = (summary.remoteSharePercent ?? 0).toFixed(1);
-  const parts = [`${summary.remoteJobs} of ${plural(summary.distributableJobs, 'compile job')} ran remotely (${share}%)`];
-  if (summary.localByChoice > 0) parts.push(`${summary.localByChoice} locally by choice`);
-  if (summary.localAfterFallback > 0) parts.push(`${summary.localAfterFallback} locally after a fallback`);
-  if (summary.localOther > 0) parts.push(`${summary.localOther} could not be distributed`);
-  return `${parts.join(', ')}.`;
+  const parts = [say.ranRemotely(summary.remoteJobs, summary.distributableJobs, (summary.remoteSharePercent ?? 0).toFixed(1))];
+  if (summary.localByChoice > 0) parts.push(say.localByChoice(summary.localByChoice));
+  if (summary.localAfterFallback > 0) parts.push(say.localAfterFallback(summary.localAfterFallback));
+  if (summary.localOnly > 0) parts.push(say.couldNotDistribute(summary.localOnly));
+  return say.jobsSentence(parts);
 }
 
 const NAME_W = 24;
 
-function nodeTroubleLines(node: NodeSummary, startedAt: number): string[] {
+function nodeProblemLines(node: NodeSummary, startedAt: number): string[] {
   const lines = [`  ${text(node.name, WIDTH - 2)}`];
   for (const event of node.events ?? []) {
-    const times = event.count > 1 ? ` (${event.count} times)` : '';
     const when = formatDuration(Math.max(0, (event.at - startedAt) / 1000));
-    lines.push(...wrap(`${when} ${nodeEventWords[event.kind]} ${event.cause}${times}`.trimEnd(), '      ', '    '));
+    lines.push(...wrap(say.nodeEventLine(when, event.kind, event.cause, event.count), '      ', '    '));
   }
-  if (node.downReason !== undefined) lines.push(...wrap(`at the end: unreachable: ${node.downReason}`, '      ', '    '));
+  if (node.unreachableReason !== undefined) lines.push(...wrap(say.unreachableAtEnd(node.unreachableReason), '      ', '    '));
   return lines;
 }
 
 /** The summary as plain text lines, none wider than 80 columns. */
 export function renderSummary(summary: RunSummary): string {
-  const lines: string[] = ['demerge run summary', ...wrap(emergeLine(summary)), ...wrap(jobsSentence(summary))];
+  const lines: string[] = [say.summaryTitle(), ...wrap(emergeLine(summary)), ...wrap(jobsSentence(summary))];
   if (summary.emerge.failedPackages.length > 0) {
-    lines.push(...wrap(`Failed or unfinished: ${summary.emerge.failedPackages.join(', ')}`));
+    lines.push(...wrap(say.failedPackages(summary.emerge.failedPackages)));
   }
   if (summary.nodes.length > 0) {
+    const head = say.nodeTableHeads;
     lines.push('');
-    lines.push(`${left('Node', NAME_W)} ${right('Jobs', 7)} ${right('Failed', 7)} ${right('Retried', 7)} ${right('Fell back', 9)} ${right('Job time', 9)} ${right('CPU', 9)}`);
+    lines.push(`${left(head.node, NAME_W)} ${right(head.jobs, 7)} ${right(head.failed, 7)} ${right(head.retried, 7)} ${right(head.fellBack, 9)} ${right(head.jobTime, 9)} ${right(head.cpu, 9)}`);
     for (const node of summary.nodes) {
       const cpu = node.cpuSeconds === undefined ? '-' : formatDuration(node.cpuSeconds);
       const jobTime = node.jobSeconds > 0 ? formatDuration(node.jobSeconds) : '-';
@@ -202,18 +196,18 @@ export function renderSummary(summary: RunSummary): string {
       );
     }
   }
-  const troubled = summary.nodes.filter((node) => node.events !== undefined || node.downReason !== undefined);
-  if (troubled.length > 0) {
-    lines.push('', 'Node problems (times from the start of the run):');
-    for (const node of troubled) lines.push(...nodeTroubleLines(node, summary.startedAt));
+  const withProblems = summary.nodes.filter((node) => node.events !== undefined || node.unreachableReason !== undefined);
+  if (withProblems.length > 0) {
+    lines.push('', say.nodeProblemsHead());
+    for (const node of withProblems) lines.push(...nodeProblemLines(node, summary.startedAt));
   }
-  if (summary.localByCause.length > 0) {
-    lines.push('', 'Local-only jobs by cause (distcc would not distribute them):');
-    for (const cause of summary.localByCause) lines.push(`  ${right(cause.count, 6)}  ${text(cause.cause, WIDTH - 10)}`);
+  if (summary.localOnlyByCause.length > 0) {
+    lines.push('', say.localOnlyHead());
+    for (const cause of summary.localOnlyByCause) lines.push(`  ${right(cause.count, 6)}  ${text(cause.cause, WIDTH - 10)}`);
   }
   if (summary.fallbacks.total > 0) {
     lines.push('');
-    lines.push(`Fallbacks to local compiles: ${summary.fallbacks.total}`);
+    lines.push(say.fallbacksHead(summary.fallbacks.total));
     for (const reason of summary.fallbacks.reasons) lines.push(`  ${right(reason.count, 6)}  ${text(reason.reason, WIDTH - 10)}`);
   }
   return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;

@@ -2,8 +2,8 @@
 // names and carries out the action it returns. In a read-only viewer (`demerge --dashboard`)
 // nothing reaches the build: `q` simply quits.
 
-export type View = 'main' | 'detail' | 'help';
-export type Dialog = 'leave' | 'stop';
+type View = 'main' | 'detail' | 'help';
+type Dialog = 'leave' | 'stop';
 
 export interface UiState {
   view: View;

@@ -6,10 +6,10 @@ import { handleKey, initialUi, type UiAction, type UiState } from './ui.js';
 
 // Ties the store, the pure renderer and the screen together: draws once a second (the state
 // moves all the time, with 32 nodes several times in that second), at once on a key or a
-// resize, and soon when a node comes or goes, so that a lost node shows without waiting.
+// resize, and soon when a node comes or goes, so that an unreachable node shows without waiting.
 // Actions the keys ask for (leave, stop, emerge's output) go to the owner.
 
-export interface ViewOptions {
+interface ViewOptions {
   store: DashboardStore;
   screen: DashboardScreen;
   readOnly: boolean;

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import type { Args } from '../cli/args.js';
 import type { Context } from '../system/context.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
@@ -10,7 +9,8 @@ import { isDescendantOf } from './collect/process-tree.js';
 import { renderStatusLine } from './render/status-line.js';
 import { findRuns, pickRun, type FoundRun } from './run-info.js';
 import { DashboardScreen } from './screen.js';
-import { createDashboardState, renderSummary, summarize } from './state.js';
+import { createDashboardState } from './state.js';
+import { renderSummary, summarize } from './summary.js';
 import { DashboardStore } from './store.js';
 import { DashboardView } from './view.js';
 
@@ -20,9 +20,14 @@ import { DashboardView } from './view.js';
 
 const STATUS_EVERY_MS = 5000;
 
-export async function watchBuild(ctx: Context, args: Args): Promise<number> {
-  const run = pickRun(findRuns(runDirBase(ctx.uid), { readFile: ctx.readFile, isAlive }), args.watchPid);
-  if (run === undefined) throw new DemergeError(...msg.noRunToWatch(args.watchPid), 1);
+export interface WatchOptions {
+  /** The demerge process whose build to watch; the newest build when absent. */
+  watchPid?: number;
+}
+
+export async function watchBuild(ctx: Context, options: WatchOptions): Promise<number> {
+  const run = pickRun(findRuns(runDirBase(ctx.uid), { readFile: ctx.readFile, isAlive }), options.watchPid);
+  if (run === undefined) throw new DemergeError(...msg.noRunToWatch(options.watchPid), 1);
   const { info } = run;
   const auth = connectAuth(ctx, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
   const store = new DashboardStore(

@@ -6,7 +6,11 @@ import { PTY_HELPER_SOURCE } from './pty-helper.js';
 // foreground group: --ask reads the terminal, Ctrl-C reaches it directly, colours stay on.
 // execa's own killing is switched off: only the signals a person or a service sends reach emerge.
 
-export type EmergeOutcome = { exitCode: number; signal?: undefined } | { exitCode?: undefined; signal: NodeJS.Signals };
+/** How emerge ended: with its own exit status, by a signal, or never started (no such program, or not executable). */
+export type EmergeOutcome =
+  | { exitCode: number; signal?: undefined; notStarted?: undefined }
+  | { exitCode?: undefined; signal: NodeJS.Signals; notStarted?: undefined }
+  | { exitCode?: undefined; signal?: undefined; notStarted: 'not-found' | 'not-executable' };
 
 export interface EmergeProcess {
   pid: number | undefined;
@@ -35,8 +39,8 @@ export function startEmerge(program: string, args: readonly string[], env: Recor
 function toOutcome(result: { signal?: NodeJS.Signals | undefined; exitCode?: number | undefined; code?: string | undefined }): EmergeOutcome {
   if (result.signal !== undefined) return { signal: result.signal };
   if (result.exitCode !== undefined) return { exitCode: result.exitCode };
-  // execa reports a failure to start (ENOENT, EACCES) with neither: the shell's 127/126.
-  return { exitCode: result.code === 'EACCES' ? 126 : 127 };
+  // execa reports a failure to start (ENOENT, EACCES) with neither.
+  return { notStarted: result.code === 'EACCES' ? 'not-executable' : 'not-found' };
 }
 
 /** emerge on a pseudo terminal of demerge's (see pty-helper.ts), for the dashboard. */

@@ -1,4 +1,5 @@
-import { HostSpecError, quote } from '../errors.js';
+import { HostSpecError } from '../errors.js';
+import * as say from '../messages/hosts.js';
 import { findCommandProblem, findHostNameProblem, findUserNameProblem } from './names.js';
 import { isInRange } from './numbers.js';
 import { MAX_PORT, MAX_SLOTS, MIN_PORT, MIN_SLOTS } from './limits.js';
@@ -10,12 +11,12 @@ import type { GlobalOption, HostList, HostOption, HostSpec } from './types.js';
 // code gets the same checks as one parsed from a file before it is written out.
 
 function check(spec: string, what: string, value: string, problem: Problem | undefined): void {
-  if (problem) throw new HostSpecError(spec, `${what} ${quote(value)} ${problem.reason}`, problem.fix);
+  if (problem) throw new HostSpecError(spec, say.culprit(what, value, problem.reason), problem.fix);
 }
 
 function checkNumber(spec: string, what: string, value: number | undefined, min: number, max: number): void {
   if (value !== undefined && !isInRange(value, min, max)) {
-    throw new HostSpecError(spec, `${what} ${String(value)} is outside ${min}..${max}`, `give ${what} from ${min} to ${max}`);
+    throw new HostSpecError(spec, ...say.numberOutside(what, value, min, max));
   }
 }
 
@@ -51,8 +52,7 @@ export function formatHostSpec(spec: HostSpec): string {
     case 'tcp': {
       check(spec.host, 'host', spec.host, findHostNameProblem(spec.host));
       if (spec.host === 'localhost') {
-        throw new HostSpecError(spec.host, 'a TCP host named "localhost" would read back as local compiles',
-          'use { kind: "localhost" } or 127.0.0.1');
+        throw new HostSpecError(spec.host, ...say.tcpHostLocalhost());
       }
       checkNumber(spec.host, 'port', spec.port, MIN_PORT, MAX_PORT);
       checkNumber(spec.host, 'limit', spec.limit, MIN_SLOTS, MAX_SLOTS);

@@ -1,4 +1,4 @@
-import { quote } from '../errors.js';
+import * as say from '../messages/hosts.js';
 import { findHostNameProblem } from './names.js';
 import type { Problem } from './problem.js';
 import type { HostOption } from './types.js';
@@ -13,13 +13,11 @@ export function parseHostOption(text: string): HostOption | Problem {
     // hosts.c reads the principal's host up to "/: \t\n\r\f,": a host name.
     const name = text.slice('auth='.length);
     const problem = findHostNameProblem(name);
-    if (problem) return { reason: `has an auth name ${quote(name)} that ${problem.reason}`, fix: problem.fix };
+    if (problem) return say.authNameProblem(name, problem);
     return `auth=${name}`;
   }
-  if (text === 'down') {
-    return { reason: 'is not supported by demerge', fix: 'leave the host out instead of marking it down' };
-  }
-  return { reason: 'is not a distcc host option', fix: `use ${KNOWN.join(', ')} or auth=NAME` };
+  if (text === 'down') return say.optionDown();
+  return say.optionUnknown(KNOWN);
 }
 
 function optionName(option: HostOption): string {
@@ -32,14 +30,9 @@ export function findOptionsProblem(options: readonly HostOption[]): Problem | un
   const seen = new Set<string>();
   for (const option of options) {
     const name = optionName(option);
-    if (seen.has(name)) return { reason: `lists ${quote(name)} twice`, fix: 'give each option once' };
+    if (seen.has(name)) return say.optionTwice(name);
     seen.add(name);
   }
-  if (seen.has('cpp') && !seen.has('lzo')) {
-    return {
-      reason: 'uses cpp (pump mode) without lzo',
-      fix: 'add lzo: distcc only does pump mode with compression',
-    };
-  }
+  if (seen.has('cpp') && !seen.has('lzo')) return say.cppWithoutLzo();
   return undefined;
 }

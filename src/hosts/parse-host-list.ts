@@ -1,4 +1,5 @@
-import { HostSpecError, quote } from '../errors.js';
+import { HostSpecError } from '../errors.js';
+import * as say from '../messages/hosts.js';
 import { parseLimit } from './numbers.js';
 import { parseHostSpec } from './parse-host-spec.js';
 import type { GlobalOption, HostList } from './types.js';
@@ -28,8 +29,6 @@ function splitHostWords(text: string): string[] {
   return words;
 }
 
-const GLOBAL_FIX = 'use --randomize, --localslots=N or --localslots_cpp=N';
-
 // distcc matches globals as prefixes (hosts.c:533-555): "--randomizeX" randomizes, and a
 // "--localslots=0" it cannot read falls through to become a TCP host of that name.
 // demerge matches whole words and says what is wrong.
@@ -37,12 +36,12 @@ function parseGlobal(word: string): GlobalOption {
   if (word === '--randomize') return { kind: 'randomize' };
   const match = /^--(localslots|localslots_cpp)=(.*)$/s.exec(word);
   if (!match) {
-    throw new HostSpecError(word, `global option ${quote(word)} is not one distcc knows`, GLOBAL_FIX);
+    throw new HostSpecError(word, ...say.unknownGlobalOption(word));
   }
   const kind = match[1] === 'localslots' ? 'localslots' : 'localslots_cpp';
   const value = parseLimit(match[2] ?? '');
   if (typeof value !== 'number') {
-    throw new HostSpecError(word, `global option ${quote(word)} ${value.reason}`, value.fix);
+    throw new HostSpecError(word, say.badGlobalOption(word, value.reason), value.fix);
   }
   return { kind, value };
 }

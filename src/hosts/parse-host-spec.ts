@@ -1,4 +1,5 @@
-import { HostSpecError, quote } from '../errors.js';
+import { HostSpecError } from '../errors.js';
+import * as say from '../messages/hosts.js';
 import { findCommandProblem, findHostNameProblem, findUserNameProblem } from './names.js';
 import { parseLimit, parsePort } from './numbers.js';
 import { findOptionsProblem, parseHostOption } from './options.js';
@@ -10,12 +11,7 @@ import type { HostOption, HostSpec } from './types.js';
 // certainly a mistake, and a silent one costs a whole build.
 
 function fail(word: string, what: string | undefined, part: string, problem: Problem): never {
-  const culprit = what === undefined ? '' : `${what} ${quote(part)} `;
-  const message =
-    what !== undefined && part === word
-      ? `${culprit}${problem.reason}`
-      : `host spec ${quote(word)}${what === undefined ? ' ' : `: ${culprit}`}${problem.reason}`;
-  throw new HostSpecError(word, message, problem.fix);
+  throw new HostSpecError(word, say.hostSpecProblem(word, what, part, problem.reason), problem.fix);
 }
 
 function isProblem<T>(value: T | Problem): value is Problem {
@@ -45,10 +41,7 @@ function limitOf(word: string, text: string): number {
 function optionsOf(word: string, rest: string): HostOption[] {
   if (rest === '') return [];
   if (!rest.startsWith(',')) {
-    fail(word, undefined, rest, {
-      reason: `has ${quote(rest)} where options (",lzo") or the end were expected`,
-      fix: 'write [USER]@HOST[/LIMIT][:COMMAND][,OPT] or HOST[:PORT][/LIMIT][,OPT]',
-    });
+    fail(word, undefined, rest, say.unexpectedAfterHost(rest));
   }
   const options: HostOption[] = [];
   for (const text of rest.slice(1).split(',')) {
@@ -65,10 +58,7 @@ function parseLocalhost(word: string): HostSpec {
   if (word === 'localhost') return { kind: 'localhost' };
   const text = word.slice('localhost/'.length);
   if (!/^[0-9]*$/.test(text)) {
-    fail(word, undefined, text, {
-      reason: 'has more than a number after "/", but localhost takes only /N',
-      fix: 'write localhost or localhost/N',
-    });
+    fail(word, undefined, text, say.localhostTakesNumber());
   }
   return { kind: 'localhost', limit: limitOf(word, text) };
 }
@@ -104,10 +94,7 @@ function parseTcp(word: string): HostSpec {
   let [host, rest] = cut(word, '/:,');
   checkHost(word, host);
   if (host === 'localhost') {
-    fail(word, undefined, word, {
-      reason: 'would be a distccd on this machine reached over TCP, not "localhost"\'s local compiles',
-      fix: 'write localhost or localhost/N to compile here; use 127.0.0.1 for a local distccd',
-    });
+    fail(word, undefined, word, say.tcpLocalhost());
   }
   const spec: HostSpec = { kind: 'tcp', host, options: [] };
   // Both orders exist: HOST:PORT/LIMIT and the old HOST/LIMIT:PORT (hosts.c:373-391).
@@ -125,7 +112,7 @@ function parseTcp(word: string): HostSpec {
   }
   if (rest.startsWith('/')) {
     if (spec.limit !== undefined) {
-      fail(word, undefined, word, { reason: 'gives the job limit twice', fix: 'give /LIMIT once' });
+      fail(word, undefined, word, say.limitTwice());
     }
     let text: string;
     [text, rest] = cut(rest.slice(1), ',');
@@ -142,10 +129,7 @@ export function parseHostSpec(word: string): HostSpec {
   // distcc 3.4 reads [IPv6] in TCP specs only (hosts.c:348); demerge turns every node
   // into an ssh node, where a colon would start the COMMAND, so it refuses them all.
   if (word.slice(word.indexOf('@') + 1).startsWith('[')) {
-    fail(word, undefined, word, {
-      reason: 'is an IPv6 literal, which demerge does not accept',
-      fix: 'name the node with a host name (for example from /etc/hosts) instead',
-    });
+    fail(word, undefined, word, say.ipv6Literal());
   }
   if (word.includes('@')) return parseSsh(word);
   return parseTcp(word);

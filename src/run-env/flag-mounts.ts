@@ -1,5 +1,6 @@
 import { statSync, writeFileSync, chmodSync, chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as say from '../messages/run.js';
 import { which } from '../system/which.js';
 
 // The run's copies of Portage's configuration files (native flags made explicit) are put in
@@ -26,7 +27,7 @@ const SYSTEM_PATH = '/usr/bin:/bin:/usr/sbin:/sbin';
 const SCRIPT = [
   'n=$1; shift',
   'while [ "$n" -gt 0 ]; do',
-  '  mount --bind -- "$1" "$2" || { echo "demerge: cannot put the run\'s copy of $2 in place; set resolve_native = false in demerge.conf to build without it" >&2; exit 125; }',
+  `  mount --bind -- "$1" "$2" || { echo "${say.flagCopyNotMounted('$2')}" >&2; exit 125; }`,
   '  shift 2; n=$((n - 1))',
   'done',
   'exec "$@"',

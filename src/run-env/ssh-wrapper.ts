@@ -1,4 +1,5 @@
 import type { NodeConfig } from '../config/types.js';
+import * as say from '../messages/front-end.js';
 import { shellQuote, sshPercentEscape } from './shell-quote.js';
 
 // DISTCC_SSH must be a single word (distcc 3.4 splits it in place and loses words on retries),
@@ -58,9 +59,9 @@ export function renderSshConfig(runId: string, nodes: readonly NodeConfig[]): st
 
 /** Paths that reach ssh's option parser: whitespace or quotes would split or change them. */
 export function unsafeSshPathReason(path: string): string | undefined {
-  if (!path.startsWith('/')) return 'is not an absolute path';
-  if (/[\s"'\\]/.test(path)) return 'contains whitespace, a quote or a backslash';
+  if (!path.startsWith('/')) return say.sshPathNotAbsolute();
+  if (/[\s"'\\]/.test(path)) return say.sshPathSplits();
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(path)) return 'contains a control character';
+  if (/[\u0000-\u001f\u007f]/.test(path)) return say.sshPathControlChar();
   return undefined;
 }

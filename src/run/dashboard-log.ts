@@ -1,6 +1,6 @@
 import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import type { RunState } from './run-state.js';
+import type { Flagged, Logged } from './run-state.js';
 
 export const DISTCC_LOG_NAME = 'distcc.log';
 
@@ -9,15 +9,12 @@ export const DISTCC_LOG_NAME = 'distcc.log';
 // with mode 0660, because distcc runs as that user (userpriv) and the run directory is not
 // writable to it; Portage adds the log's directory to the sandbox's write list (ebuild.sh).
 // A DISTCC_LOG the user set is theirs: it is kept, and read from its current end.
-export function prepareDistccLog(state: RunState): void {
+export function prepareDistccLog(state: Flagged): Logged {
   const chosen = state.ctx.env.DISTCC_LOG;
-  if (chosen !== undefined && chosen !== '') {
-    if (isAbsolute(chosen)) state.distccLog = chosen;
-    return;
-  }
-  const path = join(state.runDir!.path, DISTCC_LOG_NAME);
+  if (chosen !== undefined && chosen !== '') return { ...state, distccLog: isAbsolute(chosen) ? chosen : undefined };
+  const path = join(state.runDir.path, DISTCC_LOG_NAME);
   writeFileSync(path, '', { mode: 0o660, flag: 'wx' });
   if (state.buildUser !== undefined) chownSync(path, state.buildUser.uid, state.buildUser.gid);
   chmodSync(path, 0o660);
-  state.distccLog = path;
+  return { ...state, distccLog: path };
 }

@@ -3,7 +3,8 @@ import { startCollectors } from '../dashboard/collect/collectors.js';
 import { isDescendantOf } from '../dashboard/collect/process-tree.js';
 import { renderStatusLine } from '../dashboard/render/status-line.js';
 import { writeRunInfo, type RunInfo } from '../dashboard/run-info.js';
-import { buildHasStarted, createDashboardState, renderSummary, summarize } from '../dashboard/state.js';
+import { buildHasStarted, createDashboardState } from '../dashboard/state.js';
+import { renderSummary, summarize } from '../dashboard/summary.js';
 import { DashboardStore } from '../dashboard/store.js';
 import { startEmerge, startEmergeInPty, type EmergeOutcome } from '../emerge/launch.js';
 import * as msg from '../messages.js';
@@ -11,10 +12,9 @@ import { emergeLogPath } from '../portage/index.js';
 import { connectAuth } from '../ssh/auth.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { which } from '../system/which.js';
-import { forwardTerminalSignals } from './dashboard-signals.js';
 import { holdFullNodes } from './hold-full-nodes.js';
 import { PtySession, type Terminal } from './dashboard-pty.js';
-import { say, type RunState } from './run-state.js';
+import { say, type Ready } from './run-state.js';
 
 // emerge with the run watched: collectors sample the nodes and read distcc's and Portage's
 // files from the start; on a terminal the dashboard shows them once building starts,
@@ -39,33 +39,32 @@ function backoffSeconds(value: string | undefined): number {
   return Number.parseInt(value, 10);
 }
 
-export function runInfoOf(state: RunState, startedAt: number): RunInfo {
-  const config = state.config!;
-  const env = state.env!;
-  const emergeLog = emergeLogPath(state.portageFacts!);
+export function runInfoOf(state: Ready, startedAt: number): RunInfo {
+  const { config, env } = state;
+  const emergeLog = emergeLogPath(state.portageFacts);
   const info: RunInfo = {
     version: 1,
     pid: process.pid,
     startedAt,
-    nodes: state.live!.map((node) => ({ host: node.host, port: node.port, user: node.user, slots: node.slots })),
+    nodes: state.live.map((node) => ({ host: node.host, port: node.port, user: node.user, slots: node.slots })),
     localSlots: config.localSlots,
-    distccDir: state.distccDir!,
+    distccDir: state.distccDir,
     emergeLog: { path: emergeLog, offset: sizeOf(emergeLog) },
     ssh: { key: config.key, knownHosts: config.knownHosts, connectTimeoutSeconds: config.connectTimeout },
-    sampleIntervalMs: state.args.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
+    sampleIntervalMs: state.options.sampleIntervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
     backoffPeriodMs: backoffSeconds(env.DISTCC_BACKOFF_PERIOD) * 1000,
   };
   if (state.distccLog !== undefined) info.distccLog = { path: state.distccLog, offset: sizeOf(state.distccLog) };
   // From its start: what happened to the connections before emerge began belongs to the run.
-  if (state.nodeEvents !== undefined) info.nodeEvents = { path: state.nodeEvents, offset: 0 };
+  if (state.transport.nodeEvents !== undefined) info.nodeEvents = { path: state.transport.nodeEvents, offset: 0 };
   return info;
 }
 
 /** The terminal for a dashboard, or undefined when emerge keeps plain stdio. */
-function dashboardTerminal(state: RunState): Terminal | undefined {
+function dashboardTerminal(state: Ready): Terminal | undefined {
   const { ctx } = state;
   const output = ctx.stdout as NodeJS.WriteStream;
-  if (state.args.noDashboard || output.isTTY !== true) return undefined;
+  if (state.options.noDashboard || output.isTTY !== true) return undefined;
   const term = ctx.env.TERM;
   if (term === undefined || term === '' || term === 'dumb') return undefined;
   // Started in the background (`demerge ... &`): the terminal is someone else's.
@@ -79,18 +78,18 @@ function findPython(env: Record<string, string | undefined>): string | undefined
   return which('/usr/bin/python3', undefined) ?? which('python3', env.PATH);
 }
 
-function authFor(state: RunState): SshAuth | undefined {
+function authFor(state: Ready): SshAuth | undefined {
   try {
-    return connectAuth(state.ctx, state.config!);
+    return connectAuth(state.ctx, state.config);
   } catch {
     // The checks just logged in with the same key; a failure now only costs the sampling.
     return undefined;
   }
 }
 
-async function runPlain(state: RunState, store: DashboardStore): Promise<EmergeOutcome> {
-  const command = state.emergeCommand!;
-  const emerge = startEmerge(command.program, command.args, state.env!);
+async function runPlain(state: Ready, store: DashboardStore): Promise<EmergeOutcome> {
+  const command = state.emergeCommand;
+  const emerge = startEmerge(command.program, command.args, state.env);
   state.relay.attach(emerge);
   const timer = setInterval(() => {
     if (buildHasStarted(store.state)) say(state, renderStatusLine(store.state, state.ctx.now()));
@@ -102,21 +101,21 @@ async function runPlain(state: RunState, store: DashboardStore): Promise<EmergeO
   }
 }
 
-async function runInPty(state: RunState, store: DashboardStore, terminal: Terminal, python: string): Promise<EmergeOutcome> {
+async function runInPty(state: Ready, store: DashboardStore, terminal: Terminal, python: string): Promise<EmergeOutcome> {
   const size = { rows: terminal.output.rows, columns: terminal.output.columns };
-  const command = state.emergeCommand!;
-  const emerge = startEmergeInPty(python, command.program, command.args, state.env!, size);
-  state.relay.attach(emerge);
-  const signals = forwardTerminalSignals(state.ctx, emerge);
+  const command = state.emergeCommand;
+  const emerge = startEmergeInPty(python, command.program, command.args, state.env, size);
+  // emerge has a terminal of its own: a SIGINT or SIGQUIT sent to demerge (typed keys reach
+  // emerge through its terminal) would be lost unless the relay forwards it.
+  state.relay.attach(emerge, { ownTerminal: true });
   const session = new PtySession(terminal, emerge, store);
   session.start();
-  state.screenTaken = true;
+  state.screen.taken = true;
   try {
     return await emerge.outcome;
   } finally {
     await session.end();
-    state.screenTaken = false;
-    signals.dispose();
+    state.screen.taken = false;
   }
 }
 
@@ -136,16 +135,17 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
   });
 }
 
-export async function runWatched(state: RunState): Promise<EmergeOutcome> {
+export async function runWatched(state: Ready): Promise<EmergeOutcome> {
   const { ctx } = state;
   const startedAt = ctx.now();
   const info = runInfoOf(state, startedAt);
-  writeRunInfo(state.runDir!.path, info);
+  writeRunInfo(state.runDir.path, info);
   const store = new DashboardStore(
     createDashboardState({ startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
   );
   const collectors = startCollectors(info, authFor(state), store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, process.pid) });
-  const stopHolding = state.holdNode === undefined ? undefined : holdFullNodes(store, state.holdNode);
+  const { holdNode } = state.transport;
+  const stopHolding = holdNode === undefined ? undefined : holdFullNodes(store, holdNode);
   let outcome: EmergeOutcome;
   try {
     let terminal = dashboardTerminal(state);

@@ -2,12 +2,12 @@ import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
 import { unsafeSshPathReason } from '../run-env/ssh-wrapper.js';
 import { which } from '../system/which.js';
-import type { RunState } from './run-state.js';
+import type { Loaded } from './run-state.js';
 
 /** The absolute ssh both transports run, after checking that the key and known_hosts paths
  *  can reach ssh's option parser unchanged. */
-export function sshForRun(state: RunState): string {
-  const config = state.config!;
+export function sshForRun(state: Pick<Loaded, 'ctx' | 'config'>): string {
+  const { config } = state;
   const ssh = which('ssh', state.ctx.env.PATH);
   if (ssh === undefined) throw new DemergeError(...msg.sshMissing());
   for (const [what, path] of [['key', config.key], ['known_hosts', config.knownHosts]] as const) {

@@ -1,21 +1,20 @@
 import { writeRunFiles } from '../run-env/write-run-files.js';
-import type { RunState } from './run-state.js';
+import type { Connected, Prepared } from './run-state.js';
 import { sshForRun } from './ssh-for-run.js';
 
 // The recipe's transport (transport = "ssh"): distcc starts `ssh node distccd --inetd` per job
 // through the wrapper. ssh runs inside the build, so it needs the network: the run lifts Portage's
 // network sandbox and says why (msg.networkSandboxLifted).
-export function sshTransport(state: RunState): void {
-  const { ctx } = state;
-  const config = state.config!;
-  const runDir = state.runDir!;
+export function sshTransport(state: Prepared): Connected {
+  const { ctx, config, runDir, buildUser } = state;
   const ssh = sshForRun(state);
   const files = writeRunFiles(
     runDir.path,
     runDir.id,
-    state.live!,
+    state.live,
     { ssh, key: config.key, knownHosts: config.knownHosts, connectTimeout: config.connectTimeout },
-    state.buildUser === undefined ? undefined : { uid: ctx.uid, gid: state.buildUser.gid },
+    buildUser === undefined ? undefined : { uid: ctx.uid, gid: buildUser.gid },
   );
-  state.transport = { distccSsh: files.wrapper, needsNetwork: true };
+  // distcc itself reads DISTCC_DIR; the wrapper has no use for it.
+  return { ...state, transport: { distccSsh: files.wrapper, needsNetwork: true, useDistccDir: () => {} } };
 }

@@ -4,21 +4,19 @@ import { recordRunProcess } from '../run-env/run-processes.js';
 import { RunTunnels, type TunnelEvent } from '../transport/index.js';
 import { localFallback } from './local-fallback.js';
 import { createNodeEventLog } from './node-event-log.js';
-import { say, type RunState } from './run-state.js';
+import { endedBySignal, say, type Connected, type Ended, type Prepared } from './run-state.js';
 import { sshForRun } from './ssh-for-run.js';
 
 // demerge's default transport: one connection per node for the whole run, each with a distccd of
 // this run on the node's loopback; DISTCC_SSH is a connector that reaches it from inside
 // Portage's network sandbox, which therefore stays on.
-export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
-  const { ctx } = state;
-  const config = state.config!;
-  const runDir = state.runDir!;
+export async function tunnelTransport(state: Prepared): Promise<Connected | Ended> {
+  const { ctx, config, runDir, buildUser } = state;
   const ssh = sshForRun(state);
   const events = createNodeEventLog(runDir.path);
-  state.nodeEvents = events.path;
+  let distccDir: string | undefined;
   const tunnels = new RunTunnels(
-    state.live!,
+    state.live,
     {
       runDir: runDir.path,
       runId: runDir.id,
@@ -26,38 +24,39 @@ export async function tunnelTransport(state: RunState): Promise<void | 'stop'> {
       key: config.key,
       knownHosts: config.knownHosts,
       connectTimeout: config.connectTimeout,
-      buildUser: state.buildUser,
-      fileOwner: state.buildUser === undefined ? undefined : { uid: ctx.uid, gid: state.buildUser.gid },
+      buildUser,
+      fileOwner: buildUser === undefined ? undefined : { uid: ctx.uid, gid: buildUser.gid },
       // Decided once Portage has answered (make.conf may name it), before any job can need it.
       get distccDir() {
-        return state.distccDir!;
+        if (distccDir === undefined) throw new Error('DISTCC_DIR was needed before Portage answered');
+        return distccDir;
       },
       recordProcess: (pid) => recordRunProcess(runDir.path, pid),
     },
     (event) => {
       events.write({ at: ctx.now(), node: event.node.host, kind: event.kind, cause: event.cause });
       // The dashboard shows the news itself; a line on its screen would only garble it.
-      if (state.screenTaken !== true) say(state, tunnelEventLine(nodeName(event.node), event));
+      if (!state.screen.taken) say(state, tunnelEventLine(nodeName(event.node), event));
     },
   );
   // Registered before anything is started: a signal or an error from here on still closes every
   // connection (and so every node's distccd) before the run directory goes.
   state.cleanups.push(() => tunnels.close());
   const results = await Promise.race([tunnels.open(), state.relay.aborted.then(() => undefined)]);
-  if (results === undefined) {
-    state.outcome = { signal: state.relay.received ?? 'SIGINT' };
-    return 'stop';
-  }
+  if (results === undefined) return endedBySignal(state);
   for (const result of results) if (!result.ok) say(state, msg.nodeLeftOut(nodeName(result.node), result.cause));
-  state.live = results.filter((result) => result.ok).map((result) => result.node);
-  if (state.live.length === 0) return localFallback(state);
-  state.transport = { distccSsh: tunnels.connector, needsNetwork: false };
-  state.holdNode = (host, held, reason) => {
+  const live = results.filter((result) => result.ok).map((result) => result.node);
+  if (live.length === 0) return localFallback(state);
+  const holdNode = (host: string, held: boolean, reason: string): void => {
     if (!tunnels.hold(host, held)) return;
     const event = { node: host, kind: held ? ('node' as const) : ('resumed' as const), cause: held ? msg.nodeHeld(reason) : '' };
     events.write({ at: ctx.now(), ...event });
-    if (state.screenTaken !== true) say(state, held ? msg.tunnelNodeSays(host, event.cause) : msg.nodeResumed(host));
+    if (!state.screen.taken) say(state, held ? msg.tunnelNodeSays(host, event.cause) : msg.nodeResumed(host));
   };
+  const useDistccDir = (chosen: string): void => {
+    distccDir = chosen;
+  };
+  return { ...state, live, transport: { distccSsh: tunnels.connector, needsNetwork: false, nodeEvents: events.path, holdNode, useDistccDir } };
 }
 
 function tunnelEventLine(node: string, event: TunnelEvent): string {

@@ -4,17 +4,17 @@ import type { Check } from '../checks/types.js';
 import { isFrontEndBlocker } from '../checks/summary.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
-import { say, type RunState } from './run-state.js';
+import { localFallback } from './local-fallback.js';
+import { endedBySignal, say, type Ended, type Loaded, type Verified } from './run-state.js';
 
 // Before every build: the checks of --dry-check minus the slow trial compile, in one round of
 // parallel probes (one connection and one exec per node, each bounded by the connect timeout).
 // Nodes that fail are left out with one line each naming the node and the cause; a failure on
-// the front end leaves them all out (or, with --strict, ends the run).
-export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
-  const { ctx, args } = state;
-  const config = state.config!;
-  state.live = [];
-  if (config.nodes.length === 0) return;
+// the front end leaves them all out (or, with --strict, ends the run). With no node left, the
+// build is local.
+export async function verifyNodes(state: Loaded): Promise<Verified | Ended> {
+  const { ctx, options, config } = state;
+  if (config.nodes.length === 0) return localFallback(state);
   // ora loops forever clearing lines on a terminal that reports no width (a fresh pty).
   const animate = ctx.stderr.isTTY === true && (ctx.stderr.columns ?? 0) >= 20;
   const spinner = ora({ text: msg.probing(config.nodes.length), stream: ctx.stderr, isEnabled: animate });
@@ -22,21 +22,19 @@ export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
   const abort = new AbortController();
   const run = startChecks({ uid: ctx.uid, gid: ctx.gid, env: ctx.env }, config, {
     trial: false,
-    ...state.portage!,
+    ...state.portage,
     deferPortage: true,
-    makeJobs: args.makeJobs,
+    makeJobs: options.makeJobs,
     signal: abort.signal,
   });
-  state.portageChecks = run.portage;
   const report = await Promise.race([run.report, state.relay.aborted.then(() => undefined)]);
   spinner.stop();
   if (report === undefined) {
     abort.abort();
-    state.outcome = { signal: state.relay.received ?? 'SIGINT' };
-    return 'stop';
+    return endedBySignal(state);
   }
   const localFailure = report.local.find(isFrontEndBlocker);
-  if (localFailure !== undefined && args.strict) throw new DemergeError(localFailure.message, localFailure.fix ?? '');
+  if (localFailure !== undefined && options.strict) throw new DemergeError(localFailure.message, localFailure.fix ?? '');
   for (const check of report.local) if (check.verdict !== 'ok') say(state, warning(check));
   for (const node of report.nodes) {
     if (node.usable) {
@@ -46,7 +44,9 @@ export async function verifyNodes(state: RunState): Promise<void | 'stop'> {
     const cause = node.checks.find((check) => check.verdict === 'fail');
     say(state, cause === undefined ? msg.nodeLeftOut(node.name, msg.frontEndFailed()) : msg.nodeLeftOutBecause(node.name, cause.message, cause.fix ?? ''));
   }
-  state.live = report.nodes.filter((node) => node.usable).map((node) => node.node);
+  const live = report.nodes.filter((node) => node.usable).map((node) => node.node);
+  if (live.length === 0) return localFallback(state);
+  return { ...state, live, portageChecks: run.portage };
 }
 
 function warning(check: Check): string {

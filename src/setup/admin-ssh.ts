@@ -27,6 +27,9 @@ export interface AdminRun {
   stderr: string;
 }
 
+/** Runs a script on a node as its admin: runAdminScript, or a test's stand-in. */
+export type AdminRunner = (target: AdminTarget, script: string, options: AdminSshOptions) => Promise<AdminRun>;
+
 // OpenSSH's defaults for GlobalKnownHostsFile, kept, with the build's file added to them.
 const GLOBAL_KNOWN_HOSTS = ['/etc/ssh/ssh_known_hosts', '/etc/ssh/ssh_known_hosts2'];
 

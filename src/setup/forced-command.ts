@@ -1,5 +1,5 @@
 import { renderRemoteScript } from '../checks/node/remote-script.js';
-import { SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../dashboard/parse/ps.js';
+import { SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../system/node-sample.js';
 import { shellQuote } from '../run-env/shell-quote.js';
 import { TUNNEL_SCRIPT, TUNNEL_SCRIPT_NAME } from '../transport/index.js';
 

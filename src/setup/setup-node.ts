@@ -1,6 +1,6 @@
 import * as msg from '../messages.js';
 import { authorizedKeyOptions, type KeyRestrictions } from './authorized-keys.js';
-import { runAdminScript, type AdminRun, type AdminSshOptions } from './admin-ssh.js';
+import type { AdminRun, AdminRunner, AdminSshOptions } from './admin-ssh.js';
 import { commandShapes, renderForcedCommand } from './forced-command.js';
 import { renderNodeScript, REPORT_MARK } from './node-script.js';
 import type { PublicKey } from './public-key.js';
@@ -61,8 +61,8 @@ export function readScriptRun(subject: string, run: AdminRun, target: Pick<NodeT
   return { ...result, error: msg.nodeScriptFailed(target.admin, target.host, run.exitCode, lastLine) };
 }
 
-export async function setupNode(target: NodeTarget, options: NodeSetupOptions, ssh: AdminSshOptions): Promise<StepReport> {
-  const run = await runAdminScript(
+export async function setupNode(target: NodeTarget, options: NodeSetupOptions, ssh: AdminSshOptions, runScript: AdminRunner): Promise<StepReport> {
+  const run = await runScript(
     { host: target.host, user: target.admin, ...(target.port === undefined ? {} : { port: target.port }) },
     nodeScript(target, options),
     ssh,

@@ -5,7 +5,7 @@ import { SshFailure } from '../ssh/connect.js';
 import type { HostKeyTarget } from '../ssh/fetch-host-key.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { prepareDirFor, type BuildUser } from './build-user-dirs.js';
-import { fingerprint, fingerprintLine, keyInfo } from './key-blob.js';
+import { fingerprint, fingerprintLine, keyInfo } from '../ssh/key-blob.js';
 import { trustedKeyTypes, trustState, withTrustedKey, type TrustState } from './known-hosts-edit.js';
 import type { Prompter } from './prompter.js';
 import { report, type StepReport } from './report.js';

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import ssh2, { type Client, type ConnectConfig, type ParsedKey } from 'ssh2';
+import * as say from '../messages/ssh.js';
 import { hostKeyAlgorithms, keysForHost, type KnownHostLine } from './known-hosts.js';
 
 // ssh2 is CommonJS: its runtime values come through the default export.
@@ -59,7 +60,7 @@ export function parsePrivateKey(data: Buffer): KeyParseResult {
   const parsed = utils.parseKey(data);
   if (parsed instanceof Error) return { ok: false, reason: parsed.message };
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (key === undefined || !key.isPrivateKey()) return { ok: false, reason: 'not a private key' };
+  if (key === undefined || !key.isPrivateKey()) return { ok: false, reason: say.sshNotAPrivateKey() };
   return { ok: true, key };
 }
 
@@ -76,14 +77,14 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
   let verdict: SshFailure | undefined;
   const hostVerifier = (presented: Buffer): boolean => {
     if (known.revoked.some((key) => key.equals(presented))) {
-      verdict = new SshFailure('host-key-revoked', 'the host key is marked @revoked in known_hosts', Buffer.from(presented));
+      verdict = new SshFailure('host-key-revoked', say.hostKeyRevoked(), Buffer.from(presented));
       return false;
     }
     if (known.trusted.some(({ key }) => key.equals(presented))) return true;
     verdict =
       known.trusted.length === 0
-        ? new SshFailure('host-key-unknown', 'no known_hosts entry for this node', Buffer.from(presented))
-        : new SshFailure('host-key-changed', 'the host key differs from known_hosts', Buffer.from(presented));
+        ? new SshFailure('host-key-unknown', say.sshNoKnownHostsEntry(), Buffer.from(presented))
+        : new SshFailure('host-key-changed', say.sshHostKeyDiffers(), Buffer.from(presented));
     return false;
   };
   const algorithms = hostKeyAlgorithms(known);
@@ -106,7 +107,7 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
     const started = now();
     let settled = false;
     // readyTimeout covers the handshake only once TCP is up; this bounds the whole login.
-    const timer = setTimeout(() => fail(new SshFailure('timeout', `no answer within ${auth.timeoutMs / 1000} s`)), auth.timeoutMs);
+    const timer = setTimeout(() => fail(new SshFailure('timeout', say.sshNoAnswer(auth.timeoutMs / 1000))), auth.timeoutMs);
     const fail = (failure: SshFailure): void => {
       if (settled) return;
       settled = true;
@@ -121,7 +122,7 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
       resolve({ client, loginMs: now() - started });
     });
     client.on('error', (error: Error & { level?: string; code?: string }) => fail(verdict ?? classify(error, auth.timeoutMs)));
-    client.once('close', () => fail(verdict ?? new SshFailure('closed', 'the connection closed during login')));
+    client.once('close', () => fail(verdict ?? new SshFailure('closed', say.sshClosedDuringLogin())));
     try {
       client.connect(config);
     } catch (error) {
@@ -133,23 +134,23 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
 export function classify(error: Error & { level?: string; code?: string }, timeoutMs: number): SshFailure {
   switch (error.code) {
     case 'ECONNREFUSED':
-      return new SshFailure('refused', 'connection refused (is sshd running on the node?)');
+      return new SshFailure('refused', say.sshConnectionRefused());
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new SshFailure('unresolved', 'the host name does not resolve');
+      return new SshFailure('unresolved', say.sshUnresolved());
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
     case 'EHOSTDOWN':
-      return new SshFailure('unreachable', `no route to the node (${error.code})`);
+      return new SshFailure('unreachable', say.sshNoRoute(error.code));
     case 'ETIMEDOUT':
-      return new SshFailure('timeout', `no answer within ${timeoutMs / 1000} s`);
+      return new SshFailure('timeout', say.sshNoAnswer(timeoutMs / 1000));
     case 'ECONNRESET':
     case 'EPIPE':
-      return new SshFailure('closed', `the node closed the connection (${error.code})`);
+      return new SshFailure('closed', say.sshClosedByNode(error.code));
   }
-  if (error.level === 'client-timeout') return new SshFailure('timeout', `no answer within ${timeoutMs / 1000} s`);
+  if (error.level === 'client-timeout') return new SshFailure('timeout', say.sshNoAnswer(timeoutMs / 1000));
   if (error.level === 'client-authentication') {
-    return new SshFailure('auth-refused', 'the node refused the key (authorized_keys, account locked or shell)');
+    return new SshFailure('auth-refused', say.sshKeyRefused());
   }
   return new SshFailure('error', error.message);
 }
@@ -204,7 +205,7 @@ export function exec(client: Client, command: string, options: ExecOptions, now:
         reject(outcome);
       } else resolve(outcome);
     };
-    const timer = setTimeout(() => settle(new SshFailure('timeout', `no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const timer = setTimeout(() => settle(new SshFailure('timeout', say.sshNoAnswerMs(options.timeoutMs))), options.timeoutMs);
     const keep = (into: Buffer[], which: 'out' | 'err', chunk: Buffer): void => {
       const room = options.maxBytes - sizes[which];
       if (room <= 0) {
@@ -269,7 +270,7 @@ export function openCommand(client: Client, command: string, timeoutMs: number):
     let settled = false;
     const timer = setTimeout(() => {
       settled = true;
-      reject(new SshFailure('timeout', `no channel within ${timeoutMs} ms`));
+      reject(new SshFailure('timeout', say.sshNoChannelMs(timeoutMs)));
     }, timeoutMs);
     try {
       client.exec(command, (error, stream) => {

@@ -1,4 +1,5 @@
 import ssh2, { type ConnectConfig } from 'ssh2';
+import * as say from '../messages/ssh.js';
 import { classify, SshFailure } from './connect.js';
 
 const { Client: SshClient } = ssh2;
@@ -42,7 +43,7 @@ export function fetchHostKey(target: HostKeyTarget, timeoutMs: number, prefer: r
       if (outcome instanceof SshFailure) reject(outcome);
       else resolve(outcome);
     };
-    const timer = setTimeout(() => finish(new SshFailure('timeout', `no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(() => finish(new SshFailure('timeout', say.sshNoAnswer(timeoutMs / 1000))), timeoutMs);
     const config: ConnectConfig = {
       host: target.host,
       port: target.port,
@@ -58,7 +59,7 @@ export function fetchHostKey(target: HostKeyTarget, timeoutMs: number, prefer: r
       },
     };
     client.on('error', (error: Error & { level?: string; code?: string }) => finish(captured ?? classify(error, timeoutMs)));
-    client.once('close', () => finish(captured ?? new SshFailure('closed', 'the connection closed before the node showed its host key')));
+    client.once('close', () => finish(captured ?? new SshFailure('closed', say.sshClosedBeforeHostKey())));
     try {
       client.connect(config);
     } catch (error) {

@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Client, ClientChannel } from 'ssh2';
+import * as say from '../messages/ssh.js';
 
 // A command on the node whose stdin and stdout are a local byte stream: what OpenSSH does for
 // `ssh node COMMAND` with its own pipes, here on a new channel of a connection already open.
@@ -152,10 +153,11 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
     const stream = outcome.local;
     if (stream === undefined || port === undefined || forwarding || outcome.settled) return;
     forwarding = true;
+    const to = port;
     try {
-      client.forwardOut('127.0.0.1', 0, '127.0.0.1', port, (error, channel) => {
+      client.forwardOut('127.0.0.1', 0, '127.0.0.1', to, (error, channel) => {
         if (error) {
-          finish(`forwarding to the node's 127.0.0.1:${port} refused: ${error.message}`);
+          finish(say.sshForwardingRefused(to, error.message));
           return;
         }
         stream.pipe(channel);
@@ -182,7 +184,7 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
       });
       if (closed) opened.end();
     },
-    () => finish(port === undefined ? 'the node-side script ended before its distccd listened' : undefined),
+    () => finish(port === undefined ? say.sshScriptEndedEarly() : undefined),
     finish,
   );
   return {

@@ -1,3 +1,4 @@
+import * as say from '../messages/transport.js';
 import { shellQuote } from '../run-env/shell-quote.js';
 
 // DISTCC_SSH of the tunnel transport. distcc stays in ssh mode and runs
@@ -60,7 +61,7 @@ export function renderConnector(input: ConnectorInput): string {
   }
   lines.push(
     '  *)',
-    '    echo "demerge: no connection to node ${1-?} in this run" >&2',
+    `    echo "${say.connectorNoConnection('${1-?}')}" >&2`,
     '    exit 255 ;;',
     'esac',
     // distcc waits for this program to exit after each job (remote.c collects the ssh child),

@@ -1,5 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { sshNoAnswer } from '../messages/ssh.js';
+import * as say from '../messages/transport.js';
 import { reconnectDelay } from './backoff.js';
 import { LineReader, OutputTail } from './output-tail.js';
 import { HEARTBEAT_BYTE, HEARTBEAT_SECONDS, parseReadyLine } from './remote-command.js';
@@ -50,11 +52,11 @@ export class NodeConnection {
     const started = await this.start();
     if (!started.ok) return started;
     const child = this.child;
-    const problem = this.closing ? 'the run is ending' : await this.hooks.probe(started.port);
+    const problem = this.closing ? say.runEnding() : await this.hooks.probe(started.port);
     const gone = child === undefined || this.child !== child || child.exitCode !== null || child.signalCode !== null;
     if (problem !== undefined || this.closing || gone) {
       await this.stopChild();
-      return { ok: false, detail: problem ?? (this.closing ? 'the run is ending' : 'the connection closed at once') };
+      return { ok: false, detail: problem ?? (this.closing ? say.runEnding() : say.connectionClosedAtOnce()) };
     }
     this.port = started.port;
     this.heartbeat = setInterval(() => this.child?.stdin?.write(HEARTBEAT_BYTE), HEARTBEAT_SECONDS * 1000);
@@ -100,7 +102,7 @@ export class NodeConnection {
       this.child = child;
       const timer = setTimeout(() => {
         child.kill('SIGTERM');
-        finish({ ok: false, detail: `no answer within ${Math.round(this.readyTimeoutMs / 1000)} s` });
+        finish({ ok: false, detail: sshNoAnswer(Math.round(this.readyTimeoutMs / 1000)) });
       }, this.readyTimeoutMs);
       const lines = new LineReader((line) => {
         const port = parseReadyLine(line);
@@ -118,7 +120,7 @@ export class NodeConnection {
       child.once('close', (code, signal) => {
         stderrLines.flush();
         // A signal is the better evidence: a killed ssh says nothing, and older lines would mislead.
-        const detail = signal !== null ? `ssh ended by ${signal}` : (stderr.lastLine() ?? `ssh exited with status ${code ?? '?'}`);
+        const detail = signal !== null ? say.sshEndedBy(signal) : (stderr.lastLine() ?? say.sshExited(code));
         finish({ ok: false, detail });
         // Only a connection that was up is re-established; a failed first attempt is reported.
         if (this.child === child && this.port !== undefined) this.lost(detail);

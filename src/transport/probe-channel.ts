@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as say from '../messages/transport.js';
 import { OutputTail } from './output-tail.js';
 
 // One channel through a master to the node's distccd, opened the way every job's will be (same
@@ -17,7 +18,7 @@ export function probeChannel(input: ProbeInput): Promise<string | undefined> {
   return new Promise((resolve) => {
     const [file, ...args] = input.argv;
     if (file === undefined) {
-      resolve('no connector command');
+      resolve(say.noConnectorCommand());
       return;
     }
     const stderr = new OutputTail();
@@ -35,8 +36,8 @@ export function probeChannel(input: ProbeInput): Promise<string | undefined> {
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(undefined);
-      else if (signal !== null) resolve(`no channel within ${Math.round(input.timeoutMs / 1000)} s`);
-      else resolve(stderr.lastLine() ?? `ssh exited with status ${code ?? '?'}`);
+      else if (signal !== null) resolve(say.noChannelWithin(Math.round(input.timeoutMs / 1000)));
+      else resolve(stderr.lastLine() ?? say.sshExited(code));
     });
   });
 }

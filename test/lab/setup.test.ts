@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSample, SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../../src/dashboard/parse/ps.js';
+import { parseSample } from '../../src/dashboard/parse/ps.js';
+import { SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../../src/system/node-sample.js';
 import { compilesByNode, DEMERGE, lab, LAB_DIR, nodeAddress, resetCompiles, sum, TRANSLATION_UNITS, treeDigest, workspace } from './lab.js';
 
 // Issue 6's checks: the whole recipe by `demerge setup` on nodes that start bare (lab up --bare:

@@ -19,13 +19,20 @@ describe('parseArgs', () => {
     { argv: ['a b', '$(id)', '`x`', 'é', ''], emerge: ['a b', '$(id)', '`x`', 'é', ''] },
     { argv: ['--dry-check', '--json'], emerge: [], mode: 'dry-check', json: true },
   ])('$argv', ({ argv, emerge, mode = 'build', strict = false, json = false, config, makeJobs }) => {
-    const args = parseArgs(argv);
-    expect(args.emergeArgs).toEqual(emerge);
-    expect(args.mode).toBe(mode);
-    expect(args.strict).toBe(strict);
-    expect(args.json).toBe(json);
-    expect(args.config).toBe(config);
-    expect(args.makeJobs).toBe(makeJobs);
+    const given = { ...(config === undefined ? {} : { config }), ...(makeJobs === undefined ? {} : { makeJobs }) };
+    expect(parseArgs(argv)).toStrictEqual(
+      mode === 'dry-check' ? { mode, emergeArgs: emerge, json, ...given } : { mode, emergeArgs: emerge, strict, noDashboard: false, ...given },
+    );
+  });
+
+  it.each([
+    // Each mode keeps its own options; the others' are accepted and change nothing.
+    { argv: ['--dry-check', '--strict', '--no-dashboard', '--sample-interval=2', 'x'], args: { mode: 'dry-check', emergeArgs: ['x'], json: false } },
+    { argv: ['--json', '--make-jobs=3', 'x'], args: { mode: 'build', emergeArgs: ['x'], strict: false, noDashboard: false, makeJobs: 3 } },
+    { argv: ['--dashboard=7', '--strict', '--config=/x.conf', '--json'], args: { mode: 'dashboard', watchPid: 7 } },
+    { argv: ['--dashboard', '--dry-check'], args: { mode: 'dry-check', emergeArgs: [], json: false } },
+  ])('only the mode\'s own arguments: $argv', ({ argv, args }) => {
+    expect(parseArgs(argv)).toStrictEqual(args);
   });
 
   it.each([
@@ -36,13 +43,12 @@ describe('parseArgs', () => {
     { argv: ['--sample-interval=0.5', 'hello'], mode: 'build', sampleIntervalMs: 500, emerge: ['hello'] },
     { argv: ['--sample-interval=60', 'hello'], mode: 'build', sampleIntervalMs: 60_000, emerge: ['hello'] },
     { argv: ['--', '--dashboard'], mode: 'build', emerge: ['--dashboard'] },
-  ])('dashboard options: $argv', ({ argv, mode, watchPid, noDashboard, sampleIntervalMs, emerge = [] }) => {
-    const args = parseArgs(argv);
-    expect(args.mode).toBe(mode);
-    expect(args.watchPid).toBe(watchPid);
-    expect(args.noDashboard).toBe(noDashboard);
-    expect(args.sampleIntervalMs).toBe(sampleIntervalMs);
-    expect(args.emergeArgs).toEqual(emerge);
+  ])('dashboard options: $argv', ({ argv, mode, watchPid, noDashboard = false, sampleIntervalMs, emerge = [] }) => {
+    expect(parseArgs(argv)).toStrictEqual(
+      mode === 'dashboard'
+        ? { mode, ...(watchPid === undefined ? {} : { watchPid }) }
+        : { mode, emergeArgs: emerge, strict: false, noDashboard, ...(sampleIntervalMs === undefined ? {} : { sampleIntervalMs }) },
+    );
   });
 
   it.each([
@@ -60,11 +66,11 @@ describe('parseArgs', () => {
   });
 
   it.each([['--help'], ['-h']])('%s alone is demerge help', (word) => {
-    expect(parseArgs([word]).mode).toBe('help');
+    expect(parseArgs([word])).toStrictEqual({ mode: 'help' });
   });
 
   it.each([['--version'], ['-V']])('%s alone is demerge version', (word) => {
-    expect(parseArgs([word]).mode).toBe('version');
+    expect(parseArgs([word])).toStrictEqual({ mode: 'version' });
   });
 
   it.each([

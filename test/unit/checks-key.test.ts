@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FileFacts, Identity, ReadResult } from '../../src/checks/local/file-facts.js';
-import { fingerprint, rsaBits } from '../../src/checks/local/key-blob.js';
 import { keyChecks, type KeyInput } from '../../src/checks/local/key-checks.js';
 import { keyReaders, sshRefusesKeyMode } from '../../src/checks/local/key-perm.js';
 import type { Check } from '../../src/checks/types.js';
@@ -111,26 +110,5 @@ describe('key checks', () => {
     expect(sshRefusesKeyMode({ uid: 0, mode: 0o644 }, PORTAGE)).toBe(false);
     expect(keyReaders({ uid: 0, gid: 250, mode: 0o640 }, PORTAGE)).toBeUndefined();
     expect(keyReaders({ uid: 0, gid: 0, mode: 0o604 }, PORTAGE)).toBe('others');
-  });
-});
-
-describe('key blobs', () => {
-  const blob = (file: string): Buffer => Buffer.from(readFileSync(join(KEYS, file), 'utf8').split(' ')[1] as string, 'base64');
-
-  it.each([
-    ['rsa2048.pub', 2048],
-    ['rsa3072.pub', 3072],
-    ['ed25519.pub', undefined],
-  ])('%s has %s RSA bits', (file, bits) => {
-    expect(rsaBits(blob(file))).toBe(bits);
-  });
-
-  it.each([
-    // ssh-keygen -lf of the fixtures
-    ['ed25519.pub', 'SHA256:zBEOAB4TJGJZm2ZtNBvVY21CIoOhvLFEhNUui4Jh3Bc'],
-    ['rsa3072.pub', 'SHA256:0i+iP2YJS6T9blp2xiru/WZ8xXU2GSF1i91tI2AKKuI'],
-    ['dsa.pub', 'SHA256:tNJ1KzPiAvKqg+or/oWDllPe1zbwVkJmSOPZULBeDzU'],
-  ])('%s has the fingerprint ssh-keygen prints', (file, print) => {
-    expect(fingerprint(blob(file))).toBe(print);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProcStat, parseSample } from '../../src/dashboard/parse/ps.js';
-import { createDashboardState, nodeCpuSeconds, summarize, withNodeDown, withNodeSample, type DashboardState } from '../../src/dashboard/state.js';
+import { createDashboardState, nodeCpuSeconds, withNodeSample, withNodeUnreachable, type DashboardState } from '../../src/dashboard/state.js';
+import { summarize } from '../../src/dashboard/summary.js';
 import { sampleText, T0 } from './dashboard-fixtures.js';
 
 // CPU per node from /proc/<pid>/stat of the distcc user's processes: a tree's time is its
@@ -42,8 +43,8 @@ describe('node CPU', () => {
     state = sampled(state, [stat(800, 1, 100), stat(801, 800, 300), stat(1200, 1, 40, 12000, 'distccd')], T0 + 3000);
     state = sampled(state, [stat(800, 1, 100), stat(801, 800, 300)], T0 + 4000);
     expect(nodeCpuSeconds(state.nodes[0]!)).toBeCloseTo(3.4);
-    // Down and back: the daemon is the same tree, not counted twice.
-    state = withNodeDown(state, 'node1', 'gone');
+    // Unreachable and back: the daemon is the same tree, not counted twice.
+    state = withNodeUnreachable(state, 'node1', 'gone');
     state = sampled(state, [stat(800, 1, 100), stat(801, 800, 500)], T0 + 9000);
     expect(nodeCpuSeconds(state.nodes[0]!)).toBeCloseTo(5.4);
     expect(summarize(state, T0 + 10_000).nodes[0]?.cpuSeconds).toBeCloseTo(5.4);

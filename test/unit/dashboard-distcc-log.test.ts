@@ -71,7 +71,7 @@ describe('parseDistccLogLine', () => {
     ["distcc[103] (dcc_build_somewhere) Warning: remote compilation of 'b.c' failed, retrying locally", { kind: 'remote-failed', pid: 103, file: 'b.c' }],
     ["distcc[103] (dcc_build_somewhere) Warning: x.S: can't distribute due to unsupported directives, running locally", { kind: 'unsupported', pid: 103, file: 'x.S' }],
     ["distcc[103] (dcc_build_somewhere) Warning: Couldn't find a host in 3 attempts, retrying locally", { kind: 'retries-exhausted', pid: 103, attempts: 3 }],
-    ['distcc[104] (dcc_readx) ERROR: unexpected eof on fd5', { kind: 'problem', pid: 104, severity: 'error', message: 'unexpected eof on fd5' }],
+    ['distcc[104] (dcc_readx) ERROR: unexpected eof on fd5', { kind: 'complaint', pid: 104, severity: 'error', message: 'unexpected eof on fd5' }],
     // dcc_scan_args' INFO lines (rs_log_info, so with the function name).
     ['distcc[104] (dcc_scan_args) compiler apparently called not for compile', { kind: 'not-distributable', pid: 104, cause: { id: 'not-compile' } }],
     ['distcc[104] (dcc_scan_args) called for link?  i give up', { kind: 'not-distributable', pid: 104, cause: { id: 'several-outputs' } }],
@@ -212,8 +212,8 @@ describe('DistccLogInterpreter', () => {
     expect(host('node2')).toMatchObject({ jobs: 0, failed: 1, fallbacks: 1 });
     expect(host('node3')).toMatchObject({ jobs: 0, failedAttempts: 1, fallbacks: 1 });
     expect(host('localhost')).toMatchObject({ jobs: 4 });
-    expect(stats).toMatchObject({ localByChoice: 1, localAfterFallback: 2, localOther: 1, fallbacks: 2 });
-    expect(stats.localByCause).toEqual([{ cause: 'linking (several outputs)', count: 1 }]);
+    expect(stats).toMatchObject({ localByChoice: 1, localAfterFallback: 2, localOnly: 1, fallbacks: 2 });
+    expect(stats.localOnlyByCause).toEqual([{ cause: 'linking (several outputs)', count: 1 }]);
     expect(stats.fallbackReasons).toEqual([
       { reason: 'remote compile failed', count: 1 },
       { reason: 'unexpected eof on fd', count: 1 },
@@ -311,8 +311,8 @@ describe('causes of local-only jobs', () => {
       cause: { id: 'march-native', flag: '-march=native', label: '-march=native' },
     });
     const stats = applyDistccLogEvents(emptyDistccLogStats(), events);
-    expect(stats).toMatchObject({ localOther: 5, localByChoice: 0, localAfterFallback: 0, fallbacks: 0 });
-    expect(stats.localByCause).toEqual([
+    expect(stats).toMatchObject({ localOnly: 5, localByChoice: 0, localAfterFallback: 0, fallbacks: 0 });
+    expect(stats.localOnlyByCause).toEqual([
       { cause: '-march=native', count: 3 },
       { cause: 'preprocess only (-E)', count: 1 },
       { cause: 'linking (several outputs)', count: 1 },
@@ -395,9 +395,9 @@ describe('causes of local-only jobs', () => {
     const events = interpret(lines.join('\n'));
     for (const [, label] of jobCauses(events)) expect(label).not.toMatch(/\x1b/);
     const stats = applyDistccLogEvents(emptyDistccLogStats(), events);
-    expect(stats.localByCause.length).toBeLessThanOrEqual(64);
-    expect(stats.localByCause.at(-1)).toEqual({ cause: '(other causes)', count: 400 - 63 });
-    expect(stats.localByCause.reduce((sum, c) => sum + c.count, 0)).toBe(stats.localOther);
+    expect(stats.localOnlyByCause.length).toBeLessThanOrEqual(64);
+    expect(stats.localOnlyByCause.at(-1)).toEqual({ cause: '(other causes)', count: 400 - 63 });
+    expect(stats.localOnlyByCause.reduce((sum, c) => sum + c.count, 0)).toBe(stats.localOnly);
   });
 
   it('never throws on hostile command lines, and keeps what it shows clean (fuzz)', () => {
@@ -418,12 +418,12 @@ describe('causes of local-only jobs', () => {
     );
   });
 
-  it('keeps localOther the sum of its causes on shuffled real lines (fuzz)', () => {
+  it('keeps localOnly the sum of its causes on shuffled real lines (fuzz)', () => {
     const real = [...SAMPLE_LOG.trim().split('\n'), ...MARCH_NATIVE_LOG];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...real), { maxLength: 80 }), (lines) => {
         const stats = applyDistccLogEvents(emptyDistccLogStats(), interpret(lines.join('\n')));
-        expect(stats.localByCause.reduce((sum, c) => sum + c.count, 0)).toBe(stats.localOther);
+        expect(stats.localOnlyByCause.reduce((sum, c) => sum + c.count, 0)).toBe(stats.localOnly);
       }),
       runs,
     );

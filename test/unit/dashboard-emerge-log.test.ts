@@ -4,10 +4,10 @@ import {
   applyEmergeLogEvent,
   applyEmergeLogEvents,
   emptyEmergeProgress,
-  LineSplitter,
   parseEmergeLogLine,
 } from '../../src/dashboard/parse/emerge-log.js';
 import type { EmergeLogEvent } from '../../src/dashboard/parse/emerge-log.js';
+import { LineSplitter } from '../../src/dashboard/parse/line-splitter.js';
 
 const runs = { seed: 42, numRuns: 2000 };
 const EBUILD = '/var/db/repos/gentoo/dev-libs/libfoo/libfoo-1.2.ebuild';

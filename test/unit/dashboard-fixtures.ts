@@ -7,8 +7,8 @@ import {
   withDistccLogEvents,
   withEmergeLogEvents,
   withJobs,
-  withNodeDown,
   withNodeSample,
+  withNodeUnreachable,
   type DashboardState,
 } from '../../src/dashboard/state.js';
 
@@ -62,7 +62,7 @@ const EMERGE_LOG = [
   '1795700000:  === (1 of 1) Compiling/Merging (dev-util/hello-1.0::/var/db/repos/gentoo/dev-util/hello/hello-1.0.ebuild)',
 ];
 
-/** Three nodes: node1 busy with two compilers, node2 down, node3 idle; jobs on all sides. */
+/** Three nodes: node1 busy with two compilers, node2 unreachable, node3 idle; jobs on all sides. */
 export function busyState(): DashboardState {
   let state = createDashboardState({
     startedAt: T0,
@@ -81,7 +81,7 @@ export function busyState(): DashboardState {
   ];
   state = withNodeSample(state, 'node1', parseSample(sampleText(900, ps)), NOW - 500, 3.2);
   state = withNodeSample(state, 'node3', parseSample(sampleText(901, [])), NOW - 400, 4.8);
-  state = withNodeDown(state, 'node2', 'connection refused (is sshd running on the node?)');
+  state = withNodeUnreachable(state, 'node2', 'connection refused (is sshd running on the node?)');
   state = withJobs(
     state,
     [job(21, 'node1', 'u010.c', 'compile', 2500), job(22, 'node1', 'u011.c', 'compile', 400), job(23, 'localhost', 'u012.c', 'compile', 100), job(24, 'node3', 'u013.c', 'send', 50)],

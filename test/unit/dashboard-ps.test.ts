@@ -1,15 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  parseLoadavg,
-  parseNproc,
-  parsePsLine,
-  parsePsOutput,
-  parseSample,
-  PS_COMMAND,
-  SAMPLE_COMMAND,
-} from '../../src/dashboard/parse/ps.js';
+import { parseLoadavg, parseNproc, parsePsLine, parsePsOutput, parseSample } from '../../src/dashboard/parse/ps.js';
+import { PS_COMMAND, SAMPLE_COMMAND } from '../../src/system/node-sample.js';
 
 const runs = { seed: 42, numRuns: 2000 };
 const CLEAN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;

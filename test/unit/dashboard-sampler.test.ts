@@ -63,17 +63,17 @@ afterEach(() => {
 
 function start(options: { forced?: string; intervalMs?: number; timeoutMs?: number; failConnect?: number } = {}) {
   const samples: Array<{ sample: NodeSample; at: number; rtt: number }> = [];
-  const downs: Array<{ reason: string; at: number }> = [];
+  const unreachable: Array<{ reason: string; at: number }> = [];
   const clients: FakeClient[] = [];
   let connects = 0;
   const sampler = new NodeSampler(
     { host: 'node1', port: 22, user: 'distcc' },
     { privateKey: Buffer.alloc(0), knownHosts: [], timeoutMs: 1000 },
-    { sample: (sample, at, rtt) => samples.push({ sample, at, rtt }), down: (reason, at) => downs.push({ reason, at }) },
+    { sample: (sample, at, rtt) => samples.push({ sample, at, rtt }), unreachable: (reason, at) => unreachable.push({ reason, at }) },
     {
       intervalMs: options.intervalMs ?? 100,
       timeoutMs: options.timeoutMs ?? 1500,
-      retryMinMs: 50,
+      reconnectMinMs: 50,
       connect: async () => {
         connects++;
         if (connects <= (options.failConnect ?? 0)) throw new Error('connection refused');
@@ -85,7 +85,7 @@ function start(options: { forced?: string; intervalMs?: number; timeoutMs?: numb
   );
   samplers.push(sampler);
   sampler.start();
-  return { sampler, samples, downs, clients, connects: () => connects };
+  return { sampler, samples, unreachable, clients, connects: () => connects };
 }
 
 async function until(condition: () => boolean, ms = 5000): Promise<void> {
@@ -117,42 +117,42 @@ describe('NodeSampler', () => {
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(80);
   });
 
-  it('marks a node down when a sample does not come back in time, and reconnects', async () => {
+  it('makes a node unreachable when a sample does not come back in time, and reconnects', async () => {
     const run = start({ timeoutMs: 300 });
     await until(() => run.samples.length >= 1);
     const loop = run.clients[0]!.children[0]!;
     signalGroup(loop, 'SIGSTOP');
     const stoppedAt = Date.now();
-    await until(() => run.downs.length >= 1);
+    await until(() => run.unreachable.length >= 1);
     signalGroup(loop, 'SIGCONT');
-    expect(run.downs[0]!.reason).toBe('no answer for 0.3 s');
-    expect(run.downs[0]!.at - stoppedAt).toBeLessThan(100 + 300 + 200);
+    expect(run.unreachable[0]!.reason).toBe('no answer for 0.3 s');
+    expect(run.unreachable[0]!.at - stoppedAt).toBeLessThan(100 + 300 + 200);
     await until(() => run.connects() >= 2 && run.samples.length >= 2);
   });
 
-  it('marks a node down at once when its connection closes', async () => {
+  it('makes a node unreachable at once when its connection closes', async () => {
     const run = start({ intervalMs: 1000 });
     await until(() => run.samples.length >= 1);
     const closedAt = Date.now();
     run.clients[0]!.destroy();
-    await until(() => run.downs.length >= 1);
-    expect(run.downs[0]!.reason).toBe('the connection closed');
-    expect(run.downs[0]!.at - closedAt).toBeLessThan(100);
+    await until(() => run.unreachable.length >= 1);
+    expect(run.unreachable[0]!.reason).toBe('the connection closed');
+    expect(run.unreachable[0]!.at - closedAt).toBeLessThan(100);
   });
 
-  it('backs off between failed connection attempts', async () => {
+  it('waits longer after each failed connection attempt', async () => {
     const run = start({ failConnect: 3 });
     await until(() => run.samples.length >= 1);
-    expect(run.downs.map((d) => d.reason)).toEqual(['connection refused', 'connection refused', 'connection refused']);
-    const waits = run.downs.slice(1).map((d, i) => d.at - run.downs[i]!.at);
+    expect(run.unreachable.map((d) => d.reason)).toEqual(['connection refused', 'connection refused', 'connection refused']);
+    const waits = run.unreachable.slice(1).map((d, i) => d.at - run.unreachable[i]!.at);
     expect(waits[1]!).toBeGreaterThan(waits[0]! * 1.5);
   });
 
-  it('falls back to a command per sample when a forced command replaces the loop', async () => {
+  it('sends a command per sample when a forced command replaces the loop', async () => {
     // As `command="distccd --inetd"` would: whatever is asked, something else runs and exits.
     const run = start({ forced: 'head -c 1 >/dev/null; echo not a sample' });
     await until(() => run.samples.length >= 2);
-    expect(run.downs).toEqual([]);
+    expect(run.unreachable).toEqual([]);
     expect(run.samples.every((s) => !s.sample.complete)).toBe(true);
   });
 });

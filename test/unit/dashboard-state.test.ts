@@ -8,18 +8,14 @@ import type { NodeProcess, NodeSample } from '../../src/dashboard/parse/ps.js';
 import {
   countJobsByHost,
   createDashboardState,
-  renderSummary,
-  summarize,
   withDistccLogEvents,
   withEmergeLogEvents,
   withJobs,
-  withNodeBackoff,
-  withNodeConnecting,
-  withNodeDown,
   withNodeSample,
+  withNodeUnreachable,
 } from '../../src/dashboard/state.js';
 import type { DashboardState } from '../../src/dashboard/state.js';
-import { formatDuration } from '../../src/dashboard/summary.js';
+import { formatDuration, renderSummary, summarize } from '../../src/dashboard/summary.js';
 import { localOnlyState, NOW } from './dashboard-fixtures.js';
 
 const runs = { seed: 42, numRuns: 500 };
@@ -60,22 +56,25 @@ describe('node updates', () => {
     const before = fresh();
     const copy = structuredClone(before);
     expect(withNodeSample(before, 'nope', sample([]), T0)).toBe(before);
-    withNodeDown(before, 'node1', 'x');
+    withNodeUnreachable(before, 'node1', 'x');
     withNodeSample(before, 'node1', sample([]), T0);
     expect(before).toEqual(copy);
   });
 
-  it('goes down with a sanitized reason, then back off, then connecting, then up', () => {
+  it('goes unreachable with a sanitized reason, then up again', () => {
     let state = withNodeSample(fresh(), 'node1', sample([compiler(10, 2, 50)]), T0, 5);
-    state = withNodeDown(state, 'node1', 'ssh: connect to host node1 port 22: Connection refused\x1b[2J');
-    expect(state.nodes[0]).toMatchObject({ status: 'down', downReason: 'ssh: connect to host node1 port 22: Connection refused', processes: [] });
+    expect(state.nodes[0]?.compiles).toHaveLength(1);
+    state = withNodeUnreachable(state, 'node1', 'ssh: connect to host node1 port 22: Connection refused\x1b[2J');
+    expect(state.nodes[0]).toMatchObject({
+      status: 'unreachable',
+      unreachableReason: 'ssh: connect to host node1 port 22: Connection refused',
+      processes: [],
+      compiles: [],
+    });
     expect(state.nodes[0]?.rttMs).toBeUndefined();
-    state = withNodeBackoff(state, 'node1', T0 + 60_000);
-    expect(state.nodes[0]).toMatchObject({ status: 'backoff', backoffUntil: T0 + 60_000, downReason: 'ssh: connect to host node1 port 22: Connection refused' });
-    state = withNodeConnecting(state, 'node1');
-    expect(state.nodes[0]?.status).toBe('connecting');
-    expect(state.nodes[0]?.downReason).toBeUndefined();
-    expect(state.nodes[0]?.backoffUntil).toBeUndefined();
+    state = withNodeSample(state, 'node1', sample([]), T0 + 5000, 4);
+    expect(state.nodes[0]?.status).toBe('up');
+    expect(state.nodes[0]?.unreachableReason).toBeUndefined();
   });
 
   it('accounts compiler CPU time when compilers go away', () => {
@@ -87,7 +86,7 @@ describe('node updates', () => {
     // pid 11 reused by a new process: the old one is settled.
     state = withNodeSample(state, 'node1', sample([compiler(11, 0, 0)]), T0 + 30_000);
     expect(state.nodes[0]?.compilerCpuSeconds).toBeCloseTo(6);
-    state = withNodeDown(state, 'node1', 'gone');
+    state = withNodeUnreachable(state, 'node1', 'gone');
     expect(state.nodes[0]?.trackedCompilers).toEqual([]);
     expect(state.nodes[0]?.compilerCpuSeconds).toBeCloseTo(6);
   });
@@ -158,7 +157,7 @@ describe('summarize', () => {
       remoteJobs: 2,
       localByChoice: 1,
       localAfterFallback: 1,
-      localOther: 0,
+      localOnly: 0,
       distributableJobs: 4,
       remoteSharePercent: 50,
       fallbacks: { total: 1, byHost: [{ host: 'node2', count: 1 }], reasons: [{ reason: 'unexpected eof on fd', count: 1 }] },
@@ -197,8 +196,8 @@ describe('summarize', () => {
 
   it('counts the local-only jobs by distcc’s cause', () => {
     const summary = summarize(localOnlyState(), NOW);
-    expect(summary).toMatchObject({ remoteJobs: 0, distributableJobs: 0, localOther: 5 });
-    expect(summary.localByCause).toEqual([
+    expect(summary).toMatchObject({ remoteJobs: 0, distributableJobs: 0, localOnly: 5 });
+    expect(summary.localOnlyByCause).toEqual([
       { cause: '-march=native', count: 3 },
       { cause: 'preprocess only (-E)', count: 1 },
       { cause: 'linking (several outputs)', count: 1 },

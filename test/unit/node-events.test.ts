@@ -4,7 +4,8 @@ import * as msg from '../../src/messages.js';
 import { parseNodeEventLine, renderNodeEvent, type NodeEvent } from '../../src/dashboard/parse/node-events.js';
 import { parseDfFree } from '../../src/dashboard/parse/ps.js';
 import { problemsLine } from '../../src/dashboard/render/main-view.js';
-import { createDashboardState, LOW_TMP_KIB, renderSummary, summarize, withNodeEvents, withNodeSample } from '../../src/dashboard/state.js';
+import { createDashboardState, LOW_TMP_KIB, withNodeEvents, withNodeSample } from '../../src/dashboard/state.js';
+import { renderSummary, summarize } from '../../src/dashboard/summary.js';
 import { connectionCause, nodeMessageCause } from '../../src/transport/connection-cause.js';
 
 // What happened to a node's connection during a build, from ssh's and distccd's words to the

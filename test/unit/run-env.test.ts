@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDistccHosts } from '../../src/run/run-environment.js';
+import { formatDistccHosts } from '../../src/run-env/distcc-hosts.js';
 import { buildRunEnvironment } from '../../src/run-env/environment.js';
 import { extendFeatures, hasFeature } from '../../src/run-env/features.js';
 import { computeMakeopts } from '../../src/run-env/makeopts.js';

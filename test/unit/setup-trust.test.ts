@@ -5,12 +5,13 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import type { Context } from '../../src/system/context.js';
-import type { SetupDeps } from '../../src/cli/setup-context.js';
-import { trust } from '../../src/cli/trust.js';
-import { fingerprint } from '../../src/setup/key-blob.js';
+import { trust } from '../../src/cli/commands/trust/index.js';
+import type { TrustCommandArgs } from '../../src/cli/setup-args.js';
+import type { SetupDeps } from '../../src/setup/setup-deps.js';
 import { noPrompter, type Prompter } from '../../src/setup/prompter.js';
 import { trustAll, writeKnownHosts, type FetchHostKey } from '../../src/setup/trust-hosts.js';
 import { SshFailure } from '../../src/ssh/connect.js';
+import { fingerprint } from '../../src/ssh/key-blob.js';
 
 // trust's decisions with a fake network (host keys handed in) and a scripted terminal.
 
@@ -143,6 +144,11 @@ describe('writeKnownHosts', () => {
 });
 
 describe('demerge trust (command)', () => {
+  function trustArgs(argv: string[]): TrustCommandArgs {
+    const args = parseArgs(argv);
+    if (args.mode !== 'trust') throw new Error(`not a trust command line: ${argv.join(' ')}`);
+    return args;
+  }
   function context(dir: string): Context & { out: () => string; err: () => string } {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
@@ -170,6 +176,9 @@ describe('demerge trust (command)', () => {
   const deps: SetupDeps = {
     prompter: noPrompter,
     fetchHostKey: fetch,
+    runAdminScript: async () => {
+      throw new Error('trust logs in to no node');
+    },
     findAccount: (name) => ({ name, uid: 54321, gid: 54321, home: '/', shell: '/bin/sh' }),
     which: () => undefined,
     hostname: () => 'fe',
@@ -182,15 +191,15 @@ describe('demerge trust (command)', () => {
     const knownHosts = join(dir, 'kh', 'known_hosts');
     writeFileSync(join(dir, 'demerge.conf'), `known_hosts = "${knownHosts}"\n[[node]]\nhost = "a.lan"\n`);
     const wrong = context(dir);
-    expect(await trust(wrong, parseArgs(['trust', '--fingerprint', fingerprint(KEYS['b.lan'] as Buffer)]), deps)).toBe(1);
+    expect(await trust(wrong, trustArgs(['trust', '--fingerprint', fingerprint(KEYS['b.lan'] as Buffer)]), deps)).toBe(1);
     expect(existsSync(join(dir, 'kh'))).toBe(false);
     expect(wrong.err()).toContain(`demerge: nothing written to ${knownHosts}`);
     const right = context(dir);
-    expect(await trust(right, parseArgs(['trust', 'a.lan', `--fingerprint=${fingerprint(KEYS['a.lan'] as Buffer)}`]), deps)).toBe(0);
+    expect(await trust(right, trustArgs(['trust', 'a.lan', `--fingerprint=${fingerprint(KEYS['a.lan'] as Buffer)}`]), deps)).toBe(0);
     expect(readFileSync(knownHosts, 'utf8')).toBe(`${line('a.lan')}\n`);
     expect(right.out()).toContain('a.lan: trusted for the build: SHA256:');
     const again = context(dir);
-    expect(await trust(again, parseArgs(['trust', 'a.lan', `--fingerprint=${fingerprint(KEYS['a.lan'] as Buffer)}`]), deps)).toBe(0);
+    expect(await trust(again, trustArgs(['trust', 'a.lan', `--fingerprint=${fingerprint(KEYS['a.lan'] as Buffer)}`]), deps)).toBe(0);
     expect(again.out()).toContain('a.lan: already fine');
   });
 });

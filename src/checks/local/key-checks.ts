@@ -2,7 +2,7 @@ import * as msg from '../../messages.js';
 import { parsePrivateKey } from '../../ssh/connect.js';
 import { fail, ok, warn, type Check } from '../types.js';
 import type { Identity, ReadResult, StatResult } from './file-facts.js';
-import { fingerprint, rsaBits } from './key-blob.js';
+import { fingerprint, rsaBits } from '../../ssh/key-blob.js';
 import { keyReaders, octal, sshRefusesKeyMode } from './key-perm.js';
 import type { Names } from './names.js';
 

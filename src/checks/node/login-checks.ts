@@ -2,7 +2,7 @@ import type { NodeConfig } from '../../config/types.js';
 import * as msg from '../../messages.js';
 import type { SshFailure } from '../../ssh/connect.js';
 import { knownHostsName } from '../../ssh/known-hosts.js';
-import { fingerprint } from '../local/key-blob.js';
+import { fingerprint } from '../../ssh/key-blob.js';
 import { fail, ok, type Check } from '../types.js';
 import type { TcpResult } from './tcp-connect.js';
 

@@ -2,7 +2,7 @@ import type { Config, NodeConfig } from '../../config/types.js';
 import { DEFAULT_CONFIG_PATH, DISTCC_HOSTS_PATH } from '../../config/defaults.js';
 import type { HostOption } from '../../hosts/types.js';
 import * as msg from '../../messages.js';
-import { formatDistccHosts } from '../../run/run-environment.js';
+import { formatDistccHosts } from '../../run-env/distcc-hosts.js';
 import { LZO_RTT_THRESHOLD_MS, suggestLzo } from '../../transport/lzo.js';
 import { ok, type Check } from '../types.js';
 

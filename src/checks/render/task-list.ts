@@ -1,9 +1,9 @@
-import { Listr, ListrLogger, ProcessOutput, type ListrTask } from 'listr2';
 import * as msg from '../../messages.js';
+import { runTaskList, type Task } from '../../system/task-list.js';
 import type { CheckRun } from '../run-checks.js';
 import type { Check, NodeReport, Report } from '../types.js';
 
-// On a terminal: a listr2 task list, the front end and one subtask per node, all running at
+// On a terminal: a task list, the front end and one subtask per node, all running at
 // once, each showing its latest check until it settles. The list only watches: the checks run
 // the same whether anyone looks or not.
 
@@ -27,7 +27,7 @@ export async function showTaskList(run: CheckRun, feed: CheckFeed, stdout: NodeJ
       task.output = `${check.id}: ${check.message}`;
     });
   };
-  const tasks: ListrTask[] = [
+  const tasks: Task[] = [
     {
       title: msg.taskFrontEnd(),
       task: async (_ctx, task) => {
@@ -57,20 +57,7 @@ export async function showTaskList(run: CheckRun, feed: CheckFeed, stdout: NodeJ
         ),
     },
   ];
-  const list = new Listr(tasks, {
-    concurrent: true,
-    exitOnError: false,
-    registerSignalListeners: false,
-    renderer: 'default',
-    rendererOptions: {
-      logger: new ListrLogger({ processOutput: new ProcessOutput(stdout, stderr) }),
-      collapseErrors: false,
-      // Keep every node's row once it settles: the list is the report.
-      collapseSubtasks: false,
-      formatOutput: 'truncate',
-    },
-  });
-  await list.run();
+  await runTaskList(tasks, stdout, stderr, { concurrent: true, truncateOutput: true });
   return run.report;
 }
 

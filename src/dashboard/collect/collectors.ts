@@ -11,9 +11,9 @@ import {
   withDistccLogEvents,
   withEmergeLogEvents,
   withJobs,
-  withNodeDown,
   withNodeEvents,
   withNodeSample,
+  withNodeUnreachable,
   withPortageSnapshot,
 } from '../state.js';
 import type { DashboardStore } from '../store.js';
@@ -24,7 +24,7 @@ import { NodeSampler, type SamplerOptions } from './node-sampler.js';
 // that reads distcc's state and lock directories, DISTCC_LOG, emerge.log and Portage's
 // status file. They only write the store; nothing here draws.
 
-export interface CollectorOptions {
+interface CollectorOptions {
   now?: () => number;
   /** Which pids are this run's emerge, to pick its Portage status file. */
   isOurEmerge?: (pid: number) => boolean;
@@ -32,13 +32,13 @@ export interface CollectorOptions {
   connect?: SamplerOptions['connect'];
 }
 
-export interface Collectors {
+interface Collectors {
   /** Reads the local files once more now (at the end, so the summary sees the last lines). */
   flush(): Promise<void>;
   stop(): void;
 }
 
-/** A lost node shows within 3 s at 1 Hz: the next sample starts within 1 s and times out 1.5 s later. */
+/** An unreachable node shows within 3 s at 1 Hz: the next sample starts within 1 s and times out 1.5 s later. */
 export function sampleTimeoutMs(intervalMs: number): number {
   return Math.max(1500, Math.min(10_000, Math.round(intervalMs * 1.5)));
 }
@@ -118,7 +118,7 @@ export function startCollectors(info: RunInfo, auth: SshAuth | undefined, store:
         auth,
         {
           sample: guarded((sample, at, rttMs) => store.update((s) => withNodeSample(s, node.host, sample, at, rttMs))),
-          down: guarded((reason) => store.update((s) => withNodeDown(s, node.host, reason))),
+          unreachable: guarded((reason) => store.update((s) => withNodeUnreachable(s, node.host, reason))),
         },
         {
           intervalMs: info.sampleIntervalMs,

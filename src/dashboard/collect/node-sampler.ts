@@ -9,27 +9,29 @@ import {
   type SshConnection,
   type SshTarget,
 } from '../../ssh/connect.js';
-import { parseSample, SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_END, SAMPLE_LOOP_COMMAND, type NodeSample } from '../parse/ps.js';
+import { connectionClosed, noAnswerFor, sampleTooLarge } from '../../messages/dashboard-view.js';
+import { SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_END, SAMPLE_LOOP_COMMAND } from '../../system/node-sample.js';
+import { parseSample, type NodeSample } from '../parse/ps.js';
 
 // One node, one SSH connection for the whole run, never a new login per sample. On it, one
 // channel runs a small shell loop that prints a sample for every newline it reads: a sample
 // costs a packet each way. A node whose authorized_keys forces a command (distccd --inetd)
 // ends that channel at once; then each sample is a command of its own on the connection.
-// A sample not back within the timeout, or a connection that closes, marks the node down at
-// once; reconnecting then waits 1, 2, 4 ... up to 10 s between attempts.
+// A sample not back within the timeout, or a connection that drops, makes the node
+// unreachable at once; the reconnect delay then grows 1, 2, 4 ... up to 10 s between attempts.
 
-export interface SamplerEvents {
+interface SamplerEvents {
   sample(sample: NodeSample, at: number, rttMs: number): void;
-  down(reason: string, at: number): void;
+  unreachable(reason: string, at: number): void;
 }
 
 export interface SamplerOptions {
   intervalMs: number;
-  /** A sample not back within this means the node is lost. */
+  /** A sample not back within this makes the node unreachable. */
   timeoutMs: number;
   now?: () => number;
-  retryMinMs?: number;
-  retryMaxMs?: number;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
   /** Injected by tests; the real one is src/ssh/connect.ts's. */
   connect?: (target: SshTarget, auth: SshAuth, now: () => number, options: ConnectOptions) => Promise<SshConnection>;
 }
@@ -62,10 +64,10 @@ export class NodeSampler {
   private timer: NodeJS.Timeout | undefined;
   private deadline: NodeJS.Timeout | undefined;
   private stopped = false;
-  private retryMs: number;
+  private reconnectDelayMs: number;
   private readonly now: () => number;
-  private readonly retryMinMs: number;
-  private readonly retryMaxMs: number;
+  private readonly reconnectMinMs: number;
+  private readonly reconnectMaxMs: number;
 
   constructor(
     private readonly target: SshTarget,
@@ -74,9 +76,9 @@ export class NodeSampler {
     private readonly options: SamplerOptions,
   ) {
     this.now = options.now ?? Date.now;
-    this.retryMinMs = options.retryMinMs ?? 1000;
-    this.retryMaxMs = options.retryMaxMs ?? 10_000;
-    this.retryMs = this.retryMinMs;
+    this.reconnectMinMs = options.reconnectMinMs ?? 1000;
+    this.reconnectMaxMs = options.reconnectMaxMs ?? 10_000;
+    this.reconnectDelayMs = this.reconnectMinMs;
   }
 
   start(): void {
@@ -108,7 +110,7 @@ export class NodeSampler {
       // (a write and the kernel's path to the node, 32 times a second).
       connection = await open(this.target, this.auth, this.now, { keepaliveIntervalMs: 0 });
     } catch (error) {
-      this.failed(describe(error));
+      this.unreachable(describe(error));
       return;
     }
     if (this.stopped) {
@@ -116,11 +118,11 @@ export class NodeSampler {
       return;
     }
     this.connection = connection;
-    this.retryMs = this.retryMinMs;
+    this.reconnectDelayMs = this.reconnectMinMs;
     this.execEach = false;
-    const lost = (reason: string): void => this.lost(connection, reason);
-    connection.client.on('close', () => lost('the connection closed'));
-    connection.client.on('error', (error: Error) => lost(describe(error)));
+    const dropped = (reason: string): void => this.dropped(connection, reason);
+    connection.client.on('close', () => dropped(connectionClosed()));
+    connection.client.on('error', (error: Error) => dropped(describe(error)));
     void this.openLoop(connection);
   }
 
@@ -129,7 +131,7 @@ export class NodeSampler {
     try {
       channel = await openCommand(connection.client, SAMPLE_LOOP_COMMAND, this.options.timeoutMs);
     } catch (error) {
-      this.lost(connection, describe(error));
+      this.dropped(connection, describe(error));
       return;
     }
     if (connection !== this.connection || this.stopped) {
@@ -154,7 +156,7 @@ export class NodeSampler {
     if (channel === undefined) return;
     this.pending = { requestedAt: this.now(), received: [], size: 0 };
     clearTimeout(this.deadline);
-    this.deadline = setTimeout(() => this.lost(connection, `no answer for ${this.options.timeoutMs / 1000} s`), this.options.timeoutMs);
+    this.deadline = setTimeout(() => this.dropped(connection, noAnswerFor(this.options.timeoutMs)), this.options.timeoutMs);
     channel.write('\n');
   }
 
@@ -164,7 +166,7 @@ export class NodeSampler {
     pending.received.push(chunk);
     pending.size += chunk.length;
     if (pending.size > MAX_SAMPLE_BYTES) {
-      if (this.connection) this.lost(this.connection, 'the node sent more than a sample');
+      if (this.connection) this.dropped(this.connection, sampleTooLarge());
       return;
     }
     const data = pending.received.length === 1 ? chunk : Buffer.concat(pending.received, pending.size);
@@ -197,7 +199,7 @@ export class NodeSampler {
     try {
       result = await exec(connection.client, SAMPLE_COMMAND, { timeoutMs: this.options.timeoutMs, maxBytes: MAX_SAMPLE_BYTES }, this.now);
     } catch (error) {
-      this.lost(connection, error instanceof SshFailure && error.reason === 'timeout' ? `no answer for ${this.options.timeoutMs / 1000} s` : describe(error));
+      this.dropped(connection, error instanceof SshFailure && error.reason === 'timeout' ? noAnswerFor(this.options.timeoutMs) : describe(error));
       return;
     }
     if (connection !== this.connection || this.stopped) return;
@@ -205,21 +207,22 @@ export class NodeSampler {
     this.later(started + this.options.intervalMs - this.now(), () => this.sample());
   }
 
-  private lost(connection: SshConnection, reason: string): void {
+  // The connection is given up on, whether it closed or stopped answering.
+  private dropped(connection: SshConnection, reason: string): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
     this.channel = undefined;
     this.pending = undefined;
     clearTimeout(this.deadline);
     connection.client.destroy();
-    this.failed(reason);
+    this.unreachable(reason);
   }
 
-  private failed(reason: string): void {
+  private unreachable(reason: string): void {
     if (this.stopped) return;
-    this.events.down(reason, this.now());
-    const wait = this.retryMs;
-    this.retryMs = Math.min(this.retryMaxMs, this.retryMs * 2);
+    this.events.unreachable(reason, this.now());
+    const wait = this.reconnectDelayMs;
+    this.reconnectDelayMs = Math.min(this.reconnectMaxMs, this.reconnectDelayMs * 2);
     this.later(wait, () => void this.open());
   }
 }

@@ -1,8 +1,9 @@
 import { readProcStat, statFields } from '../../system/proc-stat.js';
+import { ancestors } from '../process-tree.js';
 
 // Portage names its status file after emerge's pid; the run's emerge is demerge's child, or
 // its grandchild under the dashboard's pseudo terminal helper. Other emerges on the machine
-// are not this run's.
+// are not this run's. Read from this machine's /proc, one parent at a time.
 
 /** ppid from the text of /proc/<pid>/stat (the command name may hold spaces and parentheses). */
 export function parentFromStat(stat: string): number | undefined {
@@ -17,14 +18,10 @@ export function isDescendantOf(
   readStat: (pid: number) => string | undefined = readProcStat,
   maxDepth = 4,
 ): boolean {
-  let current = pid;
-  for (let depth = 0; depth < maxDepth; depth++) {
-    const stat = readStat(current);
-    const parent = stat === undefined ? undefined : parentFromStat(stat);
-    if (parent === undefined) return false;
-    if (parent === ancestor) return true;
-    current = parent;
-  }
+  const parentOf = (child: number): number | undefined => {
+    const stat = readStat(child);
+    return stat === undefined ? undefined : parentFromStat(stat);
+  };
+  for (const parent of ancestors(pid, parentOf, maxDepth)) if (parent === ancestor) return true;
   return false;
 }
-

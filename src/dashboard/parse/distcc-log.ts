@@ -26,6 +26,7 @@
 // distcc's own rules applied to it (src/distcc/scan-args.ts) give the cause either way.
 
 import { localCauseLabel, localCauseOfArgs, type LocalCause, type LocalCauseId } from '../../distcc/scan-args.js';
+import * as say from '../../messages/dashboard-view.js';
 import { sanitizeTerminalText } from '../sanitize.js';
 
 // rs_logger_file formats into 4090 bytes: anything longer is not distcc's.
@@ -35,15 +36,15 @@ const MAX_HOST = 256;
 const MAX_REASON = 160;
 const MAX_FLAG = 160;
 // rs_logger_file writes at most sizeof buf - 2 = 4088 bytes before the newline, cutting the
-// message there: a line that long may have lost the end of its command line.
+// message there: a line that long may be missing the end of its command line.
 const CUT_LINE_BYTES = 4088;
 // A 4 KB line holds no more words than this; the cap is for input that is not distcc's.
 const MAX_ARGV_WORDS = 2048;
 
-export type DistccLogSeverity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'info';
+type DistccLogSeverity = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'info';
 
 /** A log line split into its parts. */
-export interface DistccLogRecord {
+interface DistccLogRecord {
   pid: number;
   fn?: string;
   severity: DistccLogSeverity;
@@ -70,7 +71,8 @@ export type DistccLogLine =
   | { kind: 'unsupported'; pid: number; file: string }
   | { kind: 'retries-exhausted'; pid: number; attempts: number }
   | { kind: 'exit'; pid: number; code: number }
-  | { kind: 'problem'; pid: number; severity: DistccLogSeverity; message: string };
+  /** An error or warning no other kind explains: the likely reason when the job falls back. */
+  | { kind: 'complaint'; pid: number; severity: DistccLogSeverity; message: string };
 
 const HEAD = /^distcc\[([0-9]{1,10})\] (?:\(([A-Za-z_][A-Za-z0-9_]{0,63})\) )?(EMERGENCY! |ALERT! |CRITICAL! |ERROR: |Warning: )?/;
 
@@ -266,7 +268,7 @@ function classify(record: DistccLogRecord, line: string): DistccLogLine | undefi
   if (match) return { kind: 'exit', pid, code: Number(match[1]) };
   const judged = critique(pid, message);
   if (judged) return judged;
-  if (record.severity !== 'info') return { kind: 'problem', pid, severity: record.severity, message: clean(message, MAX_REASON) };
+  if (record.severity !== 'info') return { kind: 'complaint', pid, severity: record.severity, message: clean(message, MAX_REASON) };
   return undefined;
 }
 
@@ -279,14 +281,11 @@ export function parseDistccLogLine(line: string): DistccLogLine | undefined {
 // --- relating lines to jobs --------------------------------------------------------------
 
 /** Why a job that distcc would not distribute ran locally; `label` is what a person reads. */
-export interface LocalJobCause {
+interface LocalJobCause {
   id: LocalCauseId | 'unknown';
   flag?: string;
   label: string;
 }
-
-export const UNKNOWN_CAUSE = '(cause not logged)';
-export const OTHER_CAUSE = '(other causes)';
 
 export type DistccLogEvent =
   /** A compile finished (ok or not) on a host; `local` for localhost. */
@@ -297,7 +296,7 @@ export type DistccLogEvent =
       host: string;
       ok: boolean;
       local: boolean;
-      /** distcc judged it distributable (so a local run is a lost chance). */
+      /** distcc judged it distributable (so a local run is a missed chance). */
       distributable: boolean;
       /** It ran locally after a remote attempt failed. */
       fallback: boolean;
@@ -323,7 +322,7 @@ interface JobContext {
   fallback: boolean;
   remoteFailed: boolean;
   attempts?: number;
-  problem?: string;
+  complaint?: string;
   seconds?: number;
   lastHost?: string;
   /** What distcc's INFO lines said about running locally. */
@@ -339,7 +338,7 @@ function isLocal(host: string): boolean {
   return host === 'localhost';
 }
 
-// Causes dcc_scan_args decides at a word while scanning: when the end of a cut line is lost,
+// Causes dcc_scan_args decides at a word while scanning: when the end of a cut line is missing,
 // one found before the cut is still distcc's verdict; one reached after the last word is not.
 const WORD_CAUSES: ReadonlySet<LocalCauseId> = new Set<LocalCauseId>([
   'bad-arguments',
@@ -370,7 +369,7 @@ function causeOfLoggedArgv(argv: readonly string[], cut: boolean): LocalCause | 
 function localJobCause(ctx: JobContext): LocalJobCause {
   const { infoCause: info, argvCause: argv } = ctx;
   const chosen = info !== undefined && argv !== undefined ? (info.id === argv.id ? argv : info) : (argv ?? info);
-  return chosen === undefined ? { id: 'unknown', label: UNKNOWN_CAUSE } : { ...chosen, label: localCauseLabel(chosen) };
+  return chosen === undefined ? { id: 'unknown', label: say.causeNotLogged() } : { ...chosen, label: localCauseLabel(chosen) };
 }
 
 // File descriptor numbers differ between otherwise equal errors.
@@ -429,7 +428,7 @@ export class DistccLogInterpreter {
         return [event];
       }
       case 'unsupported': {
-        const event: DistccLogEvent = { kind: 'fallback', pid, file: line.file, reason: 'unsupported directives (.incbin)' };
+        const event: DistccLogEvent = { kind: 'fallback', pid, file: line.file, reason: say.unsupportedDirectives() };
         if (ctx.pendingHost !== undefined) event.host = ctx.pendingHost;
         ctx.fallback = true;
         delete ctx.pendingHost;
@@ -449,8 +448,8 @@ export class DistccLogInterpreter {
       case 'exit':
         this.jobs.delete(pid);
         return [];
-      case 'problem':
-        ctx.problem ??= normalizeReason(line.message);
+      case 'complaint':
+        ctx.complaint ??= normalizeReason(line.message);
         return [];
     }
   }
@@ -468,9 +467,9 @@ export class DistccLogInterpreter {
   }
 
   private reason(ctx: JobContext): string | undefined {
-    if (ctx.remoteFailed) return 'remote compile failed';
-    if (ctx.problem !== undefined) return ctx.problem;
-    if (ctx.attempts !== undefined) return `no host after ${ctx.attempts} attempts`;
+    if (ctx.remoteFailed) return say.remoteCompileFailed();
+    if (ctx.complaint !== undefined) return ctx.complaint;
+    if (ctx.attempts !== undefined) return say.noHostAfter(ctx.attempts);
     return undefined;
   }
 
@@ -493,7 +492,7 @@ export class DistccLogInterpreter {
       }
       delete ctx.pendingHost;
     }
-    delete ctx.problem;
+    delete ctx.complaint;
     delete ctx.seconds;
     if (!isLocal(host)) ctx.pendingHost = host;
     return events;
@@ -533,7 +532,7 @@ export class DistccLogInterpreter {
 
 // --- counting ---------------------------------------------------------------------------
 
-export interface HostJobStats {
+interface HostJobStats {
   host: string;
   /** Compiles that completed ok on the host. */
   jobs: number;
@@ -566,23 +565,21 @@ export interface DistccLogStats {
   localByChoice: number;
   /** Distributable jobs compiled locally after a remote failure. */
   localAfterFallback: number;
-  /** Local runs distcc could not distribute (links, -E, ...). */
-  localOther: number;
-  /** The same runs by cause, in order of first appearance; the counts sum to localOther. */
-  localByCause: readonly CauseCount[];
+  /** Local-only jobs: local runs distcc could not distribute (links, -E, ...). */
+  localOnly: number;
+  /** The same runs by cause, in order of first appearance; the counts sum to localOnly. */
+  localOnlyByCause: readonly CauseCount[];
   fallbacks: number;
   fallbackReasons: readonly ReasonCount[];
 }
 
 export function emptyDistccLogStats(): DistccLogStats {
-  return { hosts: [], localByChoice: 0, localAfterFallback: 0, localOther: 0, localByCause: [], fallbacks: 0, fallbackReasons: [] };
+  return { hosts: [], localByChoice: 0, localAfterFallback: 0, localOnly: 0, localOnlyByCause: [], fallbacks: 0, fallbackReasons: [] };
 }
 
 // Bounds for hostile logs: real runs have a handful of hosts and reasons.
 const MAX_HOSTS = 256;
 const MAX_REASONS = 64;
-export const OTHER_REASON = '(other reasons)';
-export const UNKNOWN_REASON = '(no reason logged)';
 
 function updateHost(hosts: readonly HostJobStats[], host: string, change: (h: HostJobStats) => HostJobStats): readonly HostJobStats[] {
   const index = hosts.findIndex((h) => h.host === host);
@@ -600,15 +597,15 @@ function countKey<T extends { count: number }>(list: readonly T[], keyOf: (t: T)
 }
 
 function countReason(reasons: readonly ReasonCount[], reason: string): readonly ReasonCount[] {
-  return countKey(reasons, (r) => r.reason, reason, OTHER_REASON, (key, count) => ({ reason: key, count }));
+  return countKey(reasons, (r) => r.reason, reason, say.otherReasons(), (key, count) => ({ reason: key, count }));
 }
 
 function countCause(causes: readonly CauseCount[], cause: string): readonly CauseCount[] {
-  return countKey(causes, (c) => c.cause, cause, OTHER_CAUSE, (key, count) => ({ cause: key, count }));
+  return countKey(causes, (c) => c.cause, cause, say.otherCauses(), (key, count) => ({ cause: key, count }));
 }
 
 /** The stats after one event. Pure. */
-export function applyDistccLogEvent(stats: DistccLogStats, event: DistccLogEvent): DistccLogStats {
+function applyDistccLogEvent(stats: DistccLogStats, event: DistccLogEvent): DistccLogStats {
   switch (event.kind) {
     case 'job-done': {
       const seconds = event.seconds ?? 0;
@@ -617,14 +614,14 @@ export function applyDistccLogEvent(stats: DistccLogStats, event: DistccLogEvent
       );
       if (!event.local || !event.ok) return { ...stats, hosts };
       if (!event.distributable) {
-        return { ...stats, hosts, localOther: stats.localOther + 1, localByCause: countCause(stats.localByCause, event.cause?.label ?? UNKNOWN_CAUSE) };
+        return { ...stats, hosts, localOnly: stats.localOnly + 1, localOnlyByCause: countCause(stats.localOnlyByCause, event.cause?.label ?? say.causeNotLogged()) };
       }
       if (event.fallback) return { ...stats, hosts, localAfterFallback: stats.localAfterFallback + 1 };
       return { ...stats, hosts, localByChoice: stats.localByChoice + 1 };
     }
     case 'fallback': {
       const hosts = event.host === undefined ? stats.hosts : updateHost(stats.hosts, event.host, (h) => ({ ...h, fallbacks: h.fallbacks + 1 }));
-      return { ...stats, hosts, fallbacks: stats.fallbacks + 1, fallbackReasons: countReason(stats.fallbackReasons, event.reason ?? UNKNOWN_REASON) };
+      return { ...stats, hosts, fallbacks: stats.fallbacks + 1, fallbackReasons: countReason(stats.fallbackReasons, event.reason ?? say.reasonNotLogged()) };
     }
     case 'attempt-failed':
       return { ...stats, hosts: updateHost(stats.hosts, event.host, (h) => ({ ...h, failedAttempts: h.failedAttempts + 1 })) };

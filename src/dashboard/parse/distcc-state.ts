@@ -12,7 +12,6 @@
 import { sanitizeTerminalText } from '../sanitize.js';
 
 export const DISTCC_STATE_MAGIC = 0x44494800;
-export const DISTCC_STATE_FILE_PREFIX = 'binstate_';
 /** mon.c's dcc_phase_max_age: distccmon forgets state files whose mtime is older. */
 export const DISTCC_STATE_MAX_AGE_MS = 60_000;
 
@@ -20,7 +19,7 @@ export const DISTCC_STATE_MAX_AGE_MS = 60_000;
 export const DISTCC_PHASES = ['startup', 'blocked', 'connect', 'preprocess', 'send', 'compile', 'receive', 'done'] as const;
 export type DistccPhase = (typeof DISTCC_PHASES)[number];
 
-export interface DistccJobState {
+interface DistccJobState {
   /** Client pid as the client saw it (inside Portage's PID namespace: not ours to signal). */
   cpid: number;
   /** Basename of the source; empty while only the local preprocessor slot was noted. */

@@ -9,8 +9,6 @@
 
 import { sanitizeTerminalText } from '../sanitize.js';
 
-export { LineSplitter, DEFAULT_MAX_LINE_BYTES } from './line-splitter.js';
-
 const MAX_LINE = 64 * 1024;
 const MAX_CPV = 256;
 const MAX_TEXT = 512;
@@ -125,7 +123,7 @@ export function parseEmergeLogLine(line: string): EmergeLogEvent | undefined {
 
 // --- progress -------------------------------------------------------------------------
 
-export interface OpenPackage {
+interface OpenPackage {
   cpv: string;
   index: number;
   total: number;
@@ -134,7 +132,7 @@ export interface OpenPackage {
   phaseSince?: number;
 }
 
-export interface FinishedPackage {
+interface FinishedPackage {
   cpv: string;
   index: number;
   startedAt?: number;

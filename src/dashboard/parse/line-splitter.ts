@@ -2,7 +2,7 @@
 // so that a UTF-8 character split across two reads is decoded whole. A line longer than
 // the cap is dropped, not buffered: a writer that never sends '\n' must not grow memory.
 
-export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;

@@ -7,8 +7,18 @@ import { sanitizeTerminalText } from '../sanitize.js';
 
 export const NODE_EVENTS_FILE = 'node-events.jsonl';
 
-/** `resumed`: a node held out for a cause of its own (a full disk) gets jobs again. */
+/**
+ * `lost`: the transport's connection to the node dropped; `failed`: reaching it again failed;
+ * `back`: connected again; `node`: the node reported a problem (its distccd's complaint, a
+ * full disk); `resumed`: a node held out for a problem of its own gets jobs again. The names
+ * are the file's, which the transport writes.
+ */
 export type NodeEventKind = 'lost' | 'failed' | 'back' | 'node' | 'resumed';
+
+/** The event says the node is well again: whatever was wrong is over. */
+export function endsProblem(kind: NodeEventKind): boolean {
+  return kind === 'back' || kind === 'resumed';
+}
 
 export interface NodeEvent {
   /** Epoch milliseconds. */

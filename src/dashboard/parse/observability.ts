@@ -12,7 +12,7 @@ const MAX_TASKS = 256;
 const MAX_CPV = 256;
 const MAX_PHASE = 32;
 
-export interface PortageTask {
+interface PortageTask {
   cpv: string;
   /** "build" or "merge". */
   kind: string;

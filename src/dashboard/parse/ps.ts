@@ -1,61 +1,12 @@
-// What the dashboard asks each build node over its one SSH connection, and how it reads the
-// answer. The node is not trusted: every string is sanitized and capped, every number checked.
-//
-// The command runs under `sh -c '...'` so the login shell of the distcc account (which may be
-// csh or fish) does not matter. ps lists the processes of the login user, which is the one
-// whose `distccd --inetd` (or run-scoped daemon) spawns the compilers; `-u "$(id -u)"` works
-// whatever the account is called. All options exist in procps-ng 3.3 and 4.0 (Debian 12 has
-// 4.0.2, Gentoo 4.0.x): `etimes` (elapsed seconds), `-ww` (never truncate args). LC_ALL=C
-// keeps the decimal point in pcpu a point.
+// How the dashboard reads a node's answer to the sampling command (src/system/node-sample.ts,
+// which says what is asked and why). The node is not trusted: every string is sanitized and
+// capped, every number checked.
 
+import { SAMPLE_MARK, SAMPLE_SECTION } from '../../system/node-sample.js';
 import { sanitizeTerminalText } from '../sanitize.js';
 
-export const PS_FORMAT = 'pid=,ppid=,stat=,etimes=,pcpu=,rss=,comm=,args=';
-export const PS_COMMAND = `LC_ALL=C ps -u "$(id -u)" -ww -o ${PS_FORMAT}`;
-
-const MARK = '@@demerge:';
-const SECTION_LOADAVG = `${MARK}loadavg`;
-const SECTION_NPROC = `${MARK}nproc`;
-const SECTION_STAT = `${MARK}stat`;
-const SECTION_TMP = `${MARK}tmp`;
-const SECTION_PS = `${MARK}ps`;
-const SECTION_END = `${MARK}end`;
-
-// `$$` is the sampling shell: its pid lets the parser drop the shell and its own ps.
-const SAMPLE_SCRIPT = [
-  `echo ${SECTION_LOADAVG}`,
-  'cat /proc/loadavg',
-  `echo ${SECTION_NPROC}`,
-  'nproc',
-  // Free space where distccd writes every job's files: a full one fails each job there, and
-  // nothing else tells the front end why (distcc retries locally and keeps the reason).
-  `echo ${SECTION_TMP}`,
-  'df -Pk "${TMPDIR:-/tmp}" 2>/dev/null',
-  // /proc/<pid>/stat of the user's processes (dirs it owns; shell builtins only, no fork per
-  // process): CPU times in ticks, the reaped children's included, for the CPU accounting.
-  `echo ${SECTION_STAT}`,
-  'for d in /proc/[0-9]*; do [ -O "$d" ] && read -r l < "$d/stat" && echo "$l"; done 2>/dev/null',
-  `echo "${SECTION_PS} $$"`,
-  PS_COMMAND,
-  `echo ${SECTION_END}`,
-].join('; ');
-
-/** One round trip: load average, CPU count and processes, between marker lines. The script
- * holds no single quote (a unit test checks), so wrapping it in '...' is safe. */
-export const SAMPLE_COMMAND = `sh -c '${SAMPLE_SCRIPT}'`;
-
-/** The line that starts each sample of SAMPLE_LOOP_COMMAND, and the one that ends every sample. */
-export const SAMPLE_BEGIN = `${MARK}begin`;
-export const SAMPLE_END = SECTION_END;
-
-/**
- * The same script once for every line read: the sampler keeps this running on one channel and
- * sends a newline a second, which costs a few packets instead of a channel's setup and
- * teardown. The begin line is a shell builtin's, so its arrival times the round trip.
- */
-// The sample is collected in a variable and written at once: one packet to read, not one per
-// echo (the subshell and its ps are the shell's descendants, left out like the shell).
-export const SAMPLE_LOOP_COMMAND = `sh -c 'while read -r x; do echo ${SAMPLE_BEGIN}; s=$(${SAMPLE_SCRIPT}); printf "%s\\n" "$s"; done'`;
+const PS_HEADER = new RegExp(`^${SAMPLE_SECTION.ps}(?: ([0-9]{1,10}))?$`);
+const SECTIONS: ReadonlySet<string> = new Set([SAMPLE_SECTION.loadavg, SAMPLE_SECTION.nproc, SAMPLE_SECTION.stat, SAMPLE_SECTION.tmp]);
 
 // Caps: a node that floods us gets truncated, not believed.
 const MAX_STDOUT = 2 * 1024 * 1024;
@@ -73,7 +24,7 @@ export interface LoadAverage {
   total?: number;
 }
 
-export type ProcessRole = 'compiler' | 'distccd' | 'other';
+type ProcessRole = 'compiler' | 'distccd' | 'other';
 
 export interface NodeProcess {
   pid: number;
@@ -295,20 +246,20 @@ export function parseSample(stdout: string): NodeSample {
   let complete = false;
   for (const raw of stdout.slice(0, MAX_STDOUT).split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line.startsWith(MARK)) {
-      const psHeader = /^@@demerge:ps(?: ([0-9]{1,10}))?$/.exec(line);
+    if (line.startsWith(SAMPLE_MARK)) {
+      const psHeader = PS_HEADER.exec(line);
       if (psHeader) {
         if (psHeader[1] !== undefined) shellPid = Number(psHeader[1]);
         current = [];
-        sections.set(SECTION_PS, current);
+        sections.set(SAMPLE_SECTION.ps, current);
         continue;
       }
-      if (line === SECTION_LOADAVG || line === SECTION_NPROC || line === SECTION_STAT || line === SECTION_TMP) {
+      if (SECTIONS.has(line)) {
         current = [];
         sections.set(line, current);
         continue;
       }
-      if (line === SECTION_END) {
+      if (line === SAMPLE_SECTION.end) {
         complete = true;
         current = undefined;
         continue;
@@ -317,16 +268,16 @@ export function parseSample(stdout: string): NodeSample {
     current?.push(line);
   }
   const sample: NodeSample = {
-    processes: parsePsOutput((sections.get(SECTION_PS) ?? []).join('\n'), new Set(shellPid === undefined ? [] : [shellPid])),
+    processes: parsePsOutput((sections.get(SAMPLE_SECTION.ps) ?? []).join('\n'), new Set(shellPid === undefined ? [] : [shellPid])),
     complete,
   };
-  const load = parseLoadavg((sections.get(SECTION_LOADAVG) ?? []).join('\n'));
+  const load = parseLoadavg((sections.get(SAMPLE_SECTION.loadavg) ?? []).join('\n'));
   if (load) sample.load = load;
-  const cpus = parseNproc((sections.get(SECTION_NPROC) ?? []).join('\n'));
+  const cpus = parseNproc((sections.get(SAMPLE_SECTION.nproc) ?? []).join('\n'));
   if (cpus !== undefined) sample.cpus = cpus;
-  const tmpFree = parseDfFree((sections.get(SECTION_TMP) ?? []).join('\n'));
+  const tmpFree = parseDfFree((sections.get(SAMPLE_SECTION.tmp) ?? []).join('\n'));
   if (tmpFree !== undefined) sample.tmpFreeKiB = tmpFree;
-  const stat = sections.get(SECTION_STAT);
+  const stat = sections.get(SAMPLE_SECTION.stat);
   if (stat !== undefined) {
     sample.cpu = stat.slice(0, MAX_PROCESSES).map(parseProcStat).filter((p): p is ProcessCpu => p !== undefined);
   }

@@ -1,4 +1,6 @@
-import { nodeEventWords } from '../../messages.js';
+import * as say from '../../messages/dashboard-view.js';
+import { nodeEventLine } from '../../messages/summary.js';
+import { endsProblem } from '../parse/node-events.js';
 import type { NodeProcess } from '../parse/ps.js';
 import type { DashboardState } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
@@ -32,15 +34,15 @@ export function detailView(state: DashboardState, now: number, width: number, ro
   const lines: Line[] = [];
   const stats = state.distcc.hosts.find((h) => h.host === row.name);
   const jobs = state.jobsByHost.find((h) => h.host === row.name);
-  const head: Line = [seg(` ${row.name === LOCALHOST ? 'LOCALHOST' : 'NODE'} ${row.name} `, 'bold'), seg(conditionText(row), row.condition === 'unreachable' ? 'bad' : row.condition === 'up' ? 'good' : row.condition === 'backoff' ? 'warn' : undefined)];
+  const head: Line = [seg(` ${row.name === LOCALHOST ? 'LOCALHOST' : 'NODE'} ${row.name} `, 'bold'), seg(conditionText(row), row.condition === 'unreachable' ? 'bad' : row.condition === 'up' ? 'good' : row.condition === 'distcc-backoff' ? 'warn' : undefined)];
   if (node) {
     head.push(
       seg(
         `  ${words([
-          node.rttMs === undefined ? undefined : `rtt ${formatMs(node.rttMs)}`,
-          node.load === undefined ? undefined : `load ${node.load.one.toFixed(2)} ${node.load.five.toFixed(2)} ${node.load.fifteen.toFixed(2)}`,
-          node.cpus === undefined ? undefined : `${node.cpus} CPUs`,
-          node.sampledAt === undefined ? undefined : `sampled ${formatAge((now - node.sampledAt) / 1000)} ago`,
+          node.rttMs === undefined ? undefined : say.rttText(formatMs(node.rttMs)),
+          node.load === undefined ? undefined : say.loadText(node.load.one, node.load.five, node.load.fifteen),
+          node.cpus === undefined ? undefined : say.cpusText(node.cpus),
+          node.sampledAt === undefined ? undefined : say.sampledAgo(formatAge((now - node.sampledAt) / 1000)),
         ])}`,
       ),
     );
@@ -49,21 +51,20 @@ export function detailView(state: DashboardState, now: number, width: number, ro
   lines.push([
     seg(
       ` ${words([
-        `slots ${row.busy}/${row.slots} busy`,
-        jobs ? `jobs: ${phaseSummary(jobs.phases)}` : undefined,
-        `distcc: ${stats?.jobs ?? 0} done, ${stats?.failed ?? 0} failed, ${stats?.failedAttempts ?? 0} retried elsewhere, ${stats?.fallbacks ?? 0} fell back`,
-        stats && stats.jobSeconds > 0 ? `job time ${formatClock(stats.jobSeconds)}` : undefined,
-        row.cpuSeconds === undefined ? undefined : `compiler CPU ${formatClock(row.cpuSeconds)}`,
+        say.slotsBusy(row.busy, row.slots),
+        jobs ? say.jobsByPhase(phaseSummary(jobs.phases)) : undefined,
+        say.distccCounts(stats?.jobs ?? 0, stats?.failed ?? 0, stats?.failedAttempts ?? 0, stats?.fallbacks ?? 0),
+        stats && stats.jobSeconds > 0 ? say.jobTimeText(formatClock(stats.jobSeconds)) : undefined,
+        row.cpuSeconds === undefined ? undefined : say.compilerCpuText(formatClock(row.cpuSeconds)),
       ])}`,
     ),
   ]);
-  if (node?.downReason !== undefined) lines.push([seg(` unreachable: ${node.downReason}`, 'bad')]);
-  if (row.condition === 'backoff') lines.push([seg(` distcc skips this node for ${row.backoffSeconds ?? '?'} s more (a job failed there)`, 'warn')]);
+  if (node?.unreachableReason !== undefined) lines.push([seg(` ${say.unreachableBecause(node.unreachableReason)}`, 'bad')]);
+  if (row.condition === 'distcc-backoff') lines.push([seg(` ${say.distccSkipsNode(row.distccBackoffSeconds)}`, 'warn')]);
   if (node?.note !== undefined) lines.push([seg(` ${node.note}`, 'warn')]);
   for (const event of node?.events ?? []) {
-    const times = event.count > 1 ? ` (${event.count} times)` : '';
     const when = formatClock(Math.max(0, (event.at - state.startedAt) / 1000));
-    lines.push([seg(` ${when} ${nodeEventWords[event.kind]} ${event.cause}${times}`.trimEnd(), event.kind === 'back' || event.kind === 'resumed' ? 'good' : 'warn')]);
+    lines.push([seg(` ${nodeEventLine(when, event.kind, event.cause, event.count)}`, endsProblem(event.kind) ? 'good' : 'warn')]);
   }
   lines.push([]);
   const work = workRows(state).filter((w) => w.host === row.name);
@@ -73,17 +74,17 @@ export function detailView(state: DashboardState, now: number, width: number, ro
   const left = Math.max(2, rows - lines.length - 2);
   const workRoom = processes.length === 0 ? left : Math.max(1, Math.min(work.length, Math.ceil(left / 2)));
   lines.push([seg(' WORK', 'bold')], headerLine(columns));
-  if (work.length === 0) lines.push([seg(' none', 'dim')]);
+  if (work.length === 0) lines.push([seg(` ${say.noneListed()}`, 'dim')]);
   for (const w of work.slice(0, workRoom)) lines.push(rowLine(columns, w));
-  if (work.length > workRoom) lines.push([seg(` … ${work.length - workRoom} more`, 'dim')]);
+  if (work.length > workRoom) lines.push([seg(` ${say.moreRows(work.length - workRoom)}`, 'dim')]);
   if (node) {
     const procColumns = layoutColumns(PROCESS_COLUMNS, width - 1);
     lines.push([], [seg(' PROCESSES OF THE DISTCC USER', 'bold')], headerLine(procColumns));
-    if (processes.length === 0) lines.push([seg(node.status === 'up' ? ' none' : ' unknown while the node is not sampled', 'dim')]);
+    if (processes.length === 0) lines.push([seg(` ${node.status === 'up' ? say.noneListed() : say.processesUnknown()}`, 'dim')]);
     const room = Math.max(1, rows - lines.length);
     const shown = processes.length <= room ? processes : processes.slice(0, room - 1);
     for (const p of shown) lines.push(rowLine(procColumns, p, ' ', p.role === 'compiler' ? 'good' : undefined));
-    if (shown.length < processes.length) lines.push([seg(` … ${processes.length - shown.length} more`, 'dim')]);
+    if (shown.length < processes.length) lines.push([seg(` ${say.moreRows(processes.length - shown.length)}`, 'dim')]);
   }
   return lines.slice(0, rows);
 }

@@ -1,3 +1,4 @@
+import * as say from '../../messages/dashboard-view.js';
 import type { DashboardState } from '../state.js';
 import type { UiState } from '../ui.js';
 import { detailView } from './detail-view.js';
@@ -9,7 +10,7 @@ import { clipLine, fit, lineText, seg, type Line } from './text.js';
 // A whole screen as lines: exactly `height` of them, none wider than `width`. Pure: the
 // blessed screen, the tests and the benchmark all draw from this.
 
-export interface FrameInput {
+interface FrameInput {
   state: DashboardState;
   ui: UiState;
   width: number;
@@ -21,14 +22,14 @@ export interface FrameInput {
   notice?: string;
 }
 
-export const MIN_WIDTH = 40;
-export const MIN_HEIGHT = 10;
+const MIN_WIDTH = 40;
+const MIN_HEIGHT = 10;
 
 function titleLine(input: FrameInput): Line {
   const { state, now, width } = input;
   const t = totals(state, now);
-  const left = ` demerge · wall ${formatClock((now - state.startedAt) / 1000)} · ${t.nodesUp}/${t.nodes} nodes up · ${t.running} jobs running`;
-  const right = input.ui.readOnly ? 'viewer · ? help ' : '? help ';
+  const left = ` ${say.titleText(formatClock((now - state.startedAt) / 1000), t.nodesUp, t.nodes, t.running)}`;
+  const right = say.titleKeys(input.ui.readOnly);
   const room = Math.max(0, width - right.length);
   return [seg(fit(left, room).padEnd(room) + (width >= right.length ? right : ''), 'title')];
 }
@@ -37,54 +38,19 @@ function footer(input: FrameInput): Line[] {
   const { ui, width } = input;
   if (ui.dialog === 'leave') {
     return [
-      [seg(fit(" Leave the dashboard? The build goes on and emerge's output comes back.", width), 'warn')],
-      [seg(fit(' q/Enter: leave   s: stop the build   other keys: stay', width), 'bold')],
+      [seg(fit(` ${say.leaveQuestion()}`, width), 'warn')],
+      [seg(fit(` ${say.leaveKeys()}`, width), 'bold')],
     ];
   }
   if (ui.dialog === 'stop') {
     return [
-      [seg(fit(' Stop the build? emerge gets SIGINT, as from Ctrl-C.', width), 'bad')],
-      [seg(fit(' y: stop the build   other keys: keep building', width), 'bold')],
+      [seg(fit(` ${say.stopQuestion()}`, width), 'bad')],
+      [seg(fit(` ${say.stopKeys()}`, width), 'bold')],
     ];
   }
-  const first: Line = input.notice !== undefined ? [seg(fit(` ${input.notice}`, width), 'warn')] : ui.readOnly ? [] : [seg(fit(` emerge: ${input.emergeLine ?? ''}`, width), 'dim')];
-  const keys =
-    ui.view === 'detail'
-      ? ' Esc back   up/down other host   ? help   q ' + (ui.readOnly ? 'quit' : 'leave')
-      : ui.readOnly
-        ? ' up/down/Tab select   Enter detail   ? help   q quit'
-        : ' up/down/Tab select   Enter detail   e emerge output   ? help   q leave';
-  return [first, [seg(fit(keys, width), 'dim')]];
-}
-
-export function helpLines(readOnly: boolean): string[] {
-  return [
-    ' KEYS',
-    '   up/down, j/k   select a host          Tab, Shift-Tab   next, previous host',
-    '   Enter          details of the host    Esc              back',
-    ...(readOnly
-      ? ['   q, Ctrl-C      quit the viewer (the build is not touched)']
-      : [
-          "   e              emerge's own output (e or Esc comes back)",
-          "   q              leave the dashboard: the build goes on, emerge's output",
-          '                  comes back; s in that dialog stops the build',
-          '   Ctrl-C         interrupt emerge, as without the dashboard',
-        ]),
-    '',
-    ' HOSTS',
-    '   STATE  up; unreachable (the sampler gets no answer); connecting;',
-    '          backoff Ns (distcc skips the node for a while after a failure)',
-    '   RTT    channel round trip   SLOTS  jobs on the host / its distcc limit',
-    '   DONE   compiles completed there (DISTCC_LOG)   FELL  jobs that gave up on it',
-    '   CPU    CPU time of the distcc user there, as sampled (a lower bound)',
-    '',
-    ' WORK',
-    '   one row per distcc job (its state file) and per compiler on a node; a',
-    "   compiler gets its job's file when the counts on that host agree",
-    '   LOCAL-ONLY  compiles distcc keeps here by its own rules, and which rule',
-    '',
-    ' any key goes back',
-  ];
+  const first: Line = input.notice !== undefined ? [seg(fit(` ${input.notice}`, width), 'warn')] : ui.readOnly ? [] : [seg(fit(` ${say.emergeSaid(input.emergeLine ?? '')}`, width), 'dim')];
+  const keys = ui.view === 'detail' ? say.detailKeys(ui.readOnly) : say.mainKeys(ui.readOnly);
+  return [first, [seg(fit(` ${keys}`, width), 'dim')]];
 }
 
 function mainView(input: FrameInput, rows: number): Line[] {
@@ -108,7 +74,7 @@ function mainView(input: FrameInput, rows: number): Line[] {
 export function renderFrame(input: FrameInput): Line[] {
   const { width, height } = input;
   if (width < MIN_WIDTH || height < MIN_HEIGHT) {
-    const lines: Line[] = [[seg(fit(`demerge: terminal too small (${width}x${height}, need ${MIN_WIDTH}x${MIN_HEIGHT})`, width), 'warn')]];
+    const lines: Line[] = [[seg(fit(say.terminalTooSmall(width, height, MIN_WIDTH, MIN_HEIGHT), width), 'warn')]];
     while (lines.length < height) lines.push([]);
     return lines.slice(0, height);
   }
@@ -117,7 +83,7 @@ export function renderFrame(input: FrameInput): Line[] {
   let body: Line[];
   switch (input.ui.view) {
     case 'help':
-      body = helpLines(input.ui.readOnly).map((text) => [seg(text)]);
+      body = say.helpLines(input.ui.readOnly).map((text) => [seg(text)]);
       break;
     case 'detail':
       body = detailView(input.state, input.now, width, bodyRows, input.ui.selected);

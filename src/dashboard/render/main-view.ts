@@ -1,9 +1,10 @@
+import * as say from '../../messages/dashboard-view.js';
 import { DISTCC_PHASES } from '../parse/distcc-state.js';
 import type { DashboardState } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
 import { formatAge, formatClock, formatKiB, formatMs, formatPercent } from './format.js';
 import { causeCounts, hostRows, totals, workRows, type HostRow, type WorkRow } from './rows.js';
-import { fit, seg, type Line, type Style } from './text.js';
+import { clipLine, fit, seg, type Line, type Style } from './text.js';
 
 // The main view's sections: the host table, the work table (jobs and compilers), the totals
 // and fallbacks line, and the Portage line. Each returns lines no wider than `width`.
@@ -12,17 +13,13 @@ const CONDITION_STYLE: Record<HostRow['condition'], Style | undefined> = {
   up: 'good',
   unreachable: 'bad',
   connecting: 'dim',
-  backoff: 'warn',
+  'distcc-backoff': 'warn',
   local: undefined,
 };
 
 export function conditionText(row: HostRow): string {
-  switch (row.condition) {
-    case 'backoff':
-      return row.backoffSeconds === undefined ? 'backoff' : `backoff ${row.backoffSeconds}s`;
-    default:
-      return row.condition;
-  }
+  if (row.condition === 'distcc-backoff' && row.distccBackoffSeconds !== undefined) return say.distccBackoffLeft(row.distccBackoffSeconds);
+  return say.hostStateWords[row.condition];
 }
 
 const HOST_COLUMNS: readonly Column<HostRow>[] = [
@@ -37,13 +34,13 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
 ];
 
 /** "x86_64-pc-linux-gnu-gcc-13" reads as "gcc-13": the target is the same on every row. */
-export function shortCompiler(name: string): string {
+function shortCompiler(name: string): string {
   const match = /^(?:[A-Za-z0-9_.]+-)+?((?:gcc|g\+\+|cc|c\+\+|clang\+\+|clang|as|cpp)(?:-[0-9.]+)?)$/.exec(name);
   return match?.[1] ?? name;
 }
 
 /** The visible window of `count` rows that keeps `selected` in view. */
-export function scrollWindow(count: number, visible: number, selected: number): { start: number; end: number } {
+function scrollWindow(count: number, visible: number, selected: number): { start: number; end: number } {
   if (count <= visible) return { start: 0, end: count };
   const start = Math.max(0, Math.min(count - visible, selected - Math.floor(visible / 2)));
   return { start, end: start + visible };
@@ -63,7 +60,7 @@ export function hostTable(state: DashboardState, now: number, width: number, row
 }
 
 function phaseText(row: WorkRow): string {
-  return row.job?.phase ?? (row.process ? 'running' : '');
+  return row.job?.phase ?? (row.process ? say.compilerRunning() : '');
 }
 
 export function workColumns(now: number, hostWidth: number): Column<WorkRow>[] {
@@ -87,28 +84,27 @@ export function workTable(state: DashboardState, now: number, width: number, row
   const lines: Line[] = [headerLine(columns)];
   const room = Math.max(0, rows - 1);
   if (all.length === 0) {
-    if (room > 0) lines.push([seg(' no distcc jobs or compilers running', 'dim')]);
+    if (room > 0) lines.push([seg(` ${say.noWork()}`, 'dim')]);
     return lines;
   }
   const shown = all.length <= room ? all : all.slice(0, Math.max(0, room - 1));
   for (const row of shown) lines.push(rowLine(columns, row));
   if (shown.length < all.length && room > 0) {
-    lines.push([seg(fit(` … ${all.length - shown.length} more (Enter on a host shows all of its work)`, width), 'dim')]);
+    lines.push([seg(fit(` ${say.moreWork(all.length - shown.length)}`, width), 'dim')]);
   }
   return lines;
 }
 
 export function totalsLine(state: DashboardState, now: number, width: number): Line {
   const t = totals(state, now);
-  const share = t.remoteShare === undefined ? '' : ` (${t.remoteShare.toFixed(0)}% remote)`;
-  const line: Line = [seg(' COMPILED ', 'bold'), seg(`${t.remote} remote, ${t.local} local${share}`)];
+  const line: Line = [seg(' COMPILED ', 'bold'), seg(say.compiledCounts(t.remote, t.local, t.remoteShare))];
   line.push(seg('  FALLBACKS ', 'bold'), seg(String(t.fallbacks), t.fallbacks > 0 ? 'warn' : undefined));
   if (t.fallbacks > 0) {
-    const byHost = state.distcc.hosts.filter((h) => h.fallbacks > 0).map((h) => `${h.host} ${h.fallbacks}`);
-    const reasons = [...state.distcc.fallbackReasons].sort((a, b) => b.count - a.count).map((r) => `${r.reason} ×${r.count}`);
-    line.push(seg(`: ${[...byHost, ...reasons].join(', ')}`));
+    const byHost = state.distcc.hosts.filter((h) => h.fallbacks > 0).map((h) => say.hostAndCount(h.host, h.fallbacks));
+    const reasons = [...state.distcc.fallbackReasons].sort((a, b) => b.count - a.count).map((r) => say.reasonTimes(r.reason, r.count));
+    line.push(seg(say.fallbacksDetail([...byHost, ...reasons])));
   }
-  return clip(line, width);
+  return clipLine(line, width);
 }
 
 /** Compiles distcc would not distribute, by cause; undefined when there were none. */
@@ -117,27 +113,14 @@ export function localOnlyLine(state: DashboardState, now: number, width: number)
   if (t.localOnly === 0) return undefined;
   const head = ' LOCAL-ONLY ';
   const count = `${t.localOnly}: `;
-  return clip([seg(head, 'bold'), seg(count + causeCounts(t.localByCause, width - head.length - count.length))], width);
+  return clipLine([seg(head, 'bold'), seg(count + causeCounts(t.localOnlyByCause, width - head.length - count.length))], width);
 }
 
-/** The nodes whose connection is not well and why, or undefined when all are. */
+/** The nodes with a problem and what it is, or undefined when none has one. */
 export function problemsLine(state: DashboardState, width: number): Line | undefined {
-  const troubled = state.nodes.filter((node) => node.problem !== undefined);
-  if (troubled.length === 0) return undefined;
-  const line: Line = [seg(' PROBLEMS ', 'bold'), seg(troubled.map((node) => `${node.name}: ${node.problem}`).join('; '), 'bad')];
-  return clip(line, width);
-}
-
-function clip(line: Line, width: number): Line {
-  const out: Line = [];
-  let room = width;
-  for (const s of line) {
-    if (room <= 0) break;
-    const text = fit(s.text, room);
-    out.push({ ...s, text });
-    room -= text.length;
-  }
-  return out;
+  const withProblems = state.nodes.flatMap((node) => (node.problem === undefined ? [] : [{ name: node.name, problem: node.problem }]));
+  if (withProblems.length === 0) return undefined;
+  return clipLine([seg(' PROBLEMS ', 'bold'), seg(say.problemsText(withProblems), 'bad')], width);
 }
 
 /** Portage's progress: from its status file when it publishes one, else from emerge.log. */
@@ -145,30 +128,27 @@ export function portageLine(state: DashboardState, now: number, width: number): 
   const line: Line = [seg(' PORTAGE ', 'bold')];
   const snapshot = state.portage;
   if (snapshot) {
-    line.push(seg(`${snapshot.completed} of ${snapshot.total} done, ${snapshot.running} running`));
-    if (snapshot.failed > 0) line.push(seg(`, ${snapshot.failed} failed`, 'bad'));
-    const tasks = snapshot.tasks.map((t) => `${t.cpv} ${t.phase ?? t.kind} ${t.elapsedSeconds === undefined ? '' : formatClock(t.elapsedSeconds)}`.trimEnd());
-    if (tasks.length > 0) line.push(seg(` │ ${tasks.join(' │ ')}`));
-    return clip(line, width);
+    line.push(seg(say.snapshotProgress(snapshot.completed, snapshot.total, snapshot.running)));
+    if (snapshot.failed > 0) line.push(seg(say.snapshotFailed(snapshot.failed), 'bad'));
+    const tasks = snapshot.tasks.map((t) => say.taskText(t.cpv, t.phase ?? t.kind, t.elapsedSeconds === undefined ? '' : formatClock(t.elapsedSeconds)));
+    if (tasks.length > 0) line.push(seg(say.packagesText(tasks)));
+    return clipLine(line, width);
   }
   const e = state.emerge;
   if (e.open.length === 0 && e.completed === 0) {
-    line.push(seg(e.failed ? 'emerge stopped' : 'waiting for emerge to start building', e.failed ? 'bad' : 'dim'));
-    return clip(line, width);
+    line.push(seg(e.failed ? say.emergeStopped() : say.waitingForEmerge(), e.failed ? 'bad' : 'dim'));
+    return clipLine(line, width);
   }
-  line.push(seg(e.total === undefined ? `${e.completed} done` : `${e.completed} of ${e.total} done`));
-  if (e.failed) line.push(seg(', failed', 'bad'));
-  const open = e.open.map((p) => {
-    const elapsed = formatClock(now / 1000 - p.startedAt);
-    return `${p.cpv} (${p.index} of ${p.total})${p.phase === undefined ? '' : ` ${p.phase}`} ${elapsed}`;
-  });
-  if (open.length > 0) line.push(seg(` │ ${open.join(' │ ')}`));
-  return clip(line, width);
+  line.push(seg(say.packagesDone(e.completed, e.total)));
+  if (e.failed) line.push(seg(say.emergeFailed(), 'bad'));
+  const open = e.open.map((p) => say.openPackageText(p.cpv, p.index, p.total, p.phase, formatClock(now / 1000 - p.startedAt)));
+  if (open.length > 0) line.push(seg(say.packagesText(open)));
+  return clipLine(line, width);
 }
 
 /** "2 compile, 1 send" for a host's jobs. */
 export function phaseSummary(phases: Record<string, number>): string {
   return DISTCC_PHASES.filter((p) => (phases[p] ?? 0) > 0)
-    .map((p) => `${phases[p]} ${p}`)
+    .map((p) => say.counted(phases[p] ?? 0, p))
     .join(', ');
 }

@@ -1,20 +1,26 @@
+import { counted, otherCount } from '../../messages/dashboard-view.js';
 import type { CauseCount } from '../parse/distcc-log.js';
 import type { DistccJob, DistccPhase } from '../parse/distcc-state.js';
 import type { NodeProcess } from '../parse/ps.js';
-import { nodeCpuSeconds, type DashboardState, type NodeState } from '../state.js';
+import { nodeCpuSeconds, type DashboardState, type NodeCompile, type NodeState } from '../state.js';
 
-// What the screen shows, derived from the state: one row per node (plus localhost), and one
-// row per piece of work (a distcc job, a compiler process on a node, or both when they pair).
+// What the screen shows, derived from the state: one row per host (the nodes, then
+// localhost), and one row per piece of work (a distcc job, a compile on a node, or both when
+// they pair).
 
 export const LOCALHOST = 'localhost';
 
-export type HostCondition = 'up' | 'unreachable' | 'connecting' | 'backoff' | 'local';
+/**
+ * A host as shown: a node is up, unreachable (the sampler gets no answer), connecting, or in
+ * distcc's backoff (distcc skips it for DISTCC_BACKOFF_PERIOD after a failure); localhost is local.
+ */
+type HostCondition = 'up' | 'unreachable' | 'connecting' | 'distcc-backoff' | 'local';
 
 export interface HostRow {
   name: string;
   condition: HostCondition;
-  /** Seconds of distcc backoff left. */
-  backoffSeconds?: number;
+  /** Seconds of distcc's backoff left. */
+  distccBackoffSeconds?: number;
   rttMs?: number;
   load?: number;
   busy: number;
@@ -39,7 +45,7 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
       fellBack: stats?.fallbacks ?? 0,
       node,
     };
-    if (row.condition === 'backoff' && node.distccBackoffUntil !== undefined) row.backoffSeconds = Math.ceil((node.distccBackoffUntil - now) / 1000);
+    if (row.condition === 'distcc-backoff' && node.distccBackoffUntil !== undefined) row.distccBackoffSeconds = Math.ceil((node.distccBackoffUntil - now) / 1000);
     if (node.rttMs !== undefined) row.rttMs = node.rttMs;
     if (node.load !== undefined) row.load = node.load.one;
     if (node.sampledAt !== undefined) row.cpuSeconds = nodeCpuSeconds(node);
@@ -58,9 +64,9 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
 }
 
 /** Unreachable beats distcc's backoff: a node we cannot reach is the bigger news. */
-export function nodeCondition(node: NodeState, now: number): HostCondition {
-  if (node.status === 'down' || node.status === 'backoff') return 'unreachable';
-  if (node.distccBackoffUntil !== undefined && node.distccBackoffUntil > now) return 'backoff';
+function nodeCondition(node: NodeState, now: number): HostCondition {
+  if (node.status === 'unreachable') return 'unreachable';
+  if (node.distccBackoffUntil !== undefined && node.distccBackoffUntil > now) return 'distcc-backoff';
   return node.status === 'connecting' ? 'connecting' : 'up';
 }
 
@@ -76,39 +82,6 @@ export interface WorkRow {
 const REMOTE_WORK: ReadonlySet<DistccPhase> = new Set(['send', 'compile', 'receive']);
 
 /**
- * One compile on a node is a tree of compiler processes: the driver (gcc) and what it runs
- * (cc1, then as). Each tree is shown as one process: its busiest live member (the stage at
- * work), with the source file the tree's arguments name.
- */
-export function compileTrees(processes: readonly NodeProcess[]): Array<{ shown: NodeProcess; sourceFile?: string; elapsedSeconds: number }> {
-  const compilers = processes.filter((p) => p.role === 'compiler');
-  const byPid = new Map(compilers.map((p) => [p.pid, p]));
-  const rootOf = (p: NodeProcess): NodeProcess => {
-    let current = p;
-    for (let depth = 0; depth < 16; depth++) {
-      const parent = byPid.get(current.ppid);
-      if (parent === undefined || parent === current) break;
-      current = parent;
-    }
-    return current;
-  };
-  const trees = new Map<NodeProcess, NodeProcess[]>();
-  for (const p of compilers) {
-    const root = rootOf(p);
-    trees.set(root, [...(trees.get(root) ?? []), p]);
-  }
-  return [...trees].map(([root, members]) => {
-    const live = members.filter((m) => !m.stat.startsWith('Z'));
-    const candidates = live.length > 0 ? live : members;
-    const shown = candidates.reduce((best, m) => (m.cpuPercent > best.cpuPercent || (m.cpuPercent === best.cpuPercent && m.elapsedSeconds < best.elapsedSeconds) ? m : best));
-    const tree: { shown: NodeProcess; sourceFile?: string; elapsedSeconds: number } = { shown, elapsedSeconds: root.elapsedSeconds };
-    const sourceFile = [root, ...members].find((m) => m.sourceFile !== undefined)?.sourceFile;
-    if (sourceFile !== undefined) tree.sourceFile = sourceFile;
-    return tree;
-  });
-}
-
-/**
  * Pairs jobs with compiles per host. A node only sees `distccd_XXXX.i` temp files, so a
  * compile gets a job's file name when the host has exactly as many jobs in send, compile or
  * receive as compiles: then the oldest job goes with the longest-running compile.
@@ -120,7 +93,7 @@ export function workRows(state: DashboardState): WorkRow[] {
   for (const host of hosts) {
     const jobs = state.jobs.filter((j) => j.host === host).sort((a, b) => a.mtimeMs - b.mtimeMs);
     const node = state.nodes.find((n) => n.name === host);
-    const compiles = compileTrees(node?.processes ?? []).sort((a, b) => b.elapsedSeconds - a.elapsedSeconds);
+    const compiles = [...(node?.compiles ?? [])].sort((a, b) => b.elapsedSeconds - a.elapsedSeconds);
     const remote = jobs.filter((j) => REMOTE_WORK.has(j.phase));
     const paired = host !== LOCALHOST && remote.length === compiles.length;
     for (const job of jobs) {
@@ -128,7 +101,7 @@ export function workRows(state: DashboardState): WorkRow[] {
       if (job.file !== '') row.file = job.file;
       if (paired) {
         const index = remote.indexOf(job);
-        if (index !== -1) row.process = (compiles[index] as { shown: NodeProcess }).shown;
+        if (index !== -1) row.process = (compiles[index] as NodeCompile).shown;
       }
       rows.push(row);
     }
@@ -143,7 +116,7 @@ export function workRows(state: DashboardState): WorkRow[] {
   return rows;
 }
 
-export interface Totals {
+interface Totals {
   remote: number;
   local: number;
   /** Percent of distributable compiles that ran remotely. */
@@ -151,7 +124,7 @@ export interface Totals {
   /** Compiles distcc would not distribute (links, -E, -march=native, ...). */
   localOnly: number;
   /** The same by cause, most first. */
-  localByCause: readonly CauseCount[];
+  localOnlyByCause: readonly CauseCount[];
   fallbacks: number;
   nodesUp: number;
   nodes: number;
@@ -167,9 +140,9 @@ export function causeCounts(causes: readonly CauseCount[], room: number): string
   let text = '';
   let left = causes.reduce((sum, c) => sum + c.count, 0);
   for (const cause of causes) {
-    const part = `${text === '' ? '' : ', '}${cause.count} ${cause.cause}`;
-    const tail = left - cause.count > 0 ? `, ${left - cause.count} other`.length : 0;
-    if (text !== '' && text.length + part.length + tail > room) return `${text}, ${left} other`;
+    const part = `${text === '' ? '' : ', '}${counted(cause.count, cause.cause)}`;
+    const tail = left - cause.count > 0 ? `, ${otherCount(left - cause.count)}`.length : 0;
+    if (text !== '' && text.length + part.length + tail > room) return `${text}, ${otherCount(left)}`;
     text += part;
     left -= cause.count;
   }
@@ -182,10 +155,10 @@ export function totals(state: DashboardState, now: number): Totals {
   const result: Totals = {
     remote,
     local,
-    localOnly: state.distcc.localOther,
-    localByCause: [...state.distcc.localByCause].sort((a, b) => b.count - a.count),
+    localOnly: state.distcc.localOnly,
+    localOnlyByCause: [...state.distcc.localOnlyByCause].sort((a, b) => b.count - a.count),
     fallbacks: state.distcc.fallbacks,
-    nodesUp: state.nodes.filter((n) => nodeCondition(n, now) === 'up' || nodeCondition(n, now) === 'backoff').length,
+    nodesUp: state.nodes.filter((n) => nodeCondition(n, now) === 'up' || nodeCondition(n, now) === 'distcc-backoff').length,
     nodes: state.nodes.length,
     running: state.jobs.length,
   };

@@ -1,3 +1,4 @@
+import * as say from '../../messages/dashboard-view.js';
 import type { DashboardState } from '../state.js';
 import { causeCounts, hostRows, totals } from './rows.js';
 
@@ -11,13 +12,12 @@ const CAUSES_ROOM = 48;
 export function renderStatusLine(state: DashboardState, now: number): string {
   const t = totals(state, now);
   const rows = hostRows(state, now);
-  const jobs = rows.map((r) => `${r.name} ${r.busy}`).join(', ');
-  const unwell = rows
-    .filter((r) => r.condition === 'unreachable' || r.condition === 'backoff')
-    .map((r) => `${r.name} ${r.condition === 'backoff' ? `in distcc backoff ${r.backoffSeconds ?? 0}s` : 'unreachable'}`);
-  const parts = [`${t.nodesUp}/${t.nodes} nodes up`, `jobs running: ${jobs}`, `compiled ${t.remote} remote, ${t.local} local`];
-  if (t.localOnly > 0) parts.push(`local-only: ${causeCounts(t.localByCause, CAUSES_ROOM)}`);
-  if (t.fallbacks > 0) parts.push(`${t.fallbacks} fallback${t.fallbacks === 1 ? '' : 's'}`);
-  if (unwell.length > 0) parts.push(unwell.join(', '));
-  return `demerge: ${parts.join('; ')}`;
+  const unavailable = rows
+    .filter((r) => r.condition === 'unreachable' || r.condition === 'distcc-backoff')
+    .map((r) => (r.condition === 'distcc-backoff' ? say.nodeInDistccBackoff(r.name, r.distccBackoffSeconds ?? 0) : say.nodeUnreachable(r.name)));
+  const parts = [say.nodesUpText(t.nodesUp, t.nodes), say.jobsRunning(rows), say.compiledStatus(t.remote, t.local)];
+  if (t.localOnly > 0) parts.push(say.localOnlyStatus(causeCounts(t.localOnlyByCause, CAUSES_ROOM)));
+  if (t.fallbacks > 0) parts.push(say.fallbackCount(t.fallbacks));
+  if (unavailable.length > 0) parts.push(unavailable.join(', '));
+  return say.statusLine(parts);
 }

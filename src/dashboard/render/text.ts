@@ -7,7 +7,7 @@ import { sanitizeTerminalText } from '../sanitize.js';
 
 export type Style = 'bold' | 'dim' | 'good' | 'bad' | 'warn' | 'selected' | 'title';
 
-export interface Segment {
+interface Segment {
   text: string;
   style?: Style;
 }
@@ -52,11 +52,6 @@ export function clipLine(line: Line, width: number): Line {
     }
   }
   return out;
-}
-
-/** The frame as plain text, one string per line, trailing spaces removed. */
-export function toPlain(lines: readonly Line[]): string {
-  return lines.map((line) => lineText(line).trimEnd()).join('\n');
 }
 
 const TAGS: Record<Style, [string, string]> = {

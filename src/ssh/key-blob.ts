@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
-// An SSH public key in wire format (RFC 4253 6.6): what a server presents as its host key and
-// what the base64 field of a .pub, authorized_keys or known_hosts line holds.
+// An SSH public key in wire format (RFC 4253 6.6: string type, then the key's fields): what a
+// server presents as its host key and what the base64 field of a .pub, authorized_keys or
+// known_hosts line holds. The dry check's key checks and setup's trust read it the same way.
 
 export interface KeyInfo {
   /** The key's algorithm name, e.g. ssh-ed25519, ecdsa-sha2-nistp256, ssh-rsa. */
@@ -47,6 +48,13 @@ function mpintBits(value: Buffer): number {
   return (value.length - i - 1) * 8 + (32 - Math.clz32(value[i] as number));
 }
 
+/** The modulus size of an ssh-rsa blob (string type, mpint e, mpint n), as ssh-keygen -l shows it. */
+export function rsaBits(blob: Buffer): number | undefined {
+  const [type, , modulus] = fields(blob, 3) ?? [];
+  if (type?.toString('latin1') !== 'ssh-rsa' || modulus === undefined) return undefined;
+  return mpintBits(modulus);
+}
+
 export function keyInfo(blob: Buffer): KeyInfo | undefined {
   const [typeField] = fields(blob, 1) ?? [];
   if (typeField === undefined) return undefined;
@@ -55,14 +63,14 @@ export function keyInfo(blob: Buffer): KeyInfo | undefined {
   if (label === undefined) return undefined;
   let bits: number | undefined;
   if (type.includes('ed25519')) bits = 256;
-  else if (type === 'ssh-rsa') bits = mpintBits(fields(blob, 3)?.[2] ?? Buffer.alloc(0));
+  else if (type === 'ssh-rsa') bits = rsaBits(blob);
   else if (type === 'ssh-dss') bits = mpintBits(fields(blob, 2)?.[1] ?? Buffer.alloc(0));
   else bits = ECDSA_BITS[fields(blob, 2)?.[1]?.toString('latin1') ?? ''];
   if (bits === undefined || bits === 0) return undefined;
   return { type, bits, label };
 }
 
-/** OpenSSH's SHA256 fingerprint: unpadded base64 of the blob's SHA-256. */
+/** OpenSSH's SHA256 fingerprint, `SHA256:...` as ssh and ssh-keygen -l print it: unpadded base64 of the blob's SHA-256. */
 export function fingerprint(blob: Buffer): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }

@@ -1,4 +1,11 @@
+import type { Context } from '../../../system/context.js';
+import { version } from '../version/index.js';
+
 // `demerge --help`: kept in step with man/demerge.1.
+
+export function help(ctx: Pick<Context, 'stdout'>): void {
+  ctx.stdout.write(renderHelp(version()));
+}
 
 export function renderHelp(version: string): string {
   return `demerge ${version}: emerge with distcc over SSH, for this run only

@@ -1,23 +1,22 @@
-import { renderJson } from '../checks/render/json.js';
-import { renderChecks, renderReport, renderSummary, subjectWidth } from '../checks/render/plain.js';
-import { checkFeed, showTaskList } from '../checks/render/task-list.js';
-import { startChecks } from '../checks/run-checks.js';
-import { startPortage } from '../checks/start-portage.js';
-import type { Report } from '../checks/types.js';
-import { loadConfig } from '../config/index.js';
-import * as msg from '../messages.js';
-import { which } from '../system/which.js';
-import type { Args } from './args.js';
-import type { Context } from '../system/context.js';
-import { SignalRelay } from './signal-relay.js';
+import { renderJson } from '../../../checks/render/json.js';
+import { renderChecks, renderReport, renderSummary, subjectWidth } from '../../../checks/render/plain.js';
+import { checkFeed, showTaskList } from '../../../checks/render/task-list.js';
+import { startChecks } from '../../../checks/run-checks.js';
+import { startPortage } from '../../../checks/start-portage.js';
+import type { Report } from '../../../checks/types.js';
+import { loadConfig } from '../../../config/index.js';
+import * as msg from '../../../messages.js';
+import type { Context } from '../../../system/context.js';
+import { SignalRelay } from '../../../system/signal-relay.js';
+import { which } from '../../../system/which.js';
+import type { DryCheckArgs } from '../../args.js';
+import { interruptedStatus } from '../../exit-status.js';
 
 // `demerge --dry-check`: every check a build runs, plus the slow trial compile, and no build.
 // Exit 0 all good; 1 usable, with warnings or some nodes left out; 2 nothing usable or a
 // configuration error (thrown, and mapped to 2 by main).
 
-const SIGNAL_STATUS: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGQUIT: 131 };
-
-export async function dryCheck(ctx: Context, args: Args): Promise<number> {
+export async function dryCheck(ctx: Context, args: DryCheckArgs): Promise<number> {
   const config = loadConfig({
     flags: args.config === undefined ? {} : { config: args.config },
     env: ctx.env,
@@ -53,7 +52,7 @@ export async function dryCheck(ctx: Context, args: Args): Promise<number> {
       report = await run.report;
       ctx.stdout.write(renderReport(report));
     }
-    if (relay.received !== undefined) return SIGNAL_STATUS[relay.received] ?? 130;
+    if (relay.received !== undefined) return interruptedStatus(relay.received);
     return report.summary.exitCode;
   } finally {
     relay.dispose();
