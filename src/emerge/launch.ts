@@ -1,10 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
-import { execa } from 'execa';
+import { startProgram } from '../system/spawn.js';
 import { PTY_HELPER_SOURCE } from './pty-helper.js';
 
 // Portage runs as a plain child in demerge's process group, so it stays in the terminal's
 // foreground group: --ask reads the terminal, Ctrl-C reaches it directly, colours stay on.
-// execa's own killing is switched off: only the signals a person or a service sends reach emerge.
+// startProgram switches execa's own killing off: only the signals a person or a service sends reach emerge.
 
 /** How emerge ended: with its own exit status, by a signal, or never started (no such program, or not executable). */
 export type EmergeOutcome =
@@ -20,15 +20,7 @@ export interface EmergeProcess {
 }
 
 export function startEmerge(program: string, args: readonly string[], env: Record<string, string>): EmergeProcess {
-  const child = execa(program, args, {
-    env,
-    extendEnv: false,
-    stdio: 'inherit',
-    reject: false,
-    cleanup: false,
-    forceKillAfterDelay: false,
-    windowsHide: false,
-  });
+  const child = startProgram(program, args, { env, extendEnv: false, stdio: 'inherit' });
   return {
     pid: child.pid,
     signal: (signal) => (child.exitCode === null && child.signalCode === null ? child.kill(signal) : false),
@@ -63,7 +55,7 @@ export function startEmergeInPty(
   env: Record<string, string>,
   size: { rows: number; columns: number },
 ): PtyEmergeProcess {
-  const child = execa(python, ['-I', '-c', PTY_HELPER_SOURCE, String(size.rows), String(size.columns), program, ...args], {
+  const child = startProgram(python, ['-I', '-c', PTY_HELPER_SOURCE, String(size.rows), String(size.columns), program, ...args], {
     env,
     extendEnv: false,
     stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
@@ -71,10 +63,6 @@ export function startEmergeInPty(
     // only the relay does, once, as for a plain emerge.
     detached: true,
     buffer: false,
-    reject: false,
-    cleanup: false,
-    forceKillAfterDelay: false,
-    windowsHide: false,
   });
   const control = child.stdio[3] as unknown as Writable;
   // The helper may be gone before the last resize or keystroke: nothing to tell then.

@@ -1,4 +1,4 @@
-import { execa } from 'execa';
+import { runProgram } from '../system/spawn.js';
 import { sshPercentEscape } from '../run-env/shell-quote.js';
 
 // `setup node` reaches a node the way its admin does: the system ssh, run as the invoking user,
@@ -59,18 +59,15 @@ export function adminSshArgs(target: AdminTarget, options: Omit<AdminSshOptions,
 }
 
 export async function runAdminScript(target: AdminTarget, script: string, options: AdminSshOptions): Promise<AdminRun> {
-  const result = await execa(options.ssh, adminSshArgs(target, options), {
+  const result = await runProgram(options.ssh, adminSshArgs(target, options), {
     input: script,
-    reject: false,
     env: options.env,
-    extendEnv: false,
-    timeout: SCRIPT_TIMEOUT_MS,
+    timeoutMs: SCRIPT_TIMEOUT_MS,
     maxBuffer: 1024 * 1024,
-    stripFinalNewline: false,
   });
   return {
     exitCode: result.exitCode ?? (result.timedOut ? 124 : 255),
-    stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? ''),
+    stdout: result.stdout,
+    stderr: result.stderr,
   };
 }

@@ -1,8 +1,8 @@
 import { chmodSync, chownSync, existsSync, linkSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { execa } from 'execa';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
+import { runProgram } from '../system/spawn.js';
 import { parsePrivateKey } from '../ssh/connect.js';
 import { writeFileAtomic, tempPathFor } from './atomic-file.js';
 import { prepareDirFor, type BuildUser } from './build-user-dirs.js';
@@ -64,14 +64,11 @@ async function generate(input: KeyInput): Promise<string> {
   // ssh-keygen asks before overwriting: the temporary name is fresh, and stdin is closed so
   // that a question would fail instead of hanging.
   if (existsSync(temp) || existsSync(`${temp}.pub`)) throw new Error(`temporary key ${temp} exists`);
-  const result = await execa(input.sshKeygen, ['-q', '-t', 'ed25519', '-N', '', '-C', input.comment, '-f', temp], {
-    stdin: 'ignore',
-    reject: false,
-    all: true,
-  });
+  const result = await runProgram(input.sshKeygen, ['-q', '-t', 'ed25519', '-N', '', '-C', input.comment, '-f', temp], { env: process.env });
   if (result.exitCode !== 0) {
     for (const path of [temp, `${temp}.pub`]) if (existsSync(path)) unlinkSync(path);
-    throw new DemergeError(...msg.keygenFailed(input.key, (result.all ?? '').trim().split('\n').pop() ?? ''));
+    const said = `${result.stdout}${result.stderr}`.trim().split('\n').pop() ?? result.startError ?? '';
+    throw new DemergeError(...msg.keygenFailed(input.key, said));
   }
   chownSync(temp, input.user.uid, input.user.gid);
   chmodSync(temp, 0o600);

@@ -1,8 +1,16 @@
-import { execa } from 'execa';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execa, type Options } from 'execa';
 
-// The one place demerge runs a short-lived program and waits for its output (execa: the
-// project's spawner). Every caller gets the same answer shape and never an exception: a
-// program that cannot start, times out or fails is an outcome to report, not a crash.
+// The one place demerge starts processes. Three kinds:
+//  - runProgram: a short-lived program whose output is awaited (portageq, gcc -###,
+//    ssh-keygen, the admin's ssh). The same answer shape for all, never an exception: a
+//    program that cannot start, times out or fails is an outcome to report.
+//  - startProgram: emerge itself, through execa with its own killing and cleanup switched off,
+//    so that only the signals a person or a service sends reach it.
+//  - startProcess: the run's long-lived helpers (ssh masters, the trial's distcc, channel
+//    probes). Not execa: their lifetime is demerge's own business (recorded as pid and start
+//    time, ended by process group, their streams read as they come), and execa's promise,
+//    buffering and cleanup would all have to be switched off again. node's spawn, as it is.
 
 export interface ProgramResult {
   /** The exit status; undefined when it was killed by a signal or did not start. */
@@ -46,4 +54,13 @@ export async function runProgram(program: string, args: readonly string[], optio
     timedOut: result.timedOut,
     startError,
   };
+}
+
+/** emerge, or the pty helper that runs it: execa without its own killing or cleanup. */
+export function startProgram<O extends Options>(program: string, args: readonly string[], options: O) {
+  return execa(program, args, { ...options, reject: false, cleanup: false, forceKillAfterDelay: false, windowsHide: false } as const);
+}
+
+export function startProcess(program: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  return spawn(program, [...args], options);
 }

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import * as say from '../messages/transport.js';
+import { startProcess } from '../system/spawn.js';
 import { OutputTail } from './output-tail.js';
 
 // One channel through a master to the node's distccd, opened the way every job's will be (same
@@ -22,7 +22,7 @@ export function probeChannel(input: ProbeInput): Promise<string | undefined> {
       return;
     }
     const stderr = new OutputTail();
-    const child = spawn(file, args, {
+    const child = startProcess(file, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: input.env,
       ...(input.user === undefined ? {} : { uid: input.user.uid, gid: input.user.gid }),

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { chownSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeConfig } from '../config/types.js';
 import * as msg from '../messages.js';
 import { clearBackoff } from '../run-env/distcc-dir.js';
+import { startProcess } from '../system/spawn.js';
 import { connectionCause, nodeMessageCause } from './connection-cause.js';
 import { connectorSshWords, renderConnector, type ConnectorRoute } from './connector.js';
 import { masterArgs } from './master-args.js';
@@ -138,7 +138,7 @@ export class RunTunnels {
         const previous = this.ports.get(node);
         const ports = [...new Set([...(previous === undefined ? [] : [previous]), ...candidatePorts()])];
         const remoteCommand = renderRemoteCommand({ distccd: node.command ?? 'distccd', ports, jobs: node.slots });
-        const master = spawn(setup.ssh, masterArgs({ ...setup, node, controlPath, remoteCommand }), {
+        const master = startProcess(setup.ssh, masterArgs({ ...setup, node, controlPath, remoteCommand }), {
           stdio: 'pipe',
           env: MASTER_ENV,
           // A session of its own: a Ctrl-C at the terminal is emerge's to handle, and the

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -8,6 +8,7 @@ import { formatHostList } from '../../hosts/index.js';
 import * as msg from '../../messages.js';
 import { createDistccDir } from '../../run-env/distcc-dir.js';
 import { createRunDir } from '../../run-env/run-dir.js';
+import { startProcess } from '../../system/spawn.js';
 import { which } from '../../system/which.js';
 import type { Transport } from '../../config/types.js';
 import { startRelay, startTunnelRelay, type RemoteRelay } from '../../ssh/relay-exec.js';
@@ -135,7 +136,7 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
     user !== undefined && setup.setpriv !== undefined
       ? [setup.setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--', 'sh', '-c', SPAWNER]
       : ['sh', '-c', SPAWNER];
-  const child: ChildProcess = spawn(program as string, args, {
+  const child: ChildProcess = startProcess(program as string, args, {
     cwd: setup.dir,
     // Its own process group, so that close() and an abort reach every job.
     detached: true,
