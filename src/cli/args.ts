@@ -107,8 +107,6 @@ const OPTIONS: Record<string, Handler> = {
   }),
 };
 
-export const DEMERGE_OPTIONS = Object.keys(OPTIONS);
-
 export function parseArgs(argv: readonly string[]): Args {
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return { mode: 'help' };
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return { mode: 'version' };

@@ -41,7 +41,7 @@ type OptionName =
 const NODE_OPTIONS: OptionName[] = ['--admin', '--admin-key', '--from', '--restrict', '--unlock'];
 
 /** Which options each step takes; the rest are refused with the list of what it does take. */
-export const STEP_OPTIONS: Record<SetupStep, readonly OptionName[]> = {
+const STEP_OPTIONS: Record<SetupStep, readonly OptionName[]> = {
   all: ['--config', ...NODE_OPTIONS],
   key: ['--config', '--force'],
   node: ['--config', '--print', ...NODE_OPTIONS],
@@ -52,7 +52,7 @@ const TAKES_VALUE: ReadonlySet<OptionName> = new Set(['--config', '--admin', '--
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 
-export function stepName(step: SetupStep): string {
+function stepName(step: SetupStep): string {
   return step === 'all' ? 'setup' : step === 'trust' ? 'trust' : `setup ${step}`;
 }
 

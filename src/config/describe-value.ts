@@ -1,4 +1,4 @@
-import { TomlDate } from 'smol-toml';
+import { isTomlDate } from './parse-toml.js';
 import * as say from '../messages/config.js';
 
 function shapeOf(value: unknown): say.ValueShape {
@@ -6,7 +6,7 @@ function shapeOf(value: unknown): say.ValueShape {
   if (typeof value === 'number') return { kind: 'number', value };
   if (typeof value === 'boolean') return { kind: 'boolean', value };
   if (Array.isArray(value)) return { kind: 'array' };
-  if (value instanceof TomlDate) return { kind: 'date' };
+  if (isTomlDate(value)) return { kind: 'date' };
   return { kind: 'table' };
 }
 
@@ -16,5 +16,5 @@ export function describeValue(value: unknown): string {
 }
 
 export function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof TomlDate);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(isTomlDate(value));
 }

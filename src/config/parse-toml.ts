@@ -1,4 +1,4 @@
-import { parse, TomlError } from 'smol-toml';
+import { parse, TomlDate, TomlError } from 'smol-toml';
 import { ConfigError } from '../errors.js';
 import * as say from '../messages/config.js';
 
@@ -18,4 +18,9 @@ export function parseToml(text: string, file: string): Record<string, unknown> {
     const detail = error instanceof Error ? error.message : String(error);
     throw new ConfigError(file, undefined, ...say.tomlUnreadable(firstLine(detail)));
   }
+}
+
+/** TOML's date and time values, which no demerge.conf key takes. */
+export function isTomlDate(value: unknown): boolean {
+  return value instanceof TomlDate;
 }

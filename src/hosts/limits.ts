@@ -11,9 +11,6 @@ export const DEFAULT_LOCAL_SLOTS = 2;
 export const MIN_SLOTS = 1;
 export const MAX_SLOTS = 10_000;
 
-// distcc.h DISTCC_DEFAULT_PORT, used by TCP hosts without :PORT (hosts.c:376).
-export const DEFAULT_DISTCCD_PORT = 3632;
-
 export const MIN_PORT = 1;
 export const MAX_PORT = 65_535;
 

@@ -15,7 +15,7 @@ type Finding = { reason: string; fix: string };
 export const culprit = (what: string, value: string, reason: string): string => `${what} ${quote(value)} ${reason}`;
 
 /** Names the first character a validator refused, so "a\u001bb" and "bu\u0456lder" say which one is wrong. */
-export const describeChar = (ch: string): string => {
+const describeChar = (ch: string): string => {
   const code = ch.codePointAt(0) ?? 0;
   if (code < 0x20 || code === 0x7f) return `the control character ${quote(ch)}`;
   if (code > 0x7e) return `the non-ASCII character ${quote(ch)} (possibly a look-alike of an ASCII letter)`;

@@ -68,7 +68,7 @@ export const keyCreated = (key: string, user: string): string =>
 
 export const keyReplaced = (key: string): string => `replaced the key with a new ed25519 key (--force); ${key}.pub too`;
 
-export const dsaMigrated = (key: string, aside: string): string =>
+export const dsaMigrated = (aside: string): string =>
   `replaced the DSA key with a new ed25519 key; the DSA key is kept as ${aside}`;
 
 export const pushNewKey = (): string =>

@@ -41,7 +41,7 @@ export function readText(file: string): string {
 }
 
 /** The make.conf files Portage reads, in order. */
-export function makeConfFiles(configRoot: string): string[] {
+function makeConfFiles(configRoot: string): string[] {
   return [join(configRoot, 'etc', 'make.conf'), join(configRoot, 'etc', 'portage', 'make.conf')].flatMap(configFiles);
 }
 

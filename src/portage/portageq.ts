@@ -24,8 +24,6 @@ export const PORTAGE_VARIABLES = [
   'DISTCC_DIR',
 ] as const;
 
-export type PortageVariable = (typeof PORTAGE_VARIABLES)[number];
-
 const PORTAGEQ_TIMEOUT_MS = 10_000;
 // 100 KB of CFLAGS is hostile but must still be answered with a warning, not a crash.
 const MAX_OUTPUT = 4 * 1024 * 1024;

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import type { Flagged, Logged } from './run-state.js';
 
-export const DISTCC_LOG_NAME = 'distcc.log';
+const DISTCC_LOG_NAME = 'distcc.log';
 
 // distcc writes every job's host, outcome and fallback reason to DISTCC_LOG; the dashboard
 // and the end-of-run summary count from it. The file is made here, owned by the build user

@@ -21,7 +21,7 @@ import { say, type Ready } from './run-state.js';
 // otherwise (or with --no-dashboard) emerge keeps the terminal exactly as before and a status
 // line comes every few seconds. Either way the summary follows emerge's end on stderr.
 
-export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
+const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
 const STATUS_EVERY_MS = 5000;
 const DEFAULT_BACKOFF_SECONDS = 60;
 
@@ -39,7 +39,7 @@ function backoffSeconds(value: string | undefined): number {
   return Number.parseInt(value, 10);
 }
 
-export function runInfoOf(state: Ready, startedAt: number): RunInfo {
+function runInfoOf(state: Ready, startedAt: number): RunInfo {
   const { config, env } = state;
   const emergeLog = emergeLogPath(state.portageFacts);
   const info: RunInfo = {

@@ -1,4 +1,5 @@
 import ora from 'ora';
+import { liveTerminal } from '../system/terminal.js';
 import { startChecks } from '../checks/run-checks.js';
 import type { Check } from '../checks/types.js';
 import { isFrontEndBlocker } from '../checks/summary.js';
@@ -15,8 +16,7 @@ import { endedBySignal, say, type Ended, type Loaded, type Verified } from './ru
 export async function verifyNodes(state: Loaded): Promise<Verified | Ended> {
   const { ctx, options, config } = state;
   if (config.nodes.length === 0) return localFallback(state);
-  // ora loops forever clearing lines on a terminal that reports no width (a fresh pty).
-  const animate = ctx.stderr.isTTY === true && (ctx.stderr.columns ?? 0) >= 20;
+  const animate = liveTerminal(ctx.stderr);
   const spinner = ora({ text: msg.probing(config.nodes.length), stream: ctx.stderr, isEnabled: animate });
   if (animate) spinner.start();
   const abort = new AbortController();

@@ -107,7 +107,7 @@ export async function setupBuildKey(input: KeyInput): Promise<StepReport> {
       linkSync(`${key}.pub`, `${aside}.pub`);
     }
     install(temp, key);
-    result.changes.push(msg.dsaMigrated(key, aside));
+    result.changes.push(msg.dsaMigrated(aside));
     result.notes.push(msg.pushNewKey());
     return result;
   }

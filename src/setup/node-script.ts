@@ -15,7 +15,7 @@ import type { PublicKey } from './public-key.js';
 
 export const REPORT_MARK = '@@demerge';
 export const HOME = '/etc/distcc';
-export const GROUP = 'daemon';
+const GROUP = 'daemon';
 const HEREDOC_END = '@@DEMERGE_COMMAND_FILE_END';
 
 export interface NodeScriptInput {

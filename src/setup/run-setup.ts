@@ -14,9 +14,9 @@ import { findTrustTargets, readKnownHosts, trustHosts, writeTrustedKeys } from '
 // Exit 0 when every step is fine, 1 when some node or step failed (trust: nothing written),
 // 2 for bad usage or configuration (thrown as a DemergeError; nothing changed).
 
-export const KEY_STEPS: readonly Step[] = [loadSetupConfig, findBuildUser, makeBuildKey, printReports];
+const KEY_STEPS: readonly Step[] = [loadSetupConfig, findBuildUser, makeBuildKey, printReports];
 
-export const NODE_STEPS: readonly Step[] = [
+const NODE_STEPS: readonly Step[] = [
   loadSetupConfig,
   findBuildUser,
   findNodeTargets('setup node'),
@@ -27,7 +27,7 @@ export const NODE_STEPS: readonly Step[] = [
   printReports,
 ];
 
-export const TRUST_STEPS: readonly Step[] = [
+const TRUST_STEPS: readonly Step[] = [
   loadSetupConfig,
   findBuildUser,
   findTrustTargets('trust'),
@@ -37,7 +37,7 @@ export const TRUST_STEPS: readonly Step[] = [
   writeTrustedKeys,
 ];
 
-export const RECIPE_STEPS: readonly Step[] = [
+const RECIPE_STEPS: readonly Step[] = [
   loadSetupConfig,
   findBuildUser,
   findTrustTargets('setup'),
@@ -52,7 +52,7 @@ export const RECIPE_STEPS: readonly Step[] = [
   runDryCheck,
 ];
 
-export const SETUP_STEPS: Readonly<Record<SetupStep, readonly Step[]>> = {
+const SETUP_STEPS: Readonly<Record<SetupStep, readonly Step[]>> = {
   all: RECIPE_STEPS,
   key: KEY_STEPS,
   node: NODE_STEPS,

@@ -6,6 +6,11 @@ import { hostKeyAlgorithms, keysForHost, type KnownHostLine } from './known-host
 // ssh2 is CommonJS: its runtime values come through the default export.
 const { Client: SshClient, utils } = ssh2;
 
+/** A bare ssh2 client, for the one other user of the library in demerge: the host-key fetch. */
+export function newSshClient(): Client {
+  return new SshClient();
+}
+
 // The one place that opens SSH connections. It checks host keys the way OpenSSH does with
 // StrictHostKeyChecking=yes: an unknown or changed key is a refusal, never a prompt.
 

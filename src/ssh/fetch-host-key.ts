@@ -1,8 +1,8 @@
-import ssh2, { type ConnectConfig } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
+import { newSshClient } from './connect.js';
 import * as say from '../messages/ssh.js';
 import { classify, SshFailure } from './connect.js';
 
-const { Client: SshClient } = ssh2;
 
 // `demerge trust` needs a node's host key before anyone trusts it: the key exchange runs up to
 // the server's host key, which is captured, and the connection is then refused by us. No user
@@ -32,7 +32,7 @@ export function fetchHostKey(target: HostKeyTarget, timeoutMs: number, prefer: r
   const preferred = prefer.flatMap((type) => (type === 'ssh-rsa' ? ['rsa-sha2-512', 'rsa-sha2-256'] : [type])).filter((type) => supported.has(type));
   const algorithms = [...new Set([...preferred, ...HOST_KEY_ALGORITHMS])];
   return new Promise((resolve, reject) => {
-    const client = new SshClient();
+    const client = newSshClient();
     let captured: Buffer | undefined;
     let settled = false;
     const finish = (outcome: Buffer | SshFailure): void => {

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 // can bind, so a port some other program holds costs one retry, never a wrong connection.
 export const PORT_RANGE = { min: 20000, max: 32767 } as const;
 
-export const PORT_CANDIDATES = 8;
+const PORT_CANDIDATES = 8;
 
 export function candidatePorts(count = PORT_CANDIDATES, pick: (min: number, max: number) => number = randomInt): number[] {
   const ports = new Set<number>();

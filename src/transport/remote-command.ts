@@ -22,7 +22,7 @@
 //   exec /bin/sh -c '<TUNNEL_SCRIPT>' demerge-distccd DISTCCD JOBS PORT...
 
 export const HEARTBEAT_SECONDS = 10;
-export const HEARTBEAT_TIMEOUT_SECONDS = 30;
+const HEARTBEAT_TIMEOUT_SECONDS = 30;
 export const HEARTBEAT_BYTE = 'h';
 
 /** $0 of the node-side script: what `ps` on the node shows. */

@@ -53,7 +53,7 @@ const MASTER_ENV = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
 const MAX_CONTROL_PATH = 108 - 1 - 17;
 
 /** The control sockets' directory: the build user's own, inside the private run directory. */
-export function createControlDir(runDir: string, buildUser: TunnelSetup['buildUser']): string {
+function createControlDir(runDir: string, buildUser: TunnelSetup['buildUser']): string {
   const dir = join(runDir, 'tunnel');
   mkdirSync(dir, { mode: 0o700 });
   if (buildUser !== undefined) chownSync(dir, buildUser.uid, buildUser.gid);
@@ -199,7 +199,7 @@ export class RunTunnels {
 }
 
 /** What the user reads when a node's connection could not be made. */
-export function explainFailure(detail: string): string {
+function explainFailure(detail: string): string {
   if (/forwarding request failed|administratively prohibited|open refused/i.test(detail)) return msg.tunnelForwardingRefused();
   return msg.tunnelNotUp(detail);
 }

@@ -8,7 +8,7 @@ export interface Names {
   group(gid: number): string;
 }
 
-export function parseGroupNames(text: string): Map<number, string> {
+function parseGroupNames(text: string): Map<number, string> {
   const names = new Map<number, string>();
   for (const line of text.split('\n')) {
     const [name, , gid] = line.split(':');

@@ -4,7 +4,7 @@ import type { Report } from '../types.js';
 // schema/dry-check.schema.json. `version` is the document format's, raised on any
 // incompatible change.
 
-export const DRY_CHECK_FORMAT_VERSION = 1;
+const DRY_CHECK_FORMAT_VERSION = 1;
 
 export function renderJson(report: Report): string {
   const document = {

@@ -11,6 +11,7 @@ import { SignalRelay } from '../../../system/signal-relay.js';
 import { which } from '../../../system/which.js';
 import type { DryCheckArgs } from '../../args.js';
 import { interruptedStatus } from '../../exit-status.js';
+import { liveTerminal } from '../../../system/terminal.js';
 
 // `demerge --dry-check`: every check a build runs, plus the slow trial compile, and no build.
 // Exit 0 all good; 1 usable, with warnings or some nodes left out; 2 nothing usable or a
@@ -28,8 +29,7 @@ export async function dryCheck(ctx: Context, args: DryCheckArgs): Promise<number
   const abort = new AbortController();
   void relay.aborted.then(() => abort.abort());
   const stdout = ctx.stdout as NodeJS.WriteStream;
-  // listr2, like ora, loops on a terminal that reports no width (a fresh pty).
-  const taskList = !args.json && stdout.isTTY === true && (stdout.columns ?? 0) >= 20;
+  const taskList = !args.json && liveTerminal(stdout);
   const feed = checkFeed();
   try {
     const run = startChecks({ uid: ctx.uid, gid: ctx.gid, env: ctx.env }, config, {
