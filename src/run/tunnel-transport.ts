@@ -26,11 +26,9 @@ export async function tunnelTransport(state: Prepared): Promise<Connected | Ende
       connectTimeout: config.connectTimeout,
       buildUser,
       fileOwner: buildUser === undefined ? undefined : { uid: ctx.uid, gid: buildUser.gid },
-      // Decided once Portage has answered (make.conf may name it), before any job can need it.
-      get distccDir() {
-        if (distccDir === undefined) throw new Error('DISTCC_DIR was needed before Portage answered');
-        return distccDir;
-      },
+      // Decided once Portage has answered (make.conf may name it), before any job can need it;
+      // until then there is no backoff mark to clear.
+      distccDir: () => distccDir,
       recordProcess: (pid) => recordRunProcess(runDir.path, pid),
     },
     (event) => {

@@ -26,7 +26,8 @@ export interface TunnelSetup {
   buildUser?: { uid: number; gid: number } | undefined;
   /** Owner of the connector file: the caller, group of the build user. */
   fileOwner?: { uid: number; gid: number } | undefined;
-  distccDir: string;
+  /** The run's DISTCC_DIR, once it is known: where distcc's backoff marks are cleared. */
+  distccDir: () => string | undefined;
   /** Writes down a started master, for the next run to end should this one be SIGKILLed. */
   recordProcess?: ((pid: number | undefined) => void) | undefined;
 }
@@ -117,7 +118,8 @@ export class RunTunnels {
     if (held) this.held.add(entry.node);
     else this.held.delete(entry.node);
     this.writeConnector();
-    if (!held) clearBackoff(this.setup.distccDir, [host]);
+    const distccDir = this.setup.distccDir();
+    if (!held && distccDir !== undefined) clearBackoff(distccDir, [host]);
     return true;
   }
 
@@ -172,7 +174,8 @@ export class RunTunnels {
         this.ports.set(node, port);
         this.writeConnector();
         // distcc sidelined the node when its jobs failed; it is usable again right now.
-        clearBackoff(setup.distccDir, [node.host]);
+        const distccDir = setup.distccDir();
+        if (distccDir !== undefined) clearBackoff(distccDir, [node.host]);
         this.onEvent({ node, kind: 'back', cause: '' });
       },
       onNodeMessage: (line) => {
