@@ -44,8 +44,13 @@ async function child(nodes, seconds, work) {
     sampleIntervalMs: 1000,
     backoffPeriodMs: 60_000,
   };
-  const auth = connectAuth({ readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') }, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: 5 });
-  const store = new DashboardStore(createDashboardState({ startedAt: info.startedAt, nodes: hosts.map((h) => ({ name: h.host, slots: h.slots })), localSlots: 2 }));
+  const auth = connectAuth(
+    { readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') },
+    { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: 5 },
+  );
+  const store = new DashboardStore(
+    createDashboardState({ startedAt: info.startedAt, nodes: hosts.map((h) => ({ name: h.host, slots: h.slots })), localSlots: 2 }),
+  );
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode: () => input });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 24 });
   let bytes = 0;
@@ -128,7 +133,11 @@ function busyBuild(work, nodes) {
       const host = `198.18.${(s % nodes) + 1}.2`;
       const pid = 100 + s;
       // Each slot changes phase once a second, spread over the ticks.
-      if ((s + tick) % 10 === 0) writeFileSync(join(work, 'distcc/state', `binstate_${pid}`), binstate(`u${String(job % 1000).padStart(3, '0')}.c`, host, 2 + ((Math.floor(tick / 10) + s) % 5), pid));
+      if ((s + tick) % 10 === 0)
+        writeFileSync(
+          join(work, 'distcc/state', `binstate_${pid}`),
+          binstate(`u${String(job % 1000).padStart(3, '0')}.c`, host, 2 + ((Math.floor(tick / 10) + s) % 5), pid),
+        );
       if ((s + tick) % 10 === 5) {
         job++;
         lines.push(
@@ -155,7 +164,9 @@ function measure(nodes, seconds, busy) {
   writeFileSync(join(work, 'distcc.log'), '');
   const stopBusy = busy ? busyBuild(work, nodes) : () => undefined;
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', String(nodes), String(seconds), work], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', String(nodes), String(seconds), work], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     proc.stdout.on('data', (d) => (out += d));
     proc.on('exit', (code) => {
@@ -181,8 +192,12 @@ async function main() {
     lab('up', '3');
   }
   const pad = (v, w) => String(v).padStart(w);
-  console.log(`dashboard cost over ${seconds} s at 1 Hz sampling (blessed screen 80x24 drawn into memory)${busy ? ', with a busy build\'s local files' : ', idle nodes'}`);
-  console.log(`${pad('nodes', 5)} ${pad('up', 3)} ${pad('CPU %core', 10)} ${pad('CPU ms', 8)} ${pad('peak RSS MiB', 13)} ${pad('samples/s', 10)} ${pad('screen B/s', 11)} ${pad('startup ms', 11)} ${pad('startup CPU ms', 15)}`);
+  console.log(
+    `dashboard cost over ${seconds} s at 1 Hz sampling (blessed screen 80x24 drawn into memory)${busy ? ", with a busy build's local files" : ', idle nodes'}`,
+  );
+  console.log(
+    `${pad('nodes', 5)} ${pad('up', 3)} ${pad('CPU %core', 10)} ${pad('CPU ms', 8)} ${pad('peak RSS MiB', 13)} ${pad('samples/s', 10)} ${pad('screen B/s', 11)} ${pad('startup ms', 11)} ${pad('startup CPU ms', 15)}`,
+  );
   for (const r of results) {
     const share = (r.cpuMs / r.wallMs) * 100;
     console.log(
@@ -193,10 +208,15 @@ async function main() {
   if (last) {
     const share = (last.cpuMs / last.wallMs) * 100;
     const rss = Math.max(last.rssPeakMiB, last.maxRssMiB);
-    console.log(`32 nodes: ${share.toFixed(2)}% of one core (goal < 5%: ${(share / 5).toFixed(2)}x of the budget), ${rss.toFixed(1)} MiB RSS (goal < 150 MiB: ${(rss / 150).toFixed(2)}x)`);
+    console.log(
+      `32 nodes: ${share.toFixed(2)}% of one core (goal < 5%: ${(share / 5).toFixed(2)}x of the budget), ${rss.toFixed(1)} MiB RSS (goal < 150 MiB: ${(rss / 150).toFixed(2)}x)`,
+    );
   }
   const one = results.find((r) => r.nodes === 1);
-  if (one && last) console.log(`32 vs 1 node: CPU ${(last.cpuMs / one.cpuMs).toFixed(1)}x, RSS ${(Math.max(last.rssPeakMiB, last.maxRssMiB) / Math.max(one.rssPeakMiB, one.maxRssMiB)).toFixed(2)}x`);
+  if (one && last)
+    console.log(
+      `32 vs 1 node: CPU ${(last.cpuMs / one.cpuMs).toFixed(1)}x, RSS ${(Math.max(last.rssPeakMiB, last.maxRssMiB) / Math.max(one.rssPeakMiB, one.maxRssMiB)).toFixed(2)}x`,
+    );
 }
 
 if (process.argv[2] === '--child') await child(Number(process.argv[3]), Number(process.argv[4]), process.argv[5]);

@@ -24,7 +24,10 @@ const runs = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice
 
 if (process.env.DEMERGE_BENCH_LOCKED !== '1') {
   // Hold the shared lab lock for the whole measurement.
-  const result = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, DEMERGE_BENCH_LOCKED: '1' } });
+  const result = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, DEMERGE_BENCH_LOCKED: '1' },
+  });
   process.exit(result.status ?? 1);
 }
 
@@ -49,7 +52,14 @@ function configFor(dir, n, proxied, transport = 'ssh') {
   // For "before a build", transport = "ssh": the build then starts nothing per node before
   // emerge, so it measures the checks alone (the tunnel transport's own start-up is not theirs).
   // The dry check's trial compile takes the transport's path, so it is measured with both.
-  const lines = [`key = "${LAB}/frontend/id_ed25519"`, `known_hosts = "${knownHosts}"`, 'local_slots = 0', 'connect_timeout = 3', 'load_limit = 0', `transport = "${transport}"`];
+  const lines = [
+    `key = "${LAB}/frontend/id_ed25519"`,
+    `known_hosts = "${knownHosts}"`,
+    'local_slots = 0',
+    'connect_timeout = 3',
+    'load_limit = 0',
+    `transport = "${transport}"`,
+  ];
   for (const i of nodes) lines.push('', '[[node]]', `host = "${address(i).host}"`, `port = ${address(i).port}`, 'slots = 2');
   writeFileSync(config, `${lines.join('\n')}\n`, { mode: 0o644 });
   return config;
@@ -81,7 +91,10 @@ function timed(args, env) {
         // A node that failed under load is part of the measurement: say so and go on.
         let problems = stdout;
         try {
-          problems = JSON.parse(stdout).checks.filter((check) => check.verdict !== 'ok').map((check) => `${check.node} ${check.id}: ${check.message}`).join('; ');
+          problems = JSON.parse(stdout)
+            .checks.filter((check) => check.verdict !== 'ok')
+            .map((check) => `${check.node} ${check.id}: ${check.message}`)
+            .join('; ');
         } catch {
           // not JSON: show it as it is
         }
@@ -101,7 +114,12 @@ const dryCheck = (config) => timed(['--dry-check', '--json'], { DEMERGE_CONFIG: 
 
 /** The checks before a build: `demerge --pretend` with the emerge stand-in, which returns at once (~50 ms). */
 const beforeBuild = (config, dir) =>
-  timed(['--pretend', 'dev-util/tiny'], { DEMERGE_CONFIG: config, DEMERGE_EMERGE: join(ROOT, 'test/emerge-standin/emerge'), PORTAGE_TMPDIR: dir, EMERGE_LOG_DIR: dir });
+  timed(['--pretend', 'dev-util/tiny'], {
+    DEMERGE_CONFIG: config,
+    DEMERGE_EMERGE: join(ROOT, 'test/emerge-standin/emerge'),
+    PORTAGE_TMPDIR: dir,
+    EMERGE_LOG_DIR: dir,
+  });
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -116,7 +134,12 @@ async function main() {
     process.stderr.write('bench: lab up 32\n');
     lab('up', '32');
     proxy = await startDelayProxy(
-      Array.from({ length: 32 }, (_, index) => ({ listenHost: `127.0.1.${index + 1}`, listenPort: 2201 + index, targetHost: `198.18.${index + 1}.2`, targetPort: 22 })),
+      Array.from({ length: 32 }, (_, index) => ({
+        listenHost: `127.0.1.${index + 1}`,
+        listenPort: 2201 + index,
+        targetHost: `198.18.${index + 1}.2`,
+        targetPort: 22,
+      })),
       DELAY_MS,
     );
     const table = [];
@@ -143,10 +166,21 @@ async function main() {
           times.set(n, median(samples));
           fronts.set(n, median(front));
           machines.set(n, median(machine));
-          process.stderr.write(`bench: ${what} (${transport}), ${proxied ? '+20 ms rtt' : 'direct'}, ${n} node(s): ${samples.map((s) => s.toFixed(0)).join(' ')} ms\n`);
+          process.stderr.write(
+            `bench: ${what} (${transport}), ${proxied ? '+20 ms rtt' : 'direct'}, ${n} node(s): ${samples.map((s) => s.toFixed(0)).join(' ')} ms\n`,
+          );
         }
         for (const n of SIZES) {
-          table.push({ what, transport, path: proxied ? '+20 ms rtt' : 'direct', nodes: n, ms: times.get(n), ratio: times.get(n) / times.get(1), front: fronts.get(n), machine: machines.get(n) });
+          table.push({
+            what,
+            transport,
+            path: proxied ? '+20 ms rtt' : 'direct',
+            nodes: n,
+            ms: times.get(n),
+            ratio: times.get(n) / times.get(1),
+            front: fronts.get(n),
+            machine: machines.get(n),
+          });
         }
       }
     }
@@ -163,7 +197,9 @@ async function main() {
       const one = rows.find((row) => row.nodes === 1);
       const many = rows.find((row) => row.nodes === 32);
       const perNode = (many.front - one.front) / 31;
-      console.log(`--dry-check (${transport}): front-end CPU per extra node ${perNode.toFixed(1)} ms; the nodes' own, on this shared machine, ${((many.machine - many.front - (one.machine - one.front)) / 31).toFixed(1)} ms`);
+      console.log(
+        `--dry-check (${transport}): front-end CPU per extra node ${perNode.toFixed(1)} ms; the nodes' own, on this shared machine, ${((many.machine - many.front - (one.machine - one.front)) / 31).toFixed(1)} ms`,
+      );
     }
     const worst = Math.max(...table.filter((row) => row.nodes === 32 && row.what === '--dry-check').map((row) => row.ratio));
     console.log(`goal: --dry-check on 32 nodes in at most 1.5x one node: ${worst <= 1.5 ? 'met' : 'NOT met'} (worst ${worst.toFixed(2)}x)`);

@@ -23,13 +23,30 @@ const runs = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice
 const PORTAGEQ_SECONDS = 0.45;
 
 if (process.env.DEMERGE_BENCH_LOCKED !== '1') {
-  const result = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, DEMERGE_BENCH_LOCKED: '1' } });
+  const result = spawnSync('flock', [LOCK, process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, DEMERGE_BENCH_LOCKED: '1' },
+  });
   process.exit(result.status ?? 1);
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'demerge-bench-portageq-'));
 chmodSync(dir, 0o755);
-const VARIABLES = ['CFLAGS', 'CXXFLAGS', 'FCFLAGS', 'FFLAGS', 'CHOST', 'EPREFIX', 'BROOT', 'EMERGE_LOG_DIR', 'PORTAGE_TMPDIR', 'PORTAGE_CONFIGROOT', 'FEATURES', 'EMERGE_DEFAULT_OPTS', 'DISTCC_DIR'];
+const VARIABLES = [
+  'CFLAGS',
+  'CXXFLAGS',
+  'FCFLAGS',
+  'FFLAGS',
+  'CHOST',
+  'EPREFIX',
+  'BROOT',
+  'EMERGE_LOG_DIR',
+  'PORTAGE_TMPDIR',
+  'PORTAGE_CONFIGROOT',
+  'FEATURES',
+  'EMERGE_DEFAULT_OPTS',
+  'DISTCC_DIR',
+];
 const answer = VARIABLES.map((name) => {
   const value = { CFLAGS: "'-O2 -pipe'", CHOST: 'x86_64-linux-gnu', PORTAGE_TMPDIR: dir, PORTAGE_CONFIGROOT: `${dir}/`, EMERGE_LOG_DIR: dir }[name] ?? "''";
   return `${name}=${value}`;
@@ -82,4 +99,6 @@ for (const [name, values] of Object.entries(times)) {
   const m = median(values);
   console.log(`  ${name.padEnd(9)} ${m.toFixed(3)} s   +${(m - base).toFixed(3)} s over instant   ratio ${(m / base).toFixed(2)}`);
 }
-console.log(`portageq's ${PORTAGEQ_SECONDS} s beside the probes costs ${(median(times.portageq) - base).toFixed(3)} s of wall time; asked first it would cost ${(median(times.serial) - base).toFixed(3)} s`);
+console.log(
+  `portageq's ${PORTAGEQ_SECONDS} s beside the probes costs ${(median(times.portageq) - base).toFixed(3)} s of wall time; asked first it would cost ${(median(times.serial) - base).toFixed(3)} s`,
+);

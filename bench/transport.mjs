@@ -78,7 +78,9 @@ async function childOf(pid) {
 
 /** known_hosts that also names each node's host key under its proxy address. */
 function proxiedKnownHosts() {
-  const lines = readFileSync(config.knownHosts, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readFileSync(config.knownHosts, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const extra = [];
   for (const node of nodes) {
     const line = lines.find((l) => l.split(/\s+/)[0] === node.host);
@@ -96,7 +98,10 @@ async function main() {
 
   // Delaying proxies: ssh (2222) and distccd (3632) of every node.
   for (const node of nodes) {
-    for (const [listenPort, targetPort] of [[2222, node.port], [TCP_PORT, TCP_PORT]]) {
+    for (const [listenPort, targetPort] of [
+      [2222, node.port],
+      [TCP_PORT, TCP_PORT],
+    ]) {
       const proxy = await startDelayProxy({ listenHost: proxyHost(node), listenPort, targetHost: node.host, targetPort, delayMs: DELAY_MS });
       cleanups.push(() => proxy.close());
     }
@@ -108,9 +113,29 @@ async function main() {
   // its atexit handler and remove the file when they end.)
   for (const node of nodes) {
     const i = nodeIndex(node);
-    const nsenter = spawn(join(ROOT, 'lab/lab'), ['exec', String(i), 'setpriv', '--reuid=distcc', '--regid=daemon', '--clear-groups',
-      'distccd', '--daemon', '--no-detach', '--listen', node.host, '--port', String(TCP_PORT), '--allow', `198.18.${i}.1`,
-      '--jobs', String(node.slots)], { stdio: 'ignore' });
+    const nsenter = spawn(
+      join(ROOT, 'lab/lab'),
+      [
+        'exec',
+        String(i),
+        'setpriv',
+        '--reuid=distcc',
+        '--regid=daemon',
+        '--clear-groups',
+        'distccd',
+        '--daemon',
+        '--no-detach',
+        '--listen',
+        node.host,
+        '--port',
+        String(TCP_PORT),
+        '--allow',
+        `198.18.${i}.1`,
+        '--jobs',
+        String(node.slots),
+      ],
+      { stdio: 'ignore' },
+    );
     const closed = new Promise((resolve) => nsenter.once('close', resolve));
     const daemon = await childOf(nsenter.pid);
     cleanups.push(async () => {
@@ -120,18 +145,30 @@ async function main() {
   }
 
   // (a) the recipe's wrapper, direct and through the proxies.
-  const recipe = (list, name) => writeRunFiles(runDir(name), name, list,
-    { ssh: SSH, key: config.key, knownHosts, connectTimeout: config.connectTimeout }, { uid: 0, gid: owner.gid }).wrapper;
+  const recipe = (list, name) =>
+    writeRunFiles(runDir(name), name, list, { ssh: SSH, key: config.key, knownHosts, connectTimeout: config.connectTimeout }, { uid: 0, gid: owner.gid })
+      .wrapper;
   const recipeDirect = recipe(nodes, 'recipe');
   const recipeDelayed = recipe(viaProxy, 'recipe-delay');
 
   // (b) demerge's tunnels, direct and through the proxies.
   const tunnels = async (list, name) => {
     const dir = runDir(name);
-    const set = new RunTunnels(list, {
-      runDir: dir, runId: name, ssh: SSH, key: config.key, knownHosts, connectTimeout: config.connectTimeout,
-      buildUser: owner, fileOwner: { uid: 0, gid: owner.gid }, distccDir,
-    }, { lost: (node, detail) => log(`tunnel to ${node.host} lost: ${detail}`), back: (node) => log(`tunnel to ${node.host} back`) });
+    const set = new RunTunnels(
+      list,
+      {
+        runDir: dir,
+        runId: name,
+        ssh: SSH,
+        key: config.key,
+        knownHosts,
+        connectTimeout: config.connectTimeout,
+        buildUser: owner,
+        fileOwner: { uid: 0, gid: owner.gid },
+        distccDir,
+      },
+      { lost: (node, detail) => log(`tunnel to ${node.host} lost: ${detail}`), back: (node) => log(`tunnel to ${node.host} back`) },
+    );
     cleanups.push(() => set.close());
     const results = await set.open();
     const failed = results.filter((r) => !r.ok);
@@ -158,13 +195,47 @@ async function main() {
   const first = [nodes[0]];
   const firstProxied = [viaProxy[0]];
   const rows = [
-    { id: '(a)', name: 'recipe: ssh + distccd --inetd per job', job: [{ DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: recipeDirect }, { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: recipeDelayed }],
-      build: RECIPE_BUILD ? [{ DISTCC_HOSTS: sshHosts(nodes), DISTCC_SSH: recipeDirect }, { DISTCC_HOSTS: sshHosts(viaProxy), DISTCC_SSH: recipeDelayed }] : null },
-    { id: '(b)', name: 'tunnel: demerge\'s default', job: [{ DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: tunnelDirect }, { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: tunnelDelayed }],
-      build: [{ DISTCC_HOSTS: sshHosts(nodes), DISTCC_SSH: tunnelDirect }, { DISTCC_HOSTS: sshHosts(viaProxy), DISTCC_SSH: tunnelDelayed }] },
-    { id: '(b\')', name: 'not chosen: ssh2 + python3 relay', job: [{ DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: relayDirect }, { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: relayDelayed }], build: null },
-    { id: '(c)', name: 'distccd TCP daemon (the floor)', job: [{ DISTCC_HOSTS: tcpHosts(first) }, { DISTCC_HOSTS: tcpHosts(firstProxied) }],
-      build: [{ DISTCC_HOSTS: tcpHosts(nodes) }, { DISTCC_HOSTS: tcpHosts(viaProxy) }] },
+    {
+      id: '(a)',
+      name: 'recipe: ssh + distccd --inetd per job',
+      job: [
+        { DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: recipeDirect },
+        { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: recipeDelayed },
+      ],
+      build: RECIPE_BUILD
+        ? [
+            { DISTCC_HOSTS: sshHosts(nodes), DISTCC_SSH: recipeDirect },
+            { DISTCC_HOSTS: sshHosts(viaProxy), DISTCC_SSH: recipeDelayed },
+          ]
+        : null,
+    },
+    {
+      id: '(b)',
+      name: "tunnel: demerge's default",
+      job: [
+        { DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: tunnelDirect },
+        { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: tunnelDelayed },
+      ],
+      build: [
+        { DISTCC_HOSTS: sshHosts(nodes), DISTCC_SSH: tunnelDirect },
+        { DISTCC_HOSTS: sshHosts(viaProxy), DISTCC_SSH: tunnelDelayed },
+      ],
+    },
+    {
+      id: "(b')",
+      name: 'not chosen: ssh2 + python3 relay',
+      job: [
+        { DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: relayDirect },
+        { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: relayDelayed },
+      ],
+      build: null,
+    },
+    {
+      id: '(c)',
+      name: 'distccd TCP daemon (the floor)',
+      job: [{ DISTCC_HOSTS: tcpHosts(first) }, { DISTCC_HOSTS: tcpHosts(firstProxied) }],
+      build: [{ DISTCC_HOSTS: tcpHosts(nodes) }, { DISTCC_HOSTS: tcpHosts(viaProxy) }],
+    },
     { id: '(d)', name: 'local only', job: [null, null], build: [null, null] },
   ];
 
@@ -231,25 +302,44 @@ async function demergeHello() {
   chmodSync(dir, 0o755);
   // The lab's config, with the benchmark's nodes only.
   const conf = join(dir, 'demerge.conf');
-  writeFileSync(conf, [
-    `key = "${config.key}"`, `known_hosts = "${config.knownHosts}"`, `local_slots = ${config.localSlots}`,
-    `connect_timeout = ${config.connectTimeout}`, `load_limit = ${config.loadLimit}`,
-    ...nodes.flatMap((n) => ['', '[[node]]', `host = "${n.host}"`, `slots = ${n.slots}`]), '',
-  ].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `key = "${config.key}"`,
+      `known_hosts = "${config.knownHosts}"`,
+      `local_slots = ${config.localSlots}`,
+      `connect_timeout = ${config.connectTimeout}`,
+      `load_limit = ${config.loadLimit}`,
+      ...nodes.flatMap((n) => ['', '[[node]]', `host = "${n.host}"`, `slots = ${n.slots}`]),
+      '',
+    ].join('\n'),
+  );
   lab('compiles-reset', 'all');
   const started = process.hrtime.bigint();
   const result = await new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/demerge.js'), '--oneshot', 'dev-util/hello'], {
-      env: { PATH: process.env.PATH, HOME: '/root', DEMERGE_CONFIG: conf, DEMERGE_EMERGE: join(ROOT, 'test/emerge-standin/emerge'),
-        PORTAGE_TMPDIR: dir, EMERGE_LOG_DIR: dir, FEATURES: 'noclean' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: '/root',
+        DEMERGE_CONFIG: conf,
+        DEMERGE_EMERGE: join(ROOT, 'test/emerge-standin/emerge'),
+        PORTAGE_TMPDIR: dir,
+        EMERGE_LOG_DIR: dir,
+        FEATURES: 'noclean',
+      },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (c) => { stderr += c; });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
     child.on('close', (code) => resolve({ code, stderr }));
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const remote = lab('compiles', 'all').trim().split('\n').reduce((t, l) => t + Number(l.trim().split(/\s+/)[1] ?? 0), 0);
+  const remote = lab('compiles', 'all')
+    .trim()
+    .split('\n')
+    .reduce((t, l) => t + Number(l.trim().split(/\s+/)[1] ?? 0), 0);
   const env = JSON.parse(readFileSync(join(dir, 'portage/dev-util/hello-1.0/temp/environment.json'), 'utf8'));
   rmSync(dir, { recursive: true, force: true });
   return { ...result, seconds, remote, sandbox: env.FEATURES.split(' ').includes('network-sandbox') };
@@ -267,9 +357,20 @@ function printTable(rows, units, sandboxed, standin) {
   const header = ['', 'transport', 'job ms', 'vs (c)', 'job +10ms', 'vs (c)', 'build s', 'vs (c)', 'remote', 'build +10ms', 'vs (c)', 'remote'];
   const lines = [header];
   for (const row of rows) {
-    lines.push([row.id, row.name, ms(row.jobMs[0]), x(row.jobMs[0], c.jobMs[0]), ms(row.jobMs[1]), x(row.jobMs[1], c.jobMs[1]),
-      s(row.builds[0]), x(row.builds[0]?.seconds, c.builds[0]?.seconds), row.id === '(d)' ? '0%' : pct(row.builds[0]),
-      s(row.builds[1]), x(row.builds[1]?.seconds, c.builds[1]?.seconds), row.id === '(d)' ? '0%' : pct(row.builds[1])]);
+    lines.push([
+      row.id,
+      row.name,
+      ms(row.jobMs[0]),
+      x(row.jobMs[0], c.jobMs[0]),
+      ms(row.jobMs[1]),
+      x(row.jobMs[1], c.jobMs[1]),
+      s(row.builds[0]),
+      x(row.builds[0]?.seconds, c.builds[0]?.seconds),
+      row.id === '(d)' ? '0%' : pct(row.builds[0]),
+      s(row.builds[1]),
+      x(row.builds[1]?.seconds, c.builds[1]?.seconds),
+      row.id === '(d)' ? '0%' : pct(row.builds[1]),
+    ]);
   }
   const widths = header.map((_, i) => Math.max(...lines.map((l) => String(l[i]).length)));
   const out = lines.map((l) => l.map((cell, i) => (i < 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  '));
@@ -280,14 +381,18 @@ function printTable(rows, units, sandboxed, standin) {
   const build = b.builds[0] && c.builds[0] ? b.builds[0].seconds / c.builds[0].seconds : undefined;
   const vsRecipe = a.jobMs[0] / b.jobMs[0];
   const vsRecipeOverhead = overhead(a, 0) / overhead(b, 0);
-  out.push('',
+  out.push(
+    '',
     `(b) per job vs (c): ${perJob.toFixed(2)}x (goal <= 1.3x: ${goal(perJob <= 1.3)}); with +10 ms each way: ${(b.jobMs[1] / c.jobMs[1]).toFixed(2)}x`,
-    build === undefined ? '(b) whole build vs (c): -' : `(b) whole build vs (c): ${build.toFixed(2)}x (goal <= 1.15x: ${goal(build <= 1.15)}); with +10 ms each way: ${x(b.builds[1]?.seconds, c.builds[1]?.seconds)}`,
+    build === undefined
+      ? '(b) whole build vs (c): -'
+      : `(b) whole build vs (c): ${build.toFixed(2)}x (goal <= 1.15x: ${goal(build <= 1.15)}); with +10 ms each way: ${x(b.builds[1]?.seconds, c.builds[1]?.seconds)}`,
     `(a) per job vs (b): ${vsRecipe.toFixed(1)}x; overhead over a local compile: (a) ${ms(overhead(a, 0))} ms vs (b) ${ms(overhead(b, 0))} ms = ${vsRecipeOverhead.toFixed(1)}x (goal >= 10x: ${goal(vsRecipe >= 10)}); with +10 ms: ${(a.jobMs[1] / b.jobMs[1]).toFixed(1)}x`,
     `whole builds, each run: (b) ${b.buildRuns[0].map((r) => r.seconds.toFixed(1)).join(', ')} s; (c) ${c.buildRuns[0].map((r) => r.seconds.toFixed(1)).join(', ')} s; +10 ms: (b) ${b.buildRuns[1].map((r) => r.seconds.toFixed(1)).join(', ')} s; (c) ${c.buildRuns[1].map((r) => r.seconds.toFixed(1)).join(', ')} s`,
     `(b) whole build in a network namespace with only lo: ${sandboxed.seconds.toFixed(1)} s, ${sandboxed.remote}/${units} remote (${Math.round((100 * sandboxed.remote) / units)}%), ${sandboxed.fellBack} fell back`,
     `demerge dev-util/hello, stand-in, network-sandbox ${standin.sandbox ? 'on' : 'OFF'}: exit ${standin.code}, ${standin.seconds.toFixed(1)} s, ${standin.remote}/${units} units remote by the nodes' records (${Math.round((100 * standin.remote) / units)}%; goal >= 95%: ${goal(standin.sandbox && standin.remote / units >= 0.95)})`,
-    `jobs that fell back to local in the per-job runs: ${rows.map((r) => `${r.id} ${r.jobLocal[0]}+${r.jobLocal[1]}`).join(', ')}`);
+    `jobs that fell back to local in the per-job runs: ${rows.map((r) => `${r.id} ${r.jobLocal[0]}+${r.jobLocal[1]}`).join(', ')}`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/prepare.sh
 npm run --silent typecheck
 npm run --silent lint:deps
+npm run --silent lint
 
 reports=$(mktemp -d)
 trap 'lab/lab down >/dev/null 2>&1 || true; rm -rf "$reports"' EXIT

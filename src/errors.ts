@@ -45,10 +45,7 @@ export class ConfigError extends DemergeError {
     readonly problem: string,
     fix: string,
   ) {
-    super(
-      line === undefined ? `${showPath(file)}: ${problem}` : `${showPath(file)}:${line}: ${problem}`,
-      fix,
-    );
+    super(line === undefined ? `${showPath(file)}: ${problem}` : `${showPath(file)}:${line}: ${problem}`, fix);
     this.name = 'ConfigError';
   }
 }

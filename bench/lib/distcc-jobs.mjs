@@ -34,8 +34,12 @@ export function runAs(owner, argv, { env = {}, cwd, netns = false } = {}) {
     const started = process.hrtime.bigint();
     const child = spawn(cmd[0], cmd.slice(1), { cwd, env: { PATH, HOME: cwd ?? '/', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (c) => { output += c; });
-    child.stderr.on('data', (c) => { output += c; });
+    child.stdout.on('data', (c) => {
+      output += c;
+    });
+    child.stderr.on('data', (c) => {
+      output += c;
+    });
     child.on('close', (code) => resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6, output }));
   });
 }

@@ -17,7 +17,10 @@ export function lab(...args) {
 }
 
 export function remoteCompiles() {
-  return lab('compiles', 'all').trim().split('\n').reduce((total, line) => total + Number(line.trim().split(/\s+/)[1] ?? 0), 0);
+  return lab('compiles', 'all')
+    .trim()
+    .split('\n')
+    .reduce((total, line) => total + Number(line.trim().split(/\s+/)[1] ?? 0), 0);
 }
 
 export function unitCount() {
@@ -40,9 +43,10 @@ export async function labBuild(owner, distccEnv, { jobs, netns = false, distccDi
     rmSync(join(distccDir, 'lock'), { recursive: true, force: true });
     mkdirLock(distccDir, owner);
   }
-  const env = distccEnv === null
-    ? { CC: 'x86_64-linux-gnu-gcc', PATH }
-    : { CC: 'x86_64-linux-gnu-gcc', PATH: `/usr/lib/distcc:${PATH}`, DISTCC_DIR: distccDir, ...distccEnv };
+  const env =
+    distccEnv === null
+      ? { CC: 'x86_64-linux-gnu-gcc', PATH }
+      : { CC: 'x86_64-linux-gnu-gcc', PATH: `/usr/lib/distcc:${PATH}`, DISTCC_DIR: distccDir, ...distccEnv };
   const result = await runAs(owner, ['make', `-j${jobs}`, 'hello'], { env, cwd: dir, netns });
   const remote = remoteCompiles();
   rmSync(dir, { recursive: true, force: true });

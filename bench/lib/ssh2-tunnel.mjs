@@ -43,7 +43,11 @@ export async function openSsh2Tunnel({ node, key, knownHosts, socketPath, owner,
       clearInterval(heartbeat);
       server.close();
       session.end();
-      await new Promise((resolve) => { client.once('close', resolve); client.end(); setTimeout(resolve, 3000); });
+      await new Promise((resolve) => {
+        client.once('close', resolve);
+        client.end();
+        setTimeout(resolve, 3000);
+      });
     },
   };
 }

@@ -3,7 +3,16 @@ import type { Config, NodeConfig } from '../config/types.js';
 import * as msg from '../messages.js';
 import type { FlagOutlook, PortageQuery } from '../portage/index.js';
 import type { SshAuth } from '../ssh/connect.js';
-import { localFileChecks, localToolChecks, portageChecks, startFrontCompilerQuery, type FrontCompilerOutcome, type LocalEnv, type PortageOutcome, type ToolOutcome } from './local/local-checks.js';
+import {
+  localFileChecks,
+  localToolChecks,
+  portageChecks,
+  startFrontCompilerQuery,
+  type FrontCompilerOutcome,
+  type LocalEnv,
+  type PortageOutcome,
+  type ToolOutcome,
+} from './local/local-checks.js';
 import { nodeName } from './node-name.js';
 import { lzoSuggestion } from './node/lzo-suggestion.js';
 import { checkNode } from './node/check-node.js';

@@ -13,7 +13,8 @@ export function summarize(
 ): Summary {
   const usable = nodes.filter((node) => node.usable).map((node) => node.node);
   const remoteSlots = usable.reduce((sum, node) => sum + node.slots, 0);
-  const makeopts = usable.length === 0 ? '' : computeMakeopts({ totalSlots: remoteSlots + config.localSlots, loadLimit: config.loadLimit, jobsOverride: makeJobs });
+  const makeopts =
+    usable.length === 0 ? '' : computeMakeopts({ totalSlots: remoteSlots + config.localSlots, loadLimit: config.loadLimit, jobsOverride: makeJobs });
   return {
     usableNodes: usable.length,
     totalNodes: nodes.length,

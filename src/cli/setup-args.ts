@@ -26,17 +26,7 @@ export interface TrustCommandArgs {
   setup: SetupArgs;
 }
 
-type OptionName =
-  | '--config'
-  | '--force'
-  | '--print'
-  | '--admin'
-  | '--admin-key'
-  | '--from'
-  | '--restrict'
-  | '--unlock'
-  | '--fingerprint'
-  | '--replace';
+type OptionName = '--config' | '--force' | '--print' | '--admin' | '--admin-key' | '--from' | '--restrict' | '--unlock' | '--fingerprint' | '--replace';
 
 const NODE_OPTIONS: OptionName[] = ['--admin', '--admin-key', '--from', '--restrict', '--unlock'];
 

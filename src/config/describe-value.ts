@@ -16,5 +16,5 @@ export function describeValue(value: unknown): string {
 }
 
 export function isTable(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(isTomlDate(value));
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !isTomlDate(value);
 }

@@ -39,9 +39,7 @@ export function loadConfig(inputs: ConfigInputs): Config {
     throw new ConfigError(path, undefined, ...say.configNamedMissing(givenBy));
   } else {
     const hosts = inputs.readFile(DISTCC_HOSTS_PATH);
-    config = hosts === undefined
-      ? defaultConfig({ kind: 'none' }, inputs.cpuCount)
-      : configFromDistccHosts(hosts, DISTCC_HOSTS_PATH, inputs.cpuCount);
+    config = hosts === undefined ? defaultConfig({ kind: 'none' }, inputs.cpuCount) : configFromDistccHosts(hosts, DISTCC_HOSTS_PATH, inputs.cpuCount);
   }
   const emerge = fromEnv(inputs.env, 'DEMERGE_EMERGE');
   if (emerge !== undefined) {

@@ -1,11 +1,5 @@
 import { ConfigError } from '../errors.js';
-import {
-  findCommandProblem,
-  findHostNameProblem,
-  findOptionsProblem,
-  findUserNameProblem,
-  parseHostOption,
-} from '../hosts/index.js';
+import { findCommandProblem, findHostNameProblem, findOptionsProblem, findUserNameProblem, parseHostOption } from '../hosts/index.js';
 import type { HostOption, Problem } from '../hosts/index.js';
 import * as say from '../messages/config.js';
 import { culprit } from '../messages/hosts.js';
@@ -18,7 +12,19 @@ import { parseToml } from './parse-toml.js';
 import { suggest } from './suggest.js';
 import { TRANSPORTS, type Config, type NodeConfig } from './types.js';
 
-const TOP_KEYS = ['key', 'known_hosts', 'local_slots', 'connect_timeout', 'emerge', 'portageq', 'resolve_native', 'load_limit', 'build_user', 'transport', 'node'];
+const TOP_KEYS = [
+  'key',
+  'known_hosts',
+  'local_slots',
+  'connect_timeout',
+  'emerge',
+  'portageq',
+  'resolve_native',
+  'load_limit',
+  'build_user',
+  'transport',
+  'node',
+];
 const NODE_KEYS = ['host', 'user', 'port', 'slots', 'options', 'command'];
 
 // One parse of one file: knows the text and name so every error can point at a line.
@@ -37,9 +43,11 @@ class Reader {
       if (known.includes(key)) continue;
       const guess = suggest(key, known);
       const fix =
-        guess !== undefined ? say.didYouMean(guess)
-        : place.table === undefined && NODE_KEYS.includes(key) ? say.keyBelongsToNode(key)
-        : say.knownKeys(where, known);
+        guess !== undefined
+          ? say.didYouMean(guess)
+          : place.table === undefined && NODE_KEYS.includes(key)
+            ? say.keyBelongsToNode(key)
+            : say.knownKeys(where, known);
       this.fail({ ...place, key }, say.unknownKey(key, where), fix);
     }
   }
@@ -119,12 +127,12 @@ function readNode(reader: Reader, value: unknown, index: number): NodeConfig {
   }
   const node: NodeConfig = {
     host: reader.named(value['host'], at('host'), `host${where}`, findHostNameProblem, say.fixNodeHost()),
-    user: value['user'] === undefined ? NODE_DEFAULTS.user
-      : reader.named(value['user'], at('user'), `user${where}`, findUserNameProblem, say.fixNodeUser()),
-    port: value['port'] === undefined ? NODE_DEFAULTS.port
-      : reader.integer(value['port'], at('port'), `port${where}`, RANGES.port, say.fixNodePort()),
-    slots: value['slots'] === undefined ? NODE_DEFAULTS.slots
-      : reader.integer(value['slots'], at('slots'), `slots${where}`, RANGES.slots, say.fixNodeSlots(NODE_DEFAULTS.slots)),
+    user: value['user'] === undefined ? NODE_DEFAULTS.user : reader.named(value['user'], at('user'), `user${where}`, findUserNameProblem, say.fixNodeUser()),
+    port: value['port'] === undefined ? NODE_DEFAULTS.port : reader.integer(value['port'], at('port'), `port${where}`, RANGES.port, say.fixNodePort()),
+    slots:
+      value['slots'] === undefined
+        ? NODE_DEFAULTS.slots
+        : reader.integer(value['slots'], at('slots'), `slots${where}`, RANGES.slots, say.fixNodeSlots(NODE_DEFAULTS.slots)),
     options: value['options'] === undefined ? [] : readOptions(reader, value['options'], at('options'), `options${where}`),
   };
   if (value['command'] !== undefined) {
@@ -172,8 +180,7 @@ export function parseConfigText(text: string, file: string, cpuCount: number): C
     config.localSlots = reader.integer(v('local_slots'), at('local_slots'), 'local_slots', RANGES.localSlots, say.fixLocalSlots());
   }
   if (v('connect_timeout') !== undefined) {
-    config.connectTimeout = reader.integer(v('connect_timeout'), at('connect_timeout'), 'connect_timeout',
-      RANGES.connectTimeout, say.fixConnectTimeout());
+    config.connectTimeout = reader.integer(v('connect_timeout'), at('connect_timeout'), 'connect_timeout', RANGES.connectTimeout, say.fixConnectTimeout());
   }
   if (v('emerge') !== undefined) {
     config.emerge = reader.named(v('emerge'), at('emerge'), 'emerge', findEmergeProblem, say.fixEmerge());

@@ -126,10 +126,7 @@ export interface FoundRun {
 }
 
 /** Runs under `base` whose demerge is still alive, newest first. */
-export function findRuns(
-  base: string,
-  io: { readFile(path: string): string | undefined; isAlive(pid: number): boolean },
-): FoundRun[] {
+export function findRuns(base: string, io: { readFile(path: string): string | undefined; isAlive(pid: number): boolean }): FoundRun[] {
   let names: string[];
   try {
     names = readdirSync(base);

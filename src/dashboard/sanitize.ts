@@ -18,13 +18,7 @@ const ELLIPSIS = '\u2026';
 // Bidi embeddings/overrides/isolates reorder what the user reads ("Trojan Source"); the
 // marks are invisible. None of them has a place in a file or host name.
 function isBidiControl(code: number): boolean {
-  return (
-    (code >= 0x202a && code <= 0x202e) ||
-    (code >= 0x2066 && code <= 0x2069) ||
-    code === 0x200e ||
-    code === 0x200f ||
-    code === 0x061c
-  );
+  return (code >= 0x202a && code <= 0x202e) || (code >= 0x2066 && code <= 0x2069) || code === 0x200e || code === 0x200f || code === 0x061c;
 }
 
 // Whitespace controls become a space so "a\tb" stays two words; other controls vanish.

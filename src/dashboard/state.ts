@@ -212,7 +212,11 @@ function trackTrees(node: NodeState, cpu: readonly ProcessCpu[], samplerPid: num
   const samplerRoot = sampler === undefined ? undefined : rootOf(sampler, parentOf, MAX_TREE_DEPTH);
   const totals = new Map<ProcessCpu, number>();
   for (const [root, members] of treesByRoot(cpu, parentOf, MAX_TREE_DEPTH)) {
-    if (root !== samplerRoot) totals.set(root, members.reduce((sum, p) => sum + p.ticks, 0));
+    if (root !== samplerRoot)
+      totals.set(
+        root,
+        members.reduce((sum, p) => sum + p.ticks, 0),
+      );
   }
   const known = node.trackedTrees ?? [];
   const first = node.sampledAt === undefined && known.length === 0;
@@ -220,9 +224,7 @@ function trackTrees(node: NodeState, cpu: readonly ProcessCpu[], samplerPid: num
   for (const [root, ticks] of totals) {
     const before = known.find((t) => t.pid === root.pid && t.start === root.start);
     next.push(
-      before
-        ? { ...before, maxTicks: Math.max(before.maxTicks, ticks) }
-        : { pid: root.pid, start: root.start, baseTicks: first ? ticks : 0, maxTicks: ticks },
+      before ? { ...before, maxTicks: Math.max(before.maxTicks, ticks) } : { pid: root.pid, start: root.start, baseTicks: first ? ticks : 0, maxTicks: ticks },
     );
   }
   let settled = node.compilerCpuSeconds;
@@ -278,7 +280,9 @@ function compilesOf(processes: readonly NodeProcess[]): NodeCompile[] {
   return [...treesByRoot(compilers, parentIn(compilers), MAX_COMPILE_DEPTH)].map(([root, members]) => {
     const live = members.filter((m) => !m.stat.startsWith('Z'));
     const candidates = live.length > 0 ? live : members;
-    const shown = candidates.reduce((best, m) => (m.cpuPercent > best.cpuPercent || (m.cpuPercent === best.cpuPercent && m.elapsedSeconds < best.elapsedSeconds) ? m : best));
+    const shown = candidates.reduce((best, m) =>
+      m.cpuPercent > best.cpuPercent || (m.cpuPercent === best.cpuPercent && m.elapsedSeconds < best.elapsedSeconds) ? m : best,
+    );
     const compile: NodeCompile = { shown, elapsedSeconds: root.elapsedSeconds };
     const sourceFile = [root, ...members].find((m) => m.sourceFile !== undefined)?.sourceFile;
     if (sourceFile !== undefined) compile.sourceFile = sourceFile;
@@ -402,5 +406,7 @@ export function withPortageSnapshot(state: DashboardState, snapshot: PortageSnap
  * then emerge may still be resolving or asking (--ask), and the terminal stays emerge's.
  */
 export function buildHasStarted(state: DashboardState): boolean {
-  return state.emerge.lastIndex > 0 || state.emerge.open.length > 0 || state.jobs.length > 0 || state.distcc.hosts.length > 0 || (state.portage?.running ?? 0) > 0;
+  return (
+    state.emerge.lastIndex > 0 || state.emerge.open.length > 0 || state.jobs.length > 0 || state.distcc.hosts.length > 0 || (state.portage?.running ?? 0) > 0
+  );
 }

@@ -187,7 +187,9 @@ export function renderSummary(summary: RunSummary): string {
   if (summary.nodes.length > 0) {
     const head = say.nodeTableHeads;
     lines.push('');
-    lines.push(`${left(head.node, NAME_W)} ${right(head.jobs, 7)} ${right(head.failed, 7)} ${right(head.retried, 7)} ${right(head.fellBack, 9)} ${right(head.jobTime, 9)} ${right(head.cpu, 9)}`);
+    lines.push(
+      `${left(head.node, NAME_W)} ${right(head.jobs, 7)} ${right(head.failed, 7)} ${right(head.retried, 7)} ${right(head.fellBack, 9)} ${right(head.jobTime, 9)} ${right(head.cpu, 9)}`,
+    );
     for (const node of summary.nodes) {
       const cpu = node.cpuSeconds === undefined ? '-' : formatDuration(node.cpuSeconds);
       const jobTime = node.jobSeconds > 0 ? formatDuration(node.jobSeconds) : '-';

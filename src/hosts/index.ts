@@ -5,11 +5,4 @@ export { parseHostSpec } from './parse-host-spec.js';
 export { parseHostList } from './parse-host-list.js';
 export { formatHostList, formatHostSpec } from './format-host-spec.js';
 export { parseHostOption, findOptionsProblem } from './options.js';
-export {
-  findCommandProblem,
-  findHostNameProblem,
-  findUserNameProblem,
-  validateCommand,
-  validateHostName,
-  validateUserName,
-} from './names.js';
+export { findCommandProblem, findHostNameProblem, findUserNameProblem, validateCommand, validateHostName, validateUserName } from './names.js';

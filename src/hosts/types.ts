@@ -11,10 +11,7 @@ export type HostSpec =
   // HOST[:PORT][/LIMIT][,OPT...] and the old HOST[/LIMIT][:PORT][,OPT...].
   | { kind: 'tcp'; host: string; port?: number; limit?: number; options: HostOption[] };
 
-export type GlobalOption =
-  | { kind: 'randomize' }
-  | { kind: 'localslots'; value: number }
-  | { kind: 'localslots_cpp'; value: number };
+export type GlobalOption = { kind: 'randomize' } | { kind: 'localslots'; value: number } | { kind: 'localslots_cpp'; value: number };
 
 export interface HostList {
   entries: Array<HostSpec | GlobalOption>;

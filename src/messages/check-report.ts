@@ -3,7 +3,7 @@
 
 import { plural } from './common.js';
 
-export const frontEndFailed = (): string => 'the front end\'s checks failed (see the warnings above)';
+export const frontEndFailed = (): string => "the front end's checks failed (see the warnings above)";
 
 export const checkLine = (verdict: string, subject: string, id: string, message: string): string => `${verdict}  ${subject}  ${id}: ${message}`;
 

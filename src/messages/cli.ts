@@ -9,10 +9,7 @@ export const badOptionValue = (option: string, value: string, expected: string):
   `give ${expected}`,
 ];
 
-export const unknownDemergeOption = (option: string): Problem => [
-  `${quote(option)} needs a value`,
-  `write it as ${option}=VALUE`,
-];
+export const unknownDemergeOption = (option: string): Problem => [`${quote(option)} needs a value`, `write it as ${option}=VALUE`];
 
 export const dashboardTakesNoArguments = (first: string): Problem => [
   `--dashboard watches a build that is already running and takes no emerge arguments, got ${quote(first)}`,
@@ -36,10 +33,7 @@ export const unknownSetupOption = (step: string, word: string, allowed: readonly
   `its options are ${allowed.join(', ')} (see demerge --help)`,
 ];
 
-export const setupOptionNeedsValue = (option: string): Problem => [
-  `${option} needs a value`,
-  `write it as ${option}=VALUE`,
-];
+export const setupOptionNeedsValue = (option: string): Problem => [`${option} needs a value`, `write it as ${option}=VALUE`];
 
 export const badAdminUser = (user: string, reason: string, fix: string): Problem => [`admin user ${quote(user)} ${reason}`, fix];
 
@@ -47,7 +41,6 @@ export const badSetupHost = (word: string, reason: string, fix: string): Problem
 
 export const errorLine = (message: string, fix: string): string => `demerge: ${message} (${fix})`;
 
-export const unexpectedErrorLine = (message: string): string =>
-  `demerge: internal error: ${message} (please report it with the command line you used)`;
+export const unexpectedErrorLine = (message: string): string => `demerge: internal error: ${message} (please report it with the command line you used)`;
 
 export const warningLine = (message: string, fix: string): string => `demerge: warning: ${message} (${fix})`;

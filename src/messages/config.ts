@@ -35,10 +35,7 @@ export const tomlUnreadable = (detail: string): Problem => [`could not be read a
 
 /** What a TOML value of the wrong type or range is, as src/config/describe-value.ts classifies it. */
 export type ValueShape =
-  | { kind: 'string'; text: string }
-  | { kind: 'number'; value: number }
-  | { kind: 'boolean'; value: boolean }
-  | { kind: 'array' | 'date' | 'table' };
+  { kind: 'string'; text: string } | { kind: 'number'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'array' | 'date' | 'table' };
 
 /** How such a value reads in an error line ("got <it>"). */
 export const describeValue = (shape: ValueShape): string => {
@@ -116,11 +113,11 @@ export const nodeNotATable = (index: number, got: string): Problem => [
 
 export const nodeWithoutHost = (index: number): Problem => [`node ${index + 1} has no host`, 'add host = "NAME" after its [[node]] line'];
 
-export const fixNodeHost = (): string => 'give the node\'s host name or IPv4 address';
+export const fixNodeHost = (): string => "give the node's host name or IPv4 address";
 
 export const fixNodeUser = (): string => 'give the login account on the node';
 
-export const fixNodePort = (): string => 'give the node\'s ssh port (default 22)';
+export const fixNodePort = (): string => "give the node's ssh port (default 22)";
 
 export const fixNodeSlots = (defaultSlots: number): string => `give how many jobs the node takes at once (distcc's default is ${defaultSlots})`;
 
@@ -136,7 +133,7 @@ export const nodeRepeated = (index: number, host: string, port: number, first: n
   'list each node once; raise its slots to give it more jobs',
 ];
 
-export const fixLocalSlots = (): string => 'give how many jobs run on this machine (distcc\'s default is 2; 0 sends every job to the nodes)';
+export const fixLocalSlots = (): string => "give how many jobs run on this machine (distcc's default is 2; 0 sends every job to the nodes)";
 
 export const fixConnectTimeout = (): string => 'give the seconds to wait for a node to answer (default 5)';
 
@@ -156,8 +153,7 @@ export const loadLimitNotNumber = (min: number, max: number, got: string): Probl
 
 export const fixBuildUser = (): string => 'give the user Portage builds as (default portage)';
 
-export const fixTransport = (): string =>
-  'write transport = "tunnel" (the default: the sandbox stays on) or transport = "ssh" (the recipe: one ssh per job)';
+export const fixTransport = (): string => 'write transport = "tunnel" (the default: the sandbox stays on) or transport = "ssh" (the recipe: one ssh per job)';
 
 export const transportUnknown = (transport: string): string => `transport ${quote(transport)} is not available`;
 

@@ -26,7 +26,7 @@ export const keyUnusable = (path: string, reason: string): Problem => [
 
 export const knownHostsMissing = (path: string): Problem => [
   `known_hosts file ${quote(path)} does not exist`,
-  'collect the nodes\' host keys with ssh-keyscan, check their fingerprints, and write them there',
+  "collect the nodes' host keys with ssh-keyscan, check their fingerprints, and write them there",
 ];
 
 export const unsafeSshPath = (what: string, path: string, reason: string): Problem => [
@@ -39,10 +39,7 @@ export const sshPathNotAbsolute = (): string => 'is not an absolute path';
 export const sshPathSplits = (): string => 'contains whitespace, a quote or a backslash';
 export const sshPathControlChar = (): string => 'contains a control character';
 
-export const sshMissing = (): Problem => [
-  'ssh was not found in PATH',
-  'install OpenSSH (net-misc/openssh)',
-];
+export const sshMissing = (): Problem => ['ssh was not found in PATH', 'install OpenSSH (net-misc/openssh)'];
 
 export const emergeMissing = (program: string): Problem => [
   `emerge program ${quote(program)} was not found`,
@@ -73,16 +70,13 @@ export const buildUserOk = (name: string, uid: number): string =>
 
 export const keyFileOk = (path: string, owner: string, mode: string): string => `${path}: owner ${owner}, mode ${mode}`;
 
-export const keyNotAFile = (path: string): Problem => [
-  `SSH key ${quote(path)} is not a regular file`,
-  'point key = in demerge.conf at the private key file',
-];
+export const keyNotAFile = (path: string): Problem => [`SSH key ${quote(path)} is not a regular file`, 'point key = in demerge.conf at the private key file'];
 
 export const keyEncrypted = (path: string, agentSocket: string | undefined): Problem => [
   `SSH key ${quote(path)} has a passphrase: the build runs without a terminal and cannot type it${
     agentSocket === undefined
       ? ''
-      : '; SSH_AUTH_SOCK is set, but demerge does not use agents: the build\'s ssh runs as the build user with this key file only (IdentitiesOnly)'
+      : "; SSH_AUTH_SOCK is set, but demerge does not use agents: the build's ssh runs as the build user with this key file only (IdentitiesOnly)"
   }`,
   `remove the passphrase: ssh-keygen -p -N '' -f ${path} (it asks for the old one)`,
 ];
@@ -126,8 +120,7 @@ export const keyModeRefused = (path: string, mode: string, user: string): Proble
   `chmod 0600 ${path}`,
 ];
 
-export const keyModeAccepted = (mode: string, owner: string, user: string): string =>
-  `mode ${mode}, owner ${owner}: ssh running as ${user} accepts it`;
+export const keyModeAccepted = (mode: string, owner: string, user: string): string => `mode ${mode}, owner ${owner}: ssh running as ${user} accepts it`;
 
 export const keyNotReadableByBuildUser = (path: string, user: string, code: string): Problem => [
   `the build user ${user} cannot read the SSH key ${quote(path)} (${code}): every remote job would fail`,
@@ -174,18 +167,14 @@ export const knownHostsWritable = (path: string, mode: string): Problem => [
 
 export const toolFound = (tool: string, path: string): string => `${tool} at ${path}`;
 
-export const distccMissing = (): Problem => [
-  'distcc was not found in PATH',
-  'install distcc (Gentoo: emerge --ask sys-devel/distcc)',
-];
+export const distccMissing = (): Problem => ['distcc was not found in PATH', 'install distcc (Gentoo: emerge --ask sys-devel/distcc)'];
 
 export const frontCompilerMissing = (reason: string): Problem => [
   `the front end's compiler cannot be asked: ${printable(reason)}`,
   'install gcc (Gentoo: sys-devel/gcc) and select it with gcc-config',
 ];
 
-export const frontCompilerOk = (name: string, version: string, machine: string): string =>
-  `${name} ${version}, target ${machine}: every node must match it`;
+export const frontCompilerOk = (name: string, version: string, machine: string): string => `${name} ${version}, target ${machine}: every node must match it`;
 
 export const masqueradeDirMissing = (): Problem => [
   'no distcc masquerade directory (/usr/lib*/distcc[/bin]): Portage would drop FEATURES=distcc and build everything locally',
@@ -199,7 +188,7 @@ export const masqueradeLinkMissing = (dir: string, name: string): Problem => [
 
 export const chostDiffers = (chost: string, gccTarget: string): Problem => [
   `Portage's CHOST is ${quote(chost)} but gcc -dumpmachine says ${quote(gccTarget)}: the nodes were checked for ${gccTarget}-gcc`,
-  'run demerge --dry-check, which checks them for Portage\'s CHOST',
+  "run demerge --dry-check, which checks them for Portage's CHOST",
 ];
 
 export const masqueradeOk = (dir: string): string => `masquerade directory ${dir}: Portage puts it first in PATH`;

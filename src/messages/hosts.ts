@@ -32,21 +32,21 @@ export const nameLikeOption = (): Finding => ({
   fix: 'use the real name; names never start with "-"',
 });
 
-export const hostEmpty = (): Finding => ({ reason: 'is empty', fix: 'give the node\'s host name or IPv4 address' });
+export const hostEmpty = (): Finding => ({ reason: 'is empty', fix: "give the node's host name or IPv4 address" });
 
 export const hostTooLong = (length: number, max: number): Finding => ({
   reason: `is ${length} characters long, more than the ${max} a DNS name may have`,
-  fix: 'use the node\'s real name, or a short alias from /etc/hosts or ssh config',
+  fix: "use the node's real name, or a short alias from /etc/hosts or ssh config",
 });
 
 // A hint per separator that users put into a host name by mistake.
 const HOST_CHAR_FIX: Record<string, string> = {
-  ':': 'a port goes in demerge.conf\'s port (or ssh config), not in the host; IPv6 literals are not supported, use a host name',
+  ':': "a port goes in demerge.conf's port (or ssh config), not in the host; IPv6 literals are not supported, use a host name",
   '[': 'IPv6 literals are not supported (distcc 3.4 cannot put them in an ssh host spec); use a host name',
   ']': 'IPv6 literals are not supported (distcc 3.4 cannot put them in an ssh host spec); use a host name',
   '@': 'give the user separately: USER@HOST in a host spec, user = "..." in demerge.conf',
-  '/': 'a job limit goes after the host as /N, or in demerge.conf\'s slots',
-  ',': 'options go after the host as ,lzo, or in demerge.conf\'s options',
+  '/': "a job limit goes after the host as /N, or in demerge.conf's slots",
+  ',': "options go after the host as ,lzo, or in demerge.conf's options",
 };
 
 export const hostBadChar = (ch: string): Finding => ({
@@ -128,9 +128,7 @@ export const cppWithoutLzo = (): Finding => ({
  */
 export const hostSpecProblem = (word: string, what: string | undefined, part: string, reason: string): string => {
   const named = what === undefined ? '' : `${what} ${quote(part)} `;
-  return what !== undefined && part === word
-    ? `${named}${reason}`
-    : `host spec ${quote(word)}${what === undefined ? ' ' : `: ${named}`}${reason}`;
+  return what !== undefined && part === word ? `${named}${reason}` : `host spec ${quote(word)}${what === undefined ? ' ' : `: ${named}`}${reason}`;
 };
 
 export const unexpectedAfterHost = (rest: string): Finding => ({
@@ -171,7 +169,4 @@ export const numberOutside = (what: string, value: number, min: number, max: num
   `give ${what} from ${min} to ${max}`,
 ];
 
-export const tcpHostLocalhost = (): Problem => [
-  'a TCP host named "localhost" would read back as local compiles',
-  'use { kind: "localhost" } or 127.0.0.1',
-];
+export const tcpHostLocalhost = (): Problem => ['a TCP host named "localhost" would read back as local compiles', 'use { kind: "localhost" } or 127.0.0.1'];

@@ -35,7 +35,7 @@ export const tcpUnreachable = (host: string, code: string): Problem => [
 
 export const tcpError = (host: string, port: number, code: string): Problem => [
   `cannot connect to ${host} port ${port}: ${printable(code)}`,
-  'check the node\'s network and sshd',
+  "check the node's network and sshd",
 ];
 
 export const hostKeyOk = (): string => 'host key matches known_hosts';
@@ -57,10 +57,7 @@ export const hostKeyRevokedCheck = (entry: string, fingerprintText: string, know
 
 export const loginOk = (user: string, ms: number): string => `key login as ${user} in ${ms} ms`;
 
-export const loginNotTried = (): Problem => [
-  'key login not tried: the front end has no usable build key',
-  'fix the key first (see the key checks above)',
-];
+export const loginNotTried = (): Problem => ['key login not tried: the front end has no usable build key', 'fix the key first (see the key checks above)'];
 
 export const loginRefused = (node: { user: string }, key: string): Problem => [
   `the node refused the key for ${node.user}: refused key or locked account (only the node's sshd log tells which)`,
@@ -69,18 +66,15 @@ export const loginRefused = (node: { user: string }, key: string): Problem => [
 
 export const loginTimeout = (user: string, seconds: number): Problem => [
   `TCP connected, but the login as ${user} did not finish within ${seconds} s`,
-  'check the node\'s load and sshd (MaxStartups; UseDNS no if name lookups are slow), or raise connect_timeout in demerge.conf',
+  "check the node's load and sshd (MaxStartups; UseDNS no if name lookups are slow), or raise connect_timeout in demerge.conf",
 ];
 
 export const loginClosed = (user: string, detail: string): Problem => [
   `the node closed the connection during the login as ${user} (${printable(detail)})`,
-  'read sshd\'s log on the node: MaxStartups, AllowUsers/DenyUsers or a TCP wrapper may turn this machine away',
+  "read sshd's log on the node: MaxStartups, AllowUsers/DenyUsers or a TCP wrapper may turn this machine away",
 ];
 
-export const loginError = (user: string, detail: string): Problem => [
-  `the login as ${user} failed: ${printable(detail)}`,
-  'read sshd\'s log on the node',
-];
+export const loginError = (user: string, detail: string): Problem => [`the login as ${user} failed: ${printable(detail)}`, "read sshd's log on the node"];
 
 export const nodeExecOk = (user: string): string => `commands run as ${user} (no forced command)`;
 
@@ -94,7 +88,9 @@ export const nodeForcedCommand = (user: string, compiler: { name: string; versio
     timedOutAfter === undefined ? '' : ` (no answer within ${timedOutAfter} s)`
   }: distccd, the compiler and the CPUs could not be read`,
   `demerge --dry-check's trial compile shows whether distcc gets through it; check the compiler by hand on the node: ${
-    compiler === undefined ? 'gcc -dumpfullversion -dumpmachine' : `${compiler.name} -dumpfullversion -dumpmachine must print ${compiler.version} and ${compiler.machine}`
+    compiler === undefined
+      ? 'gcc -dumpfullversion -dumpmachine'
+      : `${compiler.name} -dumpfullversion -dumpmachine must print ${compiler.version} and ${compiler.machine}`
   }`,
 ];
 
@@ -107,7 +103,7 @@ export const nodeProbeCut = (seconds: number, stderr: string): Problem => {
   const last = stderr.trim().split('\n').at(-1) ?? '';
   return [
     `the probe on the node did not finish within ${seconds} s${last === '' ? '' : `: ${printable(last)}`}`,
-    'check the node\'s load and the start-up files of the distcc user\'s shell (~/.bashrc)',
+    "check the node's load and the start-up files of the distcc user's shell (~/.bashrc)",
   ];
 };
 
@@ -174,7 +170,7 @@ export const nodeLzoSuggested = (rttMs: number, thresholdMs: number, place: LzoC
 
 export const trialTimeout = (compiler: string, seconds: number): Problem => [
   `the trial compile with ${compiler} did not finish within ${seconds} s`,
-  'check the node\'s load and distccd; try it by hand as the build user with DISTCC_VERBOSE=1',
+  "check the node's load and distccd; try it by hand as the build user with DISTCC_VERBOSE=1",
 ];
 
 export const trialHostKey = (host: string): Problem => [
@@ -194,7 +190,7 @@ export const trialKeyUnreadable = (path: string): Problem => [
 
 export const trialLoginRefused = (user: string): Problem => [
   `the build's ssh was refused as ${user} ("Permission denied (publickey)")`,
-  'read sshd\'s log on the node (see the login check)',
+  "read sshd's log on the node (see the login check)",
 ];
 
 export const trialWhitelist = (compiler: string): Problem => [
@@ -213,7 +209,7 @@ export const trialTunnelForcedCommand = (user: string): Problem => [
 ];
 
 export const trialForwardingRefused = (): Problem => [
-  "the node refuses to forward to its own 127.0.0.1, which transport = \"tunnel\" needs for every job",
+  'the node refuses to forward to its own 127.0.0.1, which transport = "tunnel" needs for every job',
   'allow it for the build key (sshd AllowTcpForwarding, or restrict,port-forwarding,permitopen="127.0.0.1:*" in authorized_keys; demerge setup node --restrict writes that), or set transport = "ssh"',
 ];
 
@@ -222,14 +218,11 @@ export const trialCompilerMissing = (compiler: string, user: string): Problem =>
   `install the front end's compiler on the node under the name ${compiler}`,
 ];
 
-export const trialConnect = (text: string): Problem => [
-  `the build's ssh could not connect: ${printable(text)}`,
-  'see the TCP check of this node',
-];
+export const trialConnect = (text: string): Problem => [`the build's ssh could not connect: ${printable(text)}`, 'see the TCP check of this node'];
 
 export const trialFailed = (compiler: string, line: string): Problem => [
   `the trial compile with ${compiler} failed: ${printable(line)}`,
-  'try it by hand as the build user with DISTCC_VERBOSE=1 and read the node\'s sshd log',
+  "try it by hand as the build user with DISTCC_VERBOSE=1 and read the node's sshd log",
 ];
 
 export const trialSetupFailed = (message: string): Problem => [
@@ -239,5 +232,5 @@ export const trialSetupFailed = (message: string): Problem => [
 
 export const trialNoAnswer = (compiler: string): Problem => [
   `the node's distccd hung up on the trial compile with ${compiler} without an answer`,
-  'read distccd\'s messages on the node (syslog, or run distccd --inetd --log-stderr by hand) and its sshd log',
+  "read distccd's messages on the node (syslog, or run distccd --inetd --log-stderr by hand) and its sshd log",
 ];

@@ -26,12 +26,18 @@ export const nativeResolved = (word: string, where: string, atoms: readonly stri
 };
 
 const WHY: Record<string, readonly [string, string]> = {
-  'bash-hook': ['it is set in a bash hook, which demerge does not rewrite', 'set it in make.conf or a package.env file instead, or write the explicit flags (gcc -### -march=native -x c -c /dev/null)'],
+  'bash-hook': [
+    'it is set in a bash hook, which demerge does not rewrite',
+    'set it in make.conf or a package.env file instead, or write the explicit flags (gcc -### -march=native -x c -c /dev/null)',
+  ],
   unquoted: ['it is not in a quoted value', 'quote the value: CFLAGS="..."'],
   profile: ["it comes from Portage's profile", 'override CFLAGS in make.conf'],
-  'config-root-option': ['--config-root or --prefix moves Portage\'s configuration away from what demerge read', 'run without --config-root, or with PORTAGE_CONFIGROOT set in the environment'],
-  'not-root': ['only root can show emerge the run\'s copy of the file', 'run demerge as root'],
-  unresolved: ['this machine\'s gcc did not derive the explicit flags', 'check that ${CHOST}-gcc runs, or write the explicit flags yourself'],
+  'config-root-option': [
+    "--config-root or --prefix moves Portage's configuration away from what demerge read",
+    'run without --config-root, or with PORTAGE_CONFIGROOT set in the environment',
+  ],
+  'not-root': ["only root can show emerge the run's copy of the file", 'run demerge as root'],
+  unresolved: ["this machine's gcc did not derive the explicit flags", 'check that ${CHOST}-gcc runs, or write the explicit flags yourself'],
   'resolve-native-off': ['resolve_native = false in demerge.conf', 'remove resolve_native = false, or write the explicit flags in place of the native ones'],
 };
 

@@ -4,20 +4,17 @@
 import { quote } from '../errors.js';
 import type { Problem } from './common.js';
 
-export const noNodesConfigured = (): string =>
-  'demerge: warning: no compile nodes are configured (/etc/demerge.conf or /etc/distcc/hosts): building locally';
+export const noNodesConfigured = (): string => 'demerge: warning: no compile nodes are configured (/etc/demerge.conf or /etc/distcc/hosts): building locally';
 
 export const probing = (count: number): string => `checking ${count} compile node${count === 1 ? '' : 's'}`;
 
-export const nodeLeftOut = (node: string, cause: string): string =>
-  `demerge: warning: node ${quote(node)} left out of this run: ${cause}`;
+export const nodeLeftOut = (node: string, cause: string): string => `demerge: warning: node ${quote(node)} left out of this run: ${cause}`;
 
 export const nodeLeftOutBecause = (node: string, cause: string, fix: string): string => `${nodeLeftOut(node, cause)} (${fix})`;
 
 export const nodeWarningLine = (node: string, message: string, fix: string): string => `demerge: warning: node ${quote(node)}: ${message} (${fix})`;
 
-export const noLiveNode = (): string =>
-  'demerge: warning: no compile node answered: building locally, without distcc';
+export const noLiveNode = (): string => 'demerge: warning: no compile node answered: building locally, without distcc';
 
 export const noLiveNodeStrict = (): Problem => [
   'no compile node answered and --strict was given',
@@ -27,8 +24,7 @@ export const noLiveNodeStrict = (): Problem => [
 export const nodesReady = (live: number, total: number, slots: number): string =>
   `demerge: ${live} of ${total} node${total === 1 ? '' : 's'} ready, ${slots} remote slot${slots === 1 ? '' : 's'}`;
 
-export const runSummary = (distccHosts: string, makeopts: string): string =>
-  `demerge: DISTCC_HOSTS="${distccHosts}" MAKEOPTS="${makeopts}"`;
+export const runSummary = (distccHosts: string, makeopts: string): string => `demerge: DISTCC_HOSTS="${distccHosts}" MAKEOPTS="${makeopts}"`;
 
 export const makeoptsReplaced = (previous: string, next: string): string =>
   `demerge: note: MAKEOPTS ${quote(previous)} from the environment replaced by "${next}" for this run (use --make-jobs=N to choose -j)`;

@@ -11,13 +11,10 @@ export const noSetupTargets = (command: string): Problem => [
 
 export const rootBuildAccount = (node: string): Problem => [
   `node ${quote(node)} is configured with user = "root": setup does not turn root into the build account`,
-  'use the recipe\'s distcc account (leave user out of demerge.conf)',
+  "use the recipe's distcc account (leave user out of demerge.conf)",
 ];
 
-export const sshKeygenMissing = (): Problem => [
-  'ssh-keygen was not found in PATH',
-  'install OpenSSH (net-misc/openssh)',
-];
+export const sshKeygenMissing = (): Problem => ['ssh-keygen was not found in PATH', 'install OpenSSH (net-misc/openssh)'];
 
 export const setupCannotWrite = (path: string, code: string): Problem => [
   `cannot change ${quote(path)}: ${code}`,
@@ -49,10 +46,7 @@ export const dsaAsideExists = (key: string, aside: string): Problem => [
   `move ${aside} away, then run demerge setup key again`,
 ];
 
-export const setupKeyFirst = (key: string): Problem => [
-  `the build key ${quote(key)} does not exist`,
-  'create it first: demerge setup key',
-];
+export const setupKeyFirst = (key: string): Problem => [`the build key ${quote(key)} does not exist`, 'create it first: demerge setup key'];
 
 export const keyIsDsa = (key: string): Problem => [
   `the build key ${quote(key)} is a DSA key, which OpenSSH no longer accepts`,
@@ -63,16 +57,13 @@ export const createdDir = (dir: string): string => `created the directory ${dir}
 
 export const createdFile = (path: string): string => `created ${path}`;
 
-export const keyCreated = (key: string, user: string): string =>
-  `created an ed25519 key without passphrase (${user}:${user} 0600) and ${key}.pub`;
+export const keyCreated = (key: string, user: string): string => `created an ed25519 key without passphrase (${user}:${user} 0600) and ${key}.pub`;
 
 export const keyReplaced = (key: string): string => `replaced the key with a new ed25519 key (--force); ${key}.pub too`;
 
-export const dsaMigrated = (aside: string): string =>
-  `replaced the DSA key with a new ed25519 key; the DSA key is kept as ${aside}`;
+export const dsaMigrated = (aside: string): string => `replaced the DSA key with a new ed25519 key; the DSA key is kept as ${aside}`;
 
-export const pushNewKey = (): string =>
-  'the nodes still know the old key: run demerge setup node for each of them (or demerge setup) to push the new one';
+export const pushNewKey = (): string => 'the nodes still know the old key: run demerge setup node for each of them (or demerge setup) to push the new one';
 
 export const keyModeFixed = (key: string, before: string, user: string): string =>
   `set owner and mode of ${key} to ${user}:${user} 0600 (was ${before}), as the build needs`;
@@ -95,8 +86,7 @@ export const nodeScriptFailed = (admin: string, host: string, exitCode: number, 
   return `${what}: ${printable(detail.slice(0, 300))} (${fix})`;
 };
 
-export const nodeScriptCutShort = (): string =>
-  'the setup script stopped before its end without an error (run it again; demerge setup node --print shows it)';
+export const nodeScriptCutShort = (): string => 'the setup script stopped before its end without an error (run it again; demerge setup node --print shows it)';
 
 export const printedScriptHeader = (host: string, admin: string): string =>
   `# ---- node ${host}: run as root there, e.g. ssh ${admin}@${host} ${admin === 'root' ? 'sh -s' : 'sudo sh -s'} < this-part`;
@@ -142,8 +132,7 @@ export const stepErrorLine = (subject: string, error: string): string => `demerg
 // Task titles of `demerge setup` (listr2).
 export const setupTaskKey = (path: string): string => `Build key ${path}`;
 export const setupTaskHostKeys = (count: number): string => `Host keys of ${count} node${count === 1 ? '' : 's'}`;
-export const setupTaskHostKey = (fingerprintLine: string, trusted: boolean): string =>
-  `${fingerprintLine}: ${trusted ? 'already trusted' : 'to be confirmed'}`;
+export const setupTaskHostKey = (fingerprintLine: string, trusted: boolean): string => `${fingerprintLine}: ${trusted ? 'already trusted' : 'to be confirmed'}`;
 export const setupTaskKnownHosts = (path: string): string => `known_hosts ${path}`;
 export const setupTaskNodes = (count: number): string => `${count} node${count === 1 ? '' : 's'}`;
 export const setupTaskNote = (note: string): string => `note: ${note}`;

@@ -27,7 +27,15 @@ export const jobsSentence = (parts: readonly string[]): string => `${parts.join(
 
 export const failedPackages = (cpvs: readonly string[]): string => `Failed or unfinished: ${cpvs.join(', ')}`;
 
-export const nodeTableHeads = { node: 'Node', jobs: 'Jobs', failed: 'Failed', retried: 'Retried', fellBack: 'Fell back', jobTime: 'Job time', cpu: 'CPU' } as const;
+export const nodeTableHeads = {
+  node: 'Node',
+  jobs: 'Jobs',
+  failed: 'Failed',
+  retried: 'Retried',
+  fellBack: 'Fell back',
+  jobTime: 'Job time',
+  cpu: 'CPU',
+} as const;
 
 export const nodeProblemsHead = (): string => 'Node problems (times from the start of the run):';
 export const unreachableAtEnd = (reason: string): string => `at the end: unreachable: ${reason}`;

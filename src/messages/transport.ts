@@ -6,8 +6,7 @@ import { printable, quote } from '../errors.js';
 export const tunnelForwardingRefused = (): string =>
   'the node refuses to forward to its own 127.0.0.1 (sshd AllowTcpForwarding, or restrict/no-port-forwarding in authorized_keys): allow it for the build key (e.g. restrict,port-forwarding,permitopen="127.0.0.1:*"), or set transport = "ssh"';
 
-export const tunnelNotUp = (detail: string): string =>
-  `the run's connection and distccd did not come up: ${quote(detail.slice(0, 300))}`;
+export const tunnelNotUp = (detail: string): string => `the run's connection and distccd did not come up: ${quote(detail.slice(0, 300))}`;
 
 export const tunnelLost = (node: string, detail: string): string =>
   `demerge: warning: connection to node ${quote(node)} lost (${printable(detail.slice(0, 200))}): its jobs compile locally until it is back`;

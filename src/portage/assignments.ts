@@ -92,9 +92,7 @@ export function lexAssignments(text: string): LexedConfig {
     const variable = raw.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) continue;
     // The value: the rest of the first bare segment, then the other segments.
-    const valueSegments = [{ quote: '' as QuoteKind, start: first.start + eq + 1, end: first.end }, ...segments.slice(1)].filter(
-      (s) => s.end > s.start,
-    );
+    const valueSegments = [{ quote: '' as QuoteKind, start: first.start + eq + 1, end: first.end }, ...segments.slice(1)].filter((s) => s.end > s.start);
     const single = valueSegments.length === 1;
     for (const segment of valueSegments) {
       if (segment.quote === '') {

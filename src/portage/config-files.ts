@@ -57,7 +57,11 @@ export interface PackageEnvUse {
 export function packageEnvUses(text: string, file: string = 'package.env'): PackageEnvUse[] {
   const uses: PackageEnvUse[] = [];
   for (const [index, raw] of text.split('\n').entries()) {
-    const words = raw.replace(/#.*/, '').trim().split(/\s+/).filter((word) => word !== '');
+    const words = raw
+      .replace(/#.*/, '')
+      .trim()
+      .split(/\s+/)
+      .filter((word) => word !== '');
     const [atom, ...files] = words;
     if (atom !== undefined && files.length > 0) uses.push({ atom, files, source: { file, line: index + 1 } });
   }

@@ -37,7 +37,7 @@ export function flagWords(text: string): ValueWord[] {
   const { words } = lexAssignments(text);
   const wanted = new Set<string>(FLAG_VARIABLES);
   // References first, to a fixed point: COMMON_FLAGS may be built from another variable.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const word of words) {
       if (!wanted.has(word.variable)) continue;

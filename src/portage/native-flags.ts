@@ -24,12 +24,7 @@ const PLAIN_FLAG = /^-[A-Za-z0-9_=.,+-]+$/;
 // One shell for the three questions: each spawn blocks Node's event loop (it forks the whole
 // process) while the nodes' connects are being timed.
 const QUERY = (compiler: string) =>
-  [
-    `for f in '' -march=native -mtune=native; do`,
-    `  echo "@@ $f"`,
-    `  ${compiler} -### $f -x c -c /dev/null -o /dev/null 2>&1`,
-    `done`,
-  ].join('\n');
+  [`for f in '' -march=native -mtune=native; do`, `  echo "@@ $f"`, `  ${compiler} -### $f -x c -c /dev/null -o /dev/null 2>&1`, `done`].join('\n');
 
 export type Run = (program: string, args: readonly string[]) => Promise<string | undefined>;
 

@@ -28,9 +28,7 @@ const PORTAGEQ_TIMEOUT_MS = 10_000;
 // 100 KB of CFLAGS is hostile but must still be answered with a warning, not a crash.
 const MAX_OUTPUT = 4 * 1024 * 1024;
 
-export type PortageAnswer =
-  | { ok: true; program: string; values: Map<string, string>; ms: number }
-  | { ok: false; program?: string; reason: string };
+export type PortageAnswer = { ok: true; program: string; values: Map<string, string>; ms: number } | { ok: false; program?: string; reason: string };
 
 /**
  * Which portageq: `portageq =` or $DEMERGE_PORTAGEQ (already in `configured`), else the one

@@ -19,9 +19,10 @@ export function startPortageQuery(
   timeoutMs?: number,
 ): Promise<PortageQuery> {
   const program = findPortageq(configured, emerge, env.PATH);
-  const asked = program === undefined && configured !== undefined
-    ? Promise.resolve<PortageAnswer>({ ok: false, reason: `portageq ${JSON.stringify(configured)} was not found` })
-    : askPortage(program, env, timeoutMs);
+  const asked =
+    program === undefined && configured !== undefined
+      ? Promise.resolve<PortageAnswer>({ ok: false, reason: `portageq ${JSON.stringify(configured)} was not found` })
+      : askPortage(program, env, timeoutMs);
   return asked.then((answer) => ({ answer, facts: portageFacts(answer, env) }));
 }
 

@@ -44,12 +44,7 @@ export function mountTools(): { unshare: string; sh: string } | undefined {
  * Writes the copies into `dir` (same mode and owner as each original) and returns the command
  * that runs `emerge args` with them in place; args are passed through as they are.
  */
-export function mountedEmergeCommand(
-  dir: string,
-  files: readonly MountedFile[],
-  emerge: EmergeCommand,
-  tools: { unshare: string; sh: string },
-): EmergeCommand {
+export function mountedEmergeCommand(dir: string, files: readonly MountedFile[], emerge: EmergeCommand, tools: { unshare: string; sh: string }): EmergeCommand {
   mkdirSync(dir, { mode: 0o755 });
   const pairs: string[] = [];
   files.forEach((file, index) => {
@@ -62,6 +57,19 @@ export function mountedEmergeCommand(
   });
   return {
     program: tools.unshare,
-    args: ['--mount', '--propagation', 'private', '--', tools.sh, '-c', SCRIPT, 'demerge-flags', String(files.length), ...pairs, emerge.program, ...emerge.args],
+    args: [
+      '--mount',
+      '--propagation',
+      'private',
+      '--',
+      tools.sh,
+      '-c',
+      SCRIPT,
+      'demerge-flags',
+      String(files.length),
+      ...pairs,
+      emerge.program,
+      ...emerge.args,
+    ],
   };
 }

@@ -40,12 +40,9 @@ export function sshOptions(input: Omit<WrapperInput, 'runId' | 'ssh' | 'sshConfi
 
 export function renderSshWrapper(input: WrapperInput): string {
   const words = [input.ssh, '-F', input.sshConfigPath, ...sshOptions(input).flatMap((option) => ['-o', option])];
-  return [
-    '#!/bin/sh',
-    `# DISTCC_SSH for demerge run ${input.runId}; removed when the run ends.`,
-    `exec ${words.map(shellQuote).join(' ')} "$@"`,
-    '',
-  ].join('\n');
+  return ['#!/bin/sh', `# DISTCC_SSH for demerge run ${input.runId}; removed when the run ends.`, `exec ${words.map(shellQuote).join(' ')} "$@"`, ''].join(
+    '\n',
+  );
 }
 
 export function renderSshConfig(runId: string, nodes: readonly NodeConfig[]): string {
@@ -61,7 +58,7 @@ export function renderSshConfig(runId: string, nodes: readonly NodeConfig[]): st
 export function unsafeSshPathReason(path: string): string | undefined {
   if (!path.startsWith('/')) return say.sshPathNotAbsolute();
   if (/[\s"'\\]/.test(path)) return say.sshPathSplits();
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u001f\u007f]/.test(path)) return say.sshPathControlChar();
   return undefined;
 }

@@ -23,6 +23,9 @@ export function prepareRunDir(state: Verified): Prepared {
 export function chooseDistccDir(state: Connected, facts: PortageFacts): string {
   const chosen = facts.distccDir ?? state.ctx.env.DISTCC_DIR;
   if (chosen === undefined || chosen === '') return createDistccDir(state.runDir.path, state.buildUser);
-  clearBackoff(chosen, state.live.map((node) => node.host));
+  clearBackoff(
+    chosen,
+    state.live.map((node) => node.host),
+  );
   return chosen;
 }

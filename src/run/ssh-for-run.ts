@@ -10,7 +10,10 @@ export function sshForRun(state: Pick<Loaded, 'ctx' | 'config'>): string {
   const { config } = state;
   const ssh = which('ssh', state.ctx.env.PATH);
   if (ssh === undefined) throw new DemergeError(...msg.sshMissing());
-  for (const [what, path] of [['key', config.key], ['known_hosts', config.knownHosts]] as const) {
+  for (const [what, path] of [
+    ['key', config.key],
+    ['known_hosts', config.knownHosts],
+  ] as const) {
     const reason = unsafeSshPathReason(path);
     if (reason !== undefined) throw new DemergeError(...msg.unsafeSshPath(what, path, reason));
   }

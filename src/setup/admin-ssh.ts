@@ -44,13 +44,19 @@ export function remoteShellCommand(user: string): string {
 export function adminSshArgs(target: AdminTarget, options: Omit<AdminSshOptions, 'ssh' | 'env'>): string[] {
   const args = [
     '-T',
-    '-o', 'BatchMode=yes',
-    '-o', `ConnectTimeout=${options.connectTimeout}`,
-    '-o', `GlobalKnownHostsFile=${[...GLOBAL_KNOWN_HOSTS, sshPercentEscape(options.knownHosts)].join(' ')}`,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `ConnectTimeout=${options.connectTimeout}`,
+    '-o',
+    `GlobalKnownHostsFile=${[...GLOBAL_KNOWN_HOSTS, sshPercentEscape(options.knownHosts)].join(' ')}`,
     // Trust is a person's decision (`demerge trust`): never learn host keys on the side.
-    '-o', 'UpdateHostKeys=no',
-    '-o', 'ForwardAgent=no',
-    '-o', 'ClearAllForwardings=yes',
+    '-o',
+    'UpdateHostKeys=no',
+    '-o',
+    'ForwardAgent=no',
+    '-o',
+    'ClearAllForwardings=yes',
   ];
   if (options.identity !== undefined) args.push('-i', sshPercentEscape(options.identity), '-o', 'IdentitiesOnly=yes');
   if (target.port !== undefined) args.push('-p', String(target.port));

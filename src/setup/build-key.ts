@@ -23,11 +23,7 @@ export interface KeyInput {
   comment: string;
 }
 
-type Existing =
-  | { kind: 'missing' }
-  | { kind: 'usable'; blob: Buffer; type: string; comment: string }
-  | { kind: 'dsa' }
-  | { kind: 'unusable'; reason: string };
+type Existing = { kind: 'missing' } | { kind: 'usable'; blob: Buffer; type: string; comment: string } | { kind: 'dsa' } | { kind: 'unusable'; reason: string };
 
 function inspect(path: string): Existing {
   let data: Buffer;

@@ -104,7 +104,7 @@ function probeShape(distccd: string): CommandShape {
   const [before, rest = ''] = splitOnce(text, markerHole);
   const [middle, after] = splitOnce(rest, compilersHole);
   if (after === undefined || after.includes(markerHole) || after.includes(compilersHole)) {
-    throw new Error('the dry check\'s probe script no longer has one marker and one compiler list');
+    throw new Error("the dry check's probe script no longer has one marker and one compiler list");
   }
   return { kind: 'script', name: 'node probe (demerge --dry-check)', request: 'sh', parts: [before, middle, after], holes: ['token', 'tokens'] };
 }
@@ -150,12 +150,7 @@ function renderShape(shape: CommandShape, index: number): string {
     lines.push('\trest=${script#"$part0"}', '\tok=1; expected=$part0');
     shape.holes.forEach((hole, i) => {
       const next = `$part${i + 1}`;
-      lines.push(
-        `\thole=\${rest%%"${next}"*}`,
-        `\tis_${hole} "$hole" || ok=0`,
-        `\texpected=$expected$hole${next}`,
-        `\trest=\${rest#"$hole${next}"}`,
-      );
+      lines.push(`\thole=\${rest%%"${next}"*}`, `\tis_${hole} "$hole" || ok=0`, `\texpected=$expected$hole${next}`, `\trest=\${rest#"$hole${next}"}`);
     });
     lines.push('\tif [ $ok = 1 ] && [ "$script" = "$expected" ]; then', '\t\texec sh -c "$script" sh', '\tfi', '\trefuse', 'fi');
     return `${head}${lines.join('\n')}\n`;

@@ -13,7 +13,10 @@ export function loadSetupConfig(state: SetupState): void {
     cpuCount: ctx.cpuCount,
   });
   // The same paths reach the build's ssh wrapper: refuse now what the build would refuse.
-  for (const [what, path] of [['key', config.key], ['known_hosts', config.knownHosts]] as const) {
+  for (const [what, path] of [
+    ['key', config.key],
+    ['known_hosts', config.knownHosts],
+  ] as const) {
     const reason = unsafeSshPathReason(path);
     if (reason !== undefined) throw new DemergeError(...msg.unsafeSshPath(what, path, reason));
   }

@@ -11,10 +11,7 @@ export interface Prompter {
   close(): void;
 }
 
-export function terminalPrompter(
-  input: NodeJS.ReadStream = process.stdin,
-  output: NodeJS.WriteStream = process.stderr,
-): Prompter {
+export function terminalPrompter(input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Prompter {
   // One reader for all questions: a reader closed after the first answer would drop what the
   // person already typed for the next ones.
   let reader: ReturnType<typeof createInterface> | undefined;

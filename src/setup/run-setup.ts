@@ -27,15 +27,7 @@ const NODE_STEPS: readonly Step[] = [
   printReports,
 ];
 
-const TRUST_STEPS: readonly Step[] = [
-  loadSetupConfig,
-  findBuildUser,
-  findTrustTargets('trust'),
-  readKnownHosts,
-  trustHosts,
-  printReports,
-  writeTrustedKeys,
-];
+const TRUST_STEPS: readonly Step[] = [loadSetupConfig, findBuildUser, findTrustTargets('trust'), readKnownHosts, trustHosts, printReports, writeTrustedKeys];
 
 const RECIPE_STEPS: readonly Step[] = [
   loadSetupConfig,
@@ -59,7 +51,12 @@ const SETUP_STEPS: Readonly<Record<SetupStep, readonly Step[]>> = {
   trust: TRUST_STEPS,
 };
 
-export async function runSetup(ctx: Context, request: SetupRequest, deps: SetupDeps, steps: readonly Step[] = SETUP_STEPS[request.options.step]): Promise<number> {
+export async function runSetup(
+  ctx: Context,
+  request: SetupRequest,
+  deps: SetupDeps,
+  steps: readonly Step[] = SETUP_STEPS[request.options.step],
+): Promise<number> {
   const state: SetupState = { ctx, deps, request, reports: [], failed: false, cleanups: [] };
   try {
     for (const step of steps) {

@@ -57,7 +57,12 @@ export function readScriptRun(subject: string, run: AdminRun, target: Pick<NodeT
   if (run.exitCode === 0 && done) return result;
   if (result.error !== undefined) return result;
   if (run.exitCode === 0) return { ...result, error: msg.nodeScriptCutShort() };
-  const lastLine = run.stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '').pop() ?? 'no message';
+  const lastLine =
+    run.stderr
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '')
+      .pop() ?? 'no message';
   return { ...result, error: msg.nodeScriptFailed(target.admin, target.host, run.exitCode, lastLine) };
 }
 

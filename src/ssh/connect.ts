@@ -30,16 +30,7 @@ export interface SshAuth {
 }
 
 export type SshFailureReason =
-  | 'refused'
-  | 'timeout'
-  | 'unresolved'
-  | 'unreachable'
-  | 'host-key-unknown'
-  | 'host-key-changed'
-  | 'host-key-revoked'
-  | 'auth-refused'
-  | 'closed'
-  | 'error';
+  'refused' | 'timeout' | 'unresolved' | 'unreachable' | 'host-key-unknown' | 'host-key-changed' | 'host-key-revoked' | 'auth-refused' | 'closed' | 'error';
 
 export class SshFailure extends Error {
   constructor(

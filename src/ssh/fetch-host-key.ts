@@ -3,20 +3,12 @@ import { newSshClient } from './connect.js';
 import * as say from '../messages/ssh.js';
 import { classify, SshFailure } from './connect.js';
 
-
 // `demerge trust` needs a node's host key before anyone trusts it: the key exchange runs up to
 // the server's host key, which is captured, and the connection is then refused by us. No user
 // authentication is attempted, so nothing is sent that the node could keep.
 
 // Strongest first, as OpenSSH prefers them; ssh2's names.
-const HOST_KEY_ALGORITHMS = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'ecdsa-sha2-nistp384',
-  'ecdsa-sha2-nistp521',
-  'rsa-sha2-512',
-  'rsa-sha2-256',
-] as const;
+const HOST_KEY_ALGORITHMS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256'] as const;
 
 export interface HostKeyTarget {
   host: string;

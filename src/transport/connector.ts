@@ -31,12 +31,21 @@ export interface ConnectorInput {
  */
 export function connectorSshWords(ssh: string, route: ConnectorRoute, logLevel: 'QUIET' | 'ERROR' = 'QUIET'): string[] {
   return [
-    ssh, '-F', '/dev/null', '-S', route.controlPath,
-    '-o', 'ControlMaster=no',
-    '-o', 'ProxyCommand=false',
-    '-o', 'BatchMode=yes',
-    '-o', `LogLevel=${logLevel}`,
-    '-W', `127.0.0.1:${route.port}`,
+    ssh,
+    '-F',
+    '/dev/null',
+    '-S',
+    route.controlPath,
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'ProxyCommand=false',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    `LogLevel=${logLevel}`,
+    '-W',
+    `127.0.0.1:${route.port}`,
     route.host,
   ];
 }

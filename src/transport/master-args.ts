@@ -36,11 +36,14 @@ export function masterArgs(input: MasterInput): string[] {
     'LogLevel=INFO',
   ];
   return [
-    '-F', '/dev/null',
+    '-F',
+    '/dev/null',
     ...options.flatMap((option) => ['-o', option]),
     '-T',
-    '-p', String(input.node.port),
-    '-l', input.node.user,
+    '-p',
+    String(input.node.port),
+    '-l',
+    input.node.user,
     input.node.host,
     input.remoteCommand,
   ];

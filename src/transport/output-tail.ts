@@ -16,7 +16,10 @@ export class OutputTail {
 
   /** The last non-empty line, without ssh's "\r" noise. */
   lastLine(): string | undefined {
-    const lines = this.text.split(/\r?\n/).map((line) => line.replace(/\r/g, '').trim()).filter((line) => line !== '');
+    const lines = this.text
+      .split(/\r?\n/)
+      .map((line) => line.replace(/\r/g, '').trim())
+      .filter((line) => line !== '');
     return lines.at(-1);
   }
 }
@@ -25,7 +28,10 @@ export class OutputTail {
 export class LineReader {
   private pending = '';
 
-  constructor(private readonly onLine: (line: string) => void, private readonly maxLine = 1024) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    private readonly maxLine = 1024,
+  ) {}
 
   push(chunk: Buffer | string): void {
     this.pending += chunk.toString();

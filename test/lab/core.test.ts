@@ -53,7 +53,7 @@ describe('demerge on the lab', () => {
     expect(JSON.parse(readFileSync(ws.env.STANDIN_ARGV_FILE as string, 'utf8'))).toEqual(['--pretend', '--verbose', 'dev-util/hello']);
   });
 
-  describe('with one node\'s sshd stopped', () => {
+  describe("with one node's sshd stopped", () => {
     beforeAll(async () => {
       await lab('fault', '2', 'sshd');
     });
@@ -73,7 +73,7 @@ describe('demerge on the lab', () => {
     });
   });
 
-  it('returns emerge\'s status for a failed build', async () => {
+  it("returns emerge's status for a failed build", async () => {
     const ws = workspace();
     const result = await demerge(['dev-util/broken'], ws);
     expect(result.exitCode, result.all).toBe(1);
@@ -89,7 +89,7 @@ describe('demerge on the lab', () => {
       input: 'No\n',
       reject: false,
     });
-    // eslint-disable-next-line no-control-regex
+
     expect(result.stdout.replace(/\x1b\[[0-9;]*m/g, '')).toContain('Would you like to merge these packages? [Yes/No]');
     expect(result.exitCode, result.stdout).toBe(130);
     expect(runDirsLeft()).toEqual([]);

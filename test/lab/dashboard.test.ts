@@ -11,7 +11,22 @@ import { createDashboardState } from '../../src/dashboard/state.js';
 import { DashboardStore } from '../../src/dashboard/store.js';
 import { DashboardView } from '../../src/dashboard/view.js';
 import { connectAuth } from '../../src/ssh/auth.js';
-import { compilesByNode, DEMERGE, demerge, LAB_CONFIG, LAB_DIR, lab, nodeAddress, resetCompiles, runDirsLeft, sum, TRANSLATION_UNITS, waitFor, workspace, type Workspace } from './lab.js';
+import {
+  compilesByNode,
+  DEMERGE,
+  demerge,
+  LAB_CONFIG,
+  LAB_DIR,
+  lab,
+  nodeAddress,
+  resetCompiles,
+  runDirsLeft,
+  sum,
+  TRANSLATION_UNITS,
+  waitFor,
+  workspace,
+  type Workspace,
+} from './lab.js';
 import { frame, runOf, watch } from './watch.js';
 
 // Issue 5's checks against the real lab: the dashboard's collectors sample the real nodes
@@ -149,17 +164,25 @@ describe('the dashboard on the lab', () => {
       const watcher = watch(info);
       const node2 = nodeAddress(2);
       // Wait until node 2 is sampled and has work of the build, then cut it off.
-      await waitFor(() => {
-        const s = watcher.store.state;
-        return s.nodes.find((n) => n.name === node2)?.status === 'up' && s.jobs.some((j) => j.host === node2);
-      }, 60_000, 'a job on node 2');
+      await waitFor(
+        () => {
+          const s = watcher.store.state;
+          return s.nodes.find((n) => n.name === node2)?.status === 'up' && s.jobs.some((j) => j.host === node2);
+        },
+        60_000,
+        'a job on node 2',
+      );
       await lab('fault', '2', 'sshd');
       await lab('exec', '2', 'pkill', '-f', 'sshd: distcc');
       const cut = Date.now();
-      const down = await waitFor(() => {
-        const row = hostColumns(frame(watcher.store.state), node2);
-        return row[1] === 'unreachable' ? Date.now() : undefined;
-      }, 10_000, 'node 2 shown unreachable');
+      const down = await waitFor(
+        () => {
+          const row = hostColumns(frame(watcher.store.state), node2);
+          return row[1] === 'unreachable' ? Date.now() : undefined;
+        },
+        10_000,
+        'node 2 shown unreachable',
+      );
       expect(down - cut).toBeLessThanOrEqual(3000);
       const result = await run;
       await watcher.stop();
@@ -200,7 +223,10 @@ describe('the dashboard on the lab', () => {
         backoffPeriodMs: 60_000,
       };
       const store = new DashboardStore(createDashboardState({ startedAt: info.startedAt, nodes: [{ name: nodeAddress(1), slots: 2 }] }));
-      const auth = connectAuth({ readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') }, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: 5 });
+      const auth = connectAuth(
+        { readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') },
+        { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: 5 },
+      );
       const collectors = startCollectors(info, auth, store);
       const hostile = await waitFor(() => store.state.nodes[0]?.processes.find((p) => p.args.includes('x.c')), 20_000, 'the hostile process');
       collectors.stop();

@@ -33,7 +33,9 @@ interface Document {
   summary: { exitCode: number; usableNodes: number; distccHosts: string };
 }
 
-async function dryCheck(options: { config?: string; json?: boolean } = {}): Promise<{ exitCode: number; stdout: string; stderr: string; ms: number; doc?: Document }> {
+async function dryCheck(
+  options: { config?: string; json?: boolean } = {},
+): Promise<{ exitCode: number; stdout: string; stderr: string; ms: number; doc?: Document }> {
   const ws = workspace(options.config === undefined ? {} : { DEMERGE_CONFIG: options.config });
   const started = performance.now();
   const result = await execa(DEMERGE, ['--dry-check', ...(options.json === false ? [] : ['--json'])], { reject: false, env: ws.env, extendEnv: false });
@@ -69,7 +71,9 @@ function scratch(): string {
 }
 
 function portageIds(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('portage:')) as string;
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('portage:')) as string;
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
 }
@@ -119,9 +123,12 @@ describe('demerge --dry-check on the lab', () => {
     expect(runDirsLeft()).toEqual([]);
   });
 
-  it('logs in once per node: the trial compile goes over the probe\'s connection', async () => {
+  it("logs in once per node: the trial compile goes over the probe's connection", async () => {
     const log = join(LAB_DIR, 'nodes', String(NODE), 'sshd.log');
-    const logins = (): number => readFileSync(log, 'utf8').split('\n').filter((line) => line.includes('Accepted publickey for distcc')).length;
+    const logins = (): number =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('Accepted publickey for distcc')).length;
     const before = logins();
     await lab('compiles-reset', String(NODE));
     const run = await dryCheck();
@@ -139,7 +146,7 @@ describe('demerge --dry-check on the lab', () => {
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.split('\n').filter((line) => /^(ok|warn|FAIL) /.test(line));
     expect(lines.length).toBeGreaterThan(20);
-    for (const line of lines) expect(line).toMatch(/^(ok  |warn|FAIL) {2}\S+ +[a-z-]+(\.[a-z-]+)*: \S/);
+    for (const line of lines) expect(line).toMatch(/^(ok {2}|warn|FAIL) {2}\S+ +[a-z-]+(\.[a-z-]+)*: \S/);
     expect(run.stdout).toContain(`ok    ${NAME}  node.login: key login as distcc in`);
     expect(run.stdout).toContain('MAKEOPTS="-j13"');
   });
@@ -147,7 +154,7 @@ describe('demerge --dry-check on the lab', () => {
   it('shows a task list on a terminal', async () => {
     const ws = workspace();
     const result = await execa('script', ['-qec', `stty cols 120; ${DEMERGE} --dry-check`, '/dev/null'], { env: ws.env, extendEnv: false, reject: false });
-    // eslint-disable-next-line no-control-regex
+
     const text = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
     expect(result.exitCode, text).toBe(0);
     expect(text).toContain(`${NAME}: usable, 2 slots`);
@@ -160,7 +167,12 @@ describe('demerge --dry-check on the lab', () => {
     { fault: 'sshd', id: 'node.tcp', message: /^connection refused: nothing listens on 198\.18\.2\.2 port 22/, fix: /start sshd/ },
     { fault: 'link', id: 'node.tcp', message: /no answer from 198\.18\.2\.2 port 22 within 3 s|no route to 198\.18\.2\.2/, fix: /reachable|route/ },
     { fault: 'drop', id: 'node.tcp', message: /no answer from 198\.18\.2\.2 port 22 within 3 s/, fix: /firewall/ },
-    { fault: 'hostkey', id: 'node.host-key', message: /^HOST KEY CHANGED for 198\.18\.2\.2: the node presents SHA256:\S+.*man-in-the-middle/, fix: /ssh-keygen -lf .*ssh-keygen -R '198\.18\.2\.2'/ },
+    {
+      fault: 'hostkey',
+      id: 'node.host-key',
+      message: /^HOST KEY CHANGED for 198\.18\.2\.2: the node presents SHA256:\S+.*man-in-the-middle/,
+      fix: /ssh-keygen -lf .*ssh-keygen -R '198\.18\.2\.2'/,
+    },
     { fault: 'lock', id: 'node.login', message: /refused key or locked account/, fix: /sshd's log.*usermod -U distcc/ },
     { fault: 'shell', id: 'node.exec', message: /login shell of distcc is nologin/, fix: /usermod -s \/bin\/sh distcc/ },
   ])('names node, cause and fix with a $fault fault', async ({ fault, id, message, fix }) => {
@@ -194,9 +206,33 @@ describe('demerge --dry-check on the lab', () => {
 
   // Faults of the front end's key: no node can be used, exit 2, named as "local".
   it.each([
-    { what: 'mode 0644', id: 'key.permissions', owner: 'portage', mode: 0o644, file: 'id_ed25519', message: /mode 0644 and belongs to portage: ssh refuses it/, fix: /^chmod 0600 / },
-    { what: 'unreadable by portage', id: 'key.build-user', owner: 'root', mode: 0o600, file: 'id_ed25519', message: /the build user portage cannot read the SSH key .* \(EACCES\)/, fix: /chown portage: .* && chmod 0600/ },
-    { what: 'DSA', id: 'key.type', owner: 'portage', mode: 0o600, file: 'dsa', message: /is a DSA key/, fix: /ssh-keygen -t ed25519 -N '' -f .*authorized_keys/ },
+    {
+      what: 'mode 0644',
+      id: 'key.permissions',
+      owner: 'portage',
+      mode: 0o644,
+      file: 'id_ed25519',
+      message: /mode 0644 and belongs to portage: ssh refuses it/,
+      fix: /^chmod 0600 /,
+    },
+    {
+      what: 'unreadable by portage',
+      id: 'key.build-user',
+      owner: 'root',
+      mode: 0o600,
+      file: 'id_ed25519',
+      message: /the build user portage cannot read the SSH key .* \(EACCES\)/,
+      fix: /chown portage: .* && chmod 0600/,
+    },
+    {
+      what: 'DSA',
+      id: 'key.type',
+      owner: 'portage',
+      mode: 0o600,
+      file: 'dsa',
+      message: /is a DSA key/,
+      fix: /ssh-keygen -t ed25519 -N '' -f .*authorized_keys/,
+    },
   ])('names the key, the cause and the fix for a key $what', async ({ id, owner, mode, file, message, fix }) => {
     const dir = scratch();
     const key = join(dir, 'id_ed25519');
@@ -228,7 +264,11 @@ describe('demerge --dry-check on the lab', () => {
   });
 
   it.each([
-    { what: 'another target', fake: 'case "$1" in -dumpmachine) echo aarch64-unknown-linux-gnu;; esac', message: /builds for aarch64-unknown-linux-gnu, the front end for \S+: its objects would be wrong/ },
+    {
+      what: 'another target',
+      fake: 'case "$1" in -dumpmachine) echo aarch64-unknown-linux-gnu;; esac',
+      message: /builds for aarch64-unknown-linux-gnu, the front end for \S+: its objects would be wrong/,
+    },
     { what: 'no compiler', fake: undefined, message: /-gcc is missing on the node/ },
   ])('names a node whose compiler has $what', async ({ fake, message }) => {
     const dir = scratch();

@@ -36,7 +36,10 @@ function problemsSection(stderr: string): string {
   return stderr.slice(start, end === -1 ? undefined : end).replace(/\s+/g, ' ');
 }
 
-const KEY_BODY = readFileSync(join(FRONTEND, 'id_ed25519'), 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith('-----')).join('');
+const KEY_BODY = readFileSync(join(FRONTEND, 'id_ed25519'), 'utf8')
+  .split('\n')
+  .filter((line) => line !== '' && !line.startsWith('-----'))
+  .join('');
 
 /**
  * The run directory and what demerge put in it give others no access (distcc's own files
@@ -129,11 +132,15 @@ describe('faults during a build (tunnel transport)', () => {
       const faultAt = Date.now();
 
       // The dashboard names the node and the cause while the build goes on.
-      const shown = await waitFor(() => {
-        const text = frame(watcher.store.state, 400, 40);
-        const line = text.split('\n').find((l) => l.includes('PROBLEMS'));
-        return line !== undefined && line.includes(HOST) && fault.cause.test(line) ? line : undefined;
-      }, HANG_BOUND_MS, 'the dashboard to name the fault');
+      const shown = await waitFor(
+        () => {
+          const text = frame(watcher.store.state, 400, 40);
+          const line = text.split('\n').find((l) => l.includes('PROBLEMS'));
+          return line !== undefined && line.includes(HOST) && fault.cause.test(line) ? line : undefined;
+        },
+        HANG_BOUND_MS,
+        'the dashboard to name the fault',
+      );
       expect(shown).toContain(HOST);
       // What the run wrote about it: nothing for other users, no secret.
       expectPrivateAndSecretFree(dir);

@@ -70,7 +70,11 @@ export function workspace(extra: Record<string, string> = {}): Workspace {
   };
 }
 
-export function demerge(args: string[], ws: Workspace, options: { input?: string } = {}): ResultPromise<{ reject: false; env: Record<string, string>; extendEnv: false; all: true; input?: string }> {
+export function demerge(
+  args: string[],
+  ws: Workspace,
+  options: { input?: string } = {},
+): ResultPromise<{ reject: false; env: Record<string, string>; extendEnv: false; all: true; input?: string }> {
   return execa(DEMERGE, args, {
     reject: false,
     env: ws.env,

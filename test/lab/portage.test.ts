@@ -3,7 +3,21 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { validate } from '../unit/checks-schema-validator.js';
-import { buildEnvironment, compilesByNode, demerge, lab, LAB_CONFIG, resetCompiles, runDirsLeft, STANDIN, sum, TRANSLATION_UNITS, treeDigest, workspace, type Workspace } from './lab.js';
+import {
+  buildEnvironment,
+  compilesByNode,
+  demerge,
+  lab,
+  LAB_CONFIG,
+  resetCompiles,
+  runDirsLeft,
+  STANDIN,
+  sum,
+  TRANSLATION_UNITS,
+  treeDigest,
+  workspace,
+  type Workspace,
+} from './lab.js';
 
 // Issue 11 on the lab: demerge asks Portage (the stand-in's portageq, beside its emerge) and
 // -march=native no longer keeps the build local. What was distributed is read from the nodes'
@@ -36,7 +50,12 @@ async function explicitFlags(): Promise<string[]> {
   // What the resolution must give: the words -march=native adds to gcc's cc1 line.
   const plain = await execa('gcc', ['-###', '-x', 'c', '-c', '/dev/null', '-o', '/dev/null'], { all: true });
   const native = await execa('gcc', ['-###', '-march=native', '-x', 'c', '-c', '/dev/null', '-o', '/dev/null'], { all: true });
-  const words = (text: string) => (text.split('\n').find((l) => / \S*cc1 /.test(l)) ?? '').replace(/"/g, '').replace(/--param /g, '--param=').trim().split(/\s+/);
+  const words = (text: string) =>
+    (text.split('\n').find((l) => / \S*cc1 /.test(l)) ?? '')
+      .replace(/"/g, '')
+      .replace(/--param /g, '--param=')
+      .trim()
+      .split(/\s+/);
   const base = new Set(words(plain.all));
   return words(native.all).filter((w) => !base.has(w) && !w.startsWith('/tmp/'));
 }
@@ -81,7 +100,7 @@ describe('Portage-aware runs on the lab', () => {
     expect(built.equals(readFileSync(join(localImage, 'usr/bin/hello')))).toBe(true);
   });
 
-  it('keeps each package\'s own flags from package.env, resolved, in one run of two packages', async () => {
+  it("keeps each package's own flags from package.env, resolved, in one run of two packages", async () => {
     const ws = workspace({ FEATURES: 'noclean' });
     const root = configRoot(ws, {
       'etc/portage/make.conf': MAKE_CONF,
@@ -145,7 +164,7 @@ describe('Portage-aware runs on the lab', () => {
     expect(result.stderr).toContain('1 of 1 package merged, emerge exited 0');
   });
 
-  it('reports Portage\'s flags in --dry-check --json, and resolve_native = false as a failure', async () => {
+  it("reports Portage's flags in --dry-check --json, and resolve_native = false as a failure", async () => {
     const ws = workspace();
     const root = configRoot(ws, {
       'etc/portage/make.conf': MAKE_CONF,
@@ -163,7 +182,10 @@ describe('Portage-aware runs on the lab', () => {
     expect(document.checks.filter((c) => c.id === 'portage.flags').map((c) => c.verdict)).toEqual(['ok', 'warn']);
     expect(on.exitCode).toBe(1);
 
-    const off = await demerge(['--dry-check', '--json'], { ...ws, env: { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: labConfig(ws, 'resolve_native = false\n') } });
+    const off = await demerge(['--dry-check', '--json'], {
+      ...ws,
+      env: { ...ws.env, PORTAGE_CONFIGROOT: root, DEMERGE_CONFIG: labConfig(ws, 'resolve_native = false\n') },
+    });
     const offDocument = JSON.parse(off.stdout) as typeof document;
     const native = offDocument.checks.find((c) => c.id === 'portage.flags' && String(c.message).startsWith('-march=native'));
     expect(native?.verdict).toBe('fail');

@@ -7,7 +7,7 @@ import { demerge, runDirsLeft, treeDigest, workspace } from './lab.js';
 // signals.test.ts).
 
 describe('concurrency', () => {
-  it('runs two builds at once without sharing or deleting each other\'s files', async () => {
+  it("runs two builds at once without sharing or deleting each other's files", async () => {
     const etcBefore = treeDigest('/etc');
     const [a, b] = await Promise.all([
       demerge(['dev-util/tiny'], workspace({ FEATURES: 'noclean' })),

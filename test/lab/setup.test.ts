@@ -23,7 +23,10 @@ let knownHosts: string;
 
 function writeConf(transport: 'ssh' | 'tunnel'): void {
   const nodes = ADDRESSES.map((address) => `\n[[node]]\nhost = "${address}"\nslots = 2\n`).join('');
-  writeFileSync(conf, `key = "${key}"\nknown_hosts = "${knownHosts}"\nlocal_slots = 0\nconnect_timeout = 3\nload_limit = 0\ntransport = "${transport}"\n${nodes}`);
+  writeFileSync(
+    conf,
+    `key = "${key}"\nknown_hosts = "${knownHosts}"\nlocal_slots = 0\nconnect_timeout = 3\nload_limit = 0\ntransport = "${transport}"\n${nodes}`,
+  );
 }
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
@@ -50,9 +53,27 @@ function buildSsh(node: number, options: string[], command?: string, input = '')
   return execa(
     'ssh',
     [
-      '-F', '/dev/null', '-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes',
-      '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', '-o', 'ConnectTimeout=3',
-      '-l', 'distcc', ...options, nodeAddress(node), ...(command === undefined ? [] : [command]),
+      '-F',
+      '/dev/null',
+      '-i',
+      key,
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'GlobalKnownHostsFile=/dev/null',
+      '-o',
+      'ConnectTimeout=3',
+      '-l',
+      'distcc',
+      ...options,
+      nodeAddress(node),
+      ...(command === undefined ? [] : [command]),
     ],
     { reject: false, input, all: true },
   );
@@ -121,7 +142,7 @@ describe('demerge setup from bare nodes', () => {
     expect(stdout).toBe('portage:portage 600');
   });
 
-  it('trust --fingerprint writes the nodes\' host keys, printed as ssh-keygen prints them', async () => {
+  it("trust --fingerprint writes the nodes' host keys, printed as ssh-keygen prints them", async () => {
     const result = await demergeSetup(['trust', ...ADDRESSES, ...(await fingerprintArgs())]);
     expect(result.exitCode, result.all).toBe(0);
     for (const node of NODES) {
@@ -135,17 +156,28 @@ describe('demerge setup from bare nodes', () => {
     const result = await demergeSetup(['setup', 'node', ...ADDRESSES, ...nodeArgs]);
     expect(result.exitCode, result.all).toBe(0);
     for (const address of ADDRESSES) {
-      expect(result.stdout).toMatch(new RegExp(`^${address.replace(/\./g, '\\.')}: created the account distcc .*added the build key .*wrote /etc/distcc/demerge-command`, 'm'));
+      expect(result.stdout).toMatch(
+        new RegExp(`^${address.replace(/\./g, '\\.')}: created the account distcc .*added the build key .*wrote /etc/distcc/demerge-command`, 'm'),
+      );
     }
     const node1 = join(LAB_DIR, 'nodes/1');
     expect(readFileSync(join(node1, 'passwd'), 'utf8')).toMatch(/^distcc:x:\d+:\d+::\/etc\/distcc:\/bin\/bash$/m);
     const keys = readFileSync(join(node1, 'distcc/.ssh/authorized_keys'), 'utf8');
     expect(keys).toMatch(/^restrict,from="198\.18\.0\.0\/15",command="\/etc\/distcc\/demerge-command" ssh-ed25519 \S+ demerge@\S+\n$/);
-    const { stdout } = await execa('stat', ['-c', '%n %U:%G %a', ...['distcc', 'distcc/.ssh', 'distcc/.ssh/authorized_keys', 'distcc/demerge-command'].map((p) => realpathSync(join(node1, p)))]);
-    expect(stdout.split('\n').map((line) => line.split(' ').slice(1).join(' '))).toEqual(['distcc:daemon 755', 'distcc:daemon 700', 'distcc:daemon 644', 'root:root 755']);
+    const { stdout } = await execa('stat', [
+      '-c',
+      '%n %U:%G %a',
+      ...['distcc', 'distcc/.ssh', 'distcc/.ssh/authorized_keys', 'distcc/demerge-command'].map((p) => realpathSync(join(node1, p))),
+    ]);
+    expect(stdout.split('\n').map((line) => line.split(' ').slice(1).join(' '))).toEqual([
+      'distcc:daemon 755',
+      'distcc:daemon 700',
+      'distcc:daemon 644',
+      'root:root 755',
+    ]);
   });
 
-  it('a build through the stand-in compiles on every node, by the nodes\' own records', async () => {
+  it("a build through the stand-in compiles on every node, by the nodes' own records", async () => {
     await resetCompiles();
     const refusedBefore = refusalLogs();
     const ws = workspace({ DEMERGE_CONFIG: conf });
@@ -176,7 +208,7 @@ describe('demerge setup from bare nodes', () => {
   });
 
   describe('the restricted key', () => {
-    it('runs the dashboard\'s sampling command', async () => {
+    it("runs the dashboard's sampling command", async () => {
       const result = await buildSsh(1, [], SAMPLE_COMMAND);
       expect(result.exitCode, result.all).toBe(0);
       const sample = parseSample(result.stdout);
@@ -184,7 +216,7 @@ describe('demerge setup from bare nodes', () => {
       expect(sample.cpus).toBeGreaterThan(0);
     });
 
-    it('runs the dashboard sampler\'s loop, a sample for each line it reads, and logs nothing', async () => {
+    it("runs the dashboard sampler's loop, a sample for each line it reads, and logs nothing", async () => {
       const refusedBefore = refusalLogs();
       const result = await buildSsh(1, [], SAMPLE_LOOP_COMMAND, '\n\n');
       expect(result.exitCode, result.all).toBe(0);
@@ -243,7 +275,26 @@ describe('demerge setup from bare nodes', () => {
     expect(printed.exitCode, printed.all).toBe(0);
     expect(printed.stdout).toMatch(/^# ---- node 198\.18\.3\.2: run as root there/);
     const script = printed.stdout.slice(printed.stdout.indexOf('\n') + 1);
-    const byHand = await execa('ssh', ['-F', '/dev/null', '-i', ADMIN_KEY, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'GlobalKnownHostsFile=/dev/null', `root@${nodeAddress(3)}`, 'sh -s'], { input: script, reject: false });
+    const byHand = await execa(
+      'ssh',
+      [
+        '-F',
+        '/dev/null',
+        '-i',
+        ADMIN_KEY,
+        '-o',
+        'IdentitiesOnly=yes',
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        `UserKnownHostsFile=${knownHosts}`,
+        '-o',
+        'GlobalKnownHostsFile=/dev/null',
+        `root@${nodeAddress(3)}`,
+        'sh -s',
+      ],
+      { input: script, reject: false },
+    );
     expect(byHand.exitCode, byHand.stderr).toBe(0);
     expect(byHand.stdout).toBe('@@demerge done');
   });
@@ -252,7 +303,7 @@ describe('demerge setup from bare nodes', () => {
     writeConf('tunnel');
     const setup = await demergeSetup(['setup', 'node', ...ADDRESSES, ...nodeArgs]);
     expect(setup.exitCode, setup.all).toBe(0);
-    expect(setup.stdout).toContain('set the build key\'s options');
+    expect(setup.stdout).toContain("set the build key's options");
     expect(readFileSync(join(LAB_DIR, 'nodes/1/distcc/.ssh/authorized_keys'), 'utf8')).toMatch(/^restrict,port-forwarding,permitopen="127\.0\.0\.1:\*",from=/);
     const elsewhere = await buildSsh(1, ['-W', `${nodeAddress(1)}:22`]);
     expect(elsewhere.exitCode).toBe(255);

@@ -3,7 +3,20 @@ import { constants } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMERGE, demerge, LAB_CONFIG, LAB_DIR, lab, runDirsLeft, readOrUndefined, treeDigest, tunnelMasters, waitFor, workspace, type Workspace } from './lab.js';
+import {
+  DEMERGE,
+  demerge,
+  LAB_CONFIG,
+  LAB_DIR,
+  lab,
+  runDirsLeft,
+  readOrUndefined,
+  treeDigest,
+  tunnelMasters,
+  waitFor,
+  workspace,
+  type Workspace,
+} from './lab.js';
 
 // Issue 7's "Signals" and "Nothing changed behind the user's back": a signal to demerge in the
 // middle of a build, with and without the dashboard, and a SIGKILL, against the real lab. Each
@@ -63,7 +76,10 @@ function alive(pid: number): boolean {
 }
 
 function signalsReceived(ws: Workspace): string[] {
-  return readOrEmpty(ws.env.STANDIN_SIGNAL_LOG as string).trim().split('\n').filter((line) => line !== '');
+  return readOrEmpty(ws.env.STANDIN_SIGNAL_LOG as string)
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 /** What a shell would show as $?: a death by signal N is 128+N. */
@@ -150,17 +166,26 @@ describe('signals to demerge during a build', () => {
     expect(untouched()).toEqual(before);
   });
 
-  it('after a SIGKILL, the next run removes the dead run\'s directory and ends the masters it recorded', async () => {
+  it("after a SIGKILL, the next run removes the dead run's directory and ends the masters it recorded", async () => {
     const ws = workspace();
     const child = demerge(['--no-dashboard', 'dev-util/slow'], ws);
     const run = await runOf(ws);
     await building(ws);
     const masters = mastersOf(run.name);
     expect(masters).toHaveLength(3);
-    const recorded = readOrEmpty(join(RUN_BASE, run.name, 'processes')).trim().split('\n').map((line) => Number(line.split(' ')[0]));
+    const recorded = readOrEmpty(join(RUN_BASE, run.name, 'processes'))
+      .trim()
+      .split('\n')
+      .map((line) => Number(line.split(' ')[0]));
     expect(recorded.sort()).toEqual([...masters].sort());
     const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
-    const emerge = Number(stdout.split('\n').find((line) => line.includes('emerge-standin/emerge'))?.trim().split(/\s+/)[0]);
+    const emerge = Number(
+      stdout
+        .split('\n')
+        .find((line) => line.includes('emerge-standin/emerge'))
+        ?.trim()
+        .split(/\s+/)[0],
+    );
     expect(emerge).toBeGreaterThan(1);
     // A master whose stdin closes ends by itself, within a second: stopped, these stand for
     // masters that outlive their run (a hung link, a stuck node), which only the next run can end.

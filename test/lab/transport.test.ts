@@ -27,7 +27,10 @@ const NODES = [1, 2, 3];
 /** The node's processes, from inside the node (its own PID namespace). */
 async function nodeProcesses(node: number): Promise<string[]> {
   const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', String(node), 'ps', '-eo', 'pid=,user=,args=']);
-  return stdout.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  return stdout
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
 }
 
 async function distccdsOnNodes(): Promise<string[]> {
@@ -82,14 +85,24 @@ describe('tunnel transport on the lab', () => {
     const ws = workspace({ FEATURES: 'noclean' });
     const run = demerge(['--oneshot', 'dev-util/hello'], ws);
     // While it runs: each node's distccd listens on its loopback only, nothing on its network.
-    const listening = await until(async () => {
-      const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Hltn'], { reject: false });
-      return /127\.0\.0\.1:\d+/.test(stdout) && !/127\.0\.0\.1:22\b/.test(stdout) ? stdout : undefined;
-    }, 60_000, 'the run\'s distccd on node 1');
+    const listening = await until(
+      async () => {
+        const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Hltn'], { reject: false });
+        return /127\.0\.0\.1:\d+/.test(stdout) && !/127\.0\.0\.1:22\b/.test(stdout) ? stdout : undefined;
+      },
+      60_000,
+      "the run's distccd on node 1",
+    );
     const result = await run;
     expect(result.exitCode, result.all).toBe(0);
-    const sockets = listening.split('\n').map((line) => line.trim().split(/\s+/)[3]).filter(Boolean);
-    expect(sockets.filter((address) => !address?.startsWith('127.0.0.1:')), listening).toEqual([`${nodeAddress(1)}:22`]);
+    const sockets = listening
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[3])
+      .filter(Boolean);
+    expect(
+      sockets.filter((address) => !address?.startsWith('127.0.0.1:')),
+      listening,
+    ).toEqual([`${nodeAddress(1)}:22`]);
     const counts = await compilesByNode();
     expect(remoteShare(counts), `node records ${JSON.stringify([...counts])}`).toBeGreaterThanOrEqual(0.95);
     const env = buildEnvironment(ws);
@@ -116,7 +129,7 @@ describe('tunnel transport on the lab', () => {
       },
     },
     {
-      how: 'the node\'s sshd session is killed',
+      how: "the node's sshd session is killed",
       kill: async () => {
         // The sshd process serving the session whose command is the run's node-side script.
         const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '2', 'ps', '-eo', 'ppid=,args=']);
@@ -128,7 +141,7 @@ describe('tunnel transport on the lab', () => {
   ])('carries on with exit 0 when $how mid-build, and connects again', async ({ kill }) => {
     const ws = workspace();
     const run = demerge(['--oneshot', 'dev-util/hello'], ws);
-    await until(async () => ((await compilesByNode()).get(2) ?? 0) >= 4 ? true : undefined, 90_000, 'compiles on node 2');
+    await until(async () => (((await compilesByNode()).get(2) ?? 0) >= 4 ? true : undefined), 90_000, 'compiles on node 2');
     await kill();
     const result = await run;
     expect(result.exitCode, result.all).toBe(0);
@@ -138,15 +151,19 @@ describe('tunnel transport on the lab', () => {
     expect(runDirsLeft()).toEqual([]);
   });
 
-  it('ends every node\'s distccd within seconds when demerge is killed with SIGKILL', async () => {
+  it("ends every node's distccd within seconds when demerge is killed with SIGKILL", async () => {
     const ws = workspace();
     const run = demerge(['--oneshot', 'dev-util/slow'], ws) as ResultPromise;
     await until(async () => ((await distccdsOnNodes()).length >= NODES.length ? true : undefined), 60_000, 'distccd on every node');
-    const emerge = await until(async () => {
-      const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
-      const line = stdout.split('\n').find((l) => l.includes('emerge-standin/emerge'));
-      return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
-    }, 30_000, 'emerge');
+    const emerge = await until(
+      async () => {
+        const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
+        const line = stdout.split('\n').find((l) => l.includes('emerge-standin/emerge'));
+        return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
+      },
+      30_000,
+      'emerge',
+    );
     const left = runDirsLeft();
     run.kill('SIGKILL');
     await run;
@@ -157,14 +174,18 @@ describe('tunnel transport on the lab', () => {
     // emerge outlives a SIGKILLed demerge, as it would any killed wrapper: stop it, and remove
     // what the killed run left (the next run would).
     process.kill(emerge, 'SIGTERM');
-    await until(async () => {
-      try {
-        process.kill(emerge, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 30_000, 'emerge to end');
+    await until(
+      async () => {
+        try {
+          process.kill(emerge, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      30_000,
+      'emerge to end',
+    );
     for (const name of left) rmSync(join('/run/demerge', name), { recursive: true, force: true });
     expect(await masters()).toEqual(new Map());
   });

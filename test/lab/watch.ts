@@ -40,7 +40,10 @@ export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store:
   const store = new DashboardStore(
     createDashboardState({ startedAt: info.startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
   );
-  const auth = connectAuth({ readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') }, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
+  const auth = connectAuth(
+    { readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') },
+    { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds },
+  );
   const collectors = startCollectors(watched, auth, store);
   return {
     store,

@@ -31,7 +31,7 @@ describe('parseArgs', () => {
     { argv: ['--json', '--make-jobs=3', 'x'], args: { mode: 'build', emergeArgs: ['x'], strict: false, noDashboard: false, makeJobs: 3 } },
     { argv: ['--dashboard=7', '--strict', '--config=/x.conf', '--json'], args: { mode: 'dashboard', watchPid: 7 } },
     { argv: ['--dashboard', '--dry-check'], args: { mode: 'dry-check', emergeArgs: [], json: false } },
-  ])('only the mode\'s own arguments: $argv', ({ argv, args }) => {
+  ])("only the mode's own arguments: $argv", ({ argv, args }) => {
     expect(parseArgs(argv)).toStrictEqual(args);
   });
 

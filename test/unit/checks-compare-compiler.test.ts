@@ -8,9 +8,24 @@ describe('compiler comparison', () => {
   it.each([
     { what: 'the same compiler', remote: { path: '/usr/bin/x', version: '13.2.1', machine: FRONT.machine }, verdict: 'ok', text: /same as the front end/ },
     { what: 'another patch level', remote: { path: '/usr/bin/x', version: '13.2.0', machine: FRONT.machine }, verdict: 'ok', text: /same as the front end/ },
-    { what: 'another minor version', remote: { path: '/usr/bin/x', version: '13.1.0', machine: FRONT.machine }, verdict: 'warn', text: /13\.1\.0.*13\.2\.1.*compatible/ },
-    { what: 'another major version', remote: { path: '/usr/bin/x', version: '12.3.0', machine: FRONT.machine }, verdict: 'fail', text: /another major version/ },
-    { what: 'another target', remote: { path: '/usr/bin/x', version: '13.2.1', machine: 'aarch64-unknown-linux-gnu' }, verdict: 'fail', text: /builds for aarch64-unknown-linux-gnu.*objects would be wrong/ },
+    {
+      what: 'another minor version',
+      remote: { path: '/usr/bin/x', version: '13.1.0', machine: FRONT.machine },
+      verdict: 'warn',
+      text: /13\.1\.0.*13\.2\.1.*compatible/,
+    },
+    {
+      what: 'another major version',
+      remote: { path: '/usr/bin/x', version: '12.3.0', machine: FRONT.machine },
+      verdict: 'fail',
+      text: /another major version/,
+    },
+    {
+      what: 'another target',
+      remote: { path: '/usr/bin/x', version: '13.2.1', machine: 'aarch64-unknown-linux-gnu' },
+      verdict: 'fail',
+      text: /builds for aarch64-unknown-linux-gnu.*objects would be wrong/,
+    },
     { what: 'no compiler', remote: {}, verdict: 'fail', text: /missing on the node/ },
     { what: 'a compiler that does not answer', remote: { path: '/usr/bin/x' }, verdict: 'fail', text: /does not answer/ },
     { what: 'a major-only version', remote: { path: '/usr/bin/x', version: '13', machine: FRONT.machine }, verdict: 'ok', text: /same/ },

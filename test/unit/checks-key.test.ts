@@ -11,7 +11,10 @@ import type { Check } from '../../src/checks/types.js';
 
 const KEYS = resolve(import.meta.dirname, '../fixtures/keys');
 const PORTAGE: Identity = { name: 'portage', uid: 250, gid: 250 };
-const NAMES = { user: (uid: number) => ({ 0: 'root', 250: 'portage' })[uid] ?? String(uid), group: (gid: number) => ({ 0: 'root', 250: 'portage', 10: 'wheel' })[gid] ?? String(gid) };
+const NAMES = {
+  user: (uid: number) => ({ 0: 'root', 250: 'portage' })[uid] ?? String(uid),
+  group: (gid: number) => ({ 0: 'root', 250: 'portage', 10: 'wheel' })[gid] ?? String(gid),
+};
 
 function input(file: string, facts: Partial<FileFacts> = {}, overrides: Partial<KeyInput> = {}): KeyInput {
   const data: ReadResult = { ok: true, data: readFileSync(join(KEYS, file)) };
@@ -97,13 +100,15 @@ describe('key checks', () => {
   });
 
   it('fails a key the build user cannot read, with the chown', () => {
-    const check = keyChecks(input('ed25519', { uid: 0, gid: 0 }, { asBuildUser: { ok: false, code: 'EACCES' } })).checks.find((c) => c.id === 'key.build-user')!;
+    const check = keyChecks(input('ed25519', { uid: 0, gid: 0 }, { asBuildUser: { ok: false, code: 'EACCES' } })).checks.find(
+      (c) => c.id === 'key.build-user',
+    )!;
     expect(check.verdict).toBe('fail');
     expect(check.message).toContain('portage cannot read');
     expect(check.fix).toContain('chown portage: /etc/distcc/.ssh/ed25519 && chmod 0600');
   });
 
-  it('reproduces sshkey_perm_ok: only the reader\'s own key is checked', () => {
+  it("reproduces sshkey_perm_ok: only the reader's own key is checked", () => {
     expect(sshRefusesKeyMode({ uid: 250, mode: 0o600 }, PORTAGE)).toBe(false);
     expect(sshRefusesKeyMode({ uid: 250, mode: 0o604 }, PORTAGE)).toBe(true);
     expect(sshRefusesKeyMode({ uid: 250, mode: 0o610 }, PORTAGE)).toBe(true);

@@ -22,9 +22,21 @@ describe('known_hosts file', () => {
 
   it.each([
     { what: 'a readable file', input: { stat: facts(0o644), data, asBuildUser: data }, verdicts: { 'known-hosts.file': 'ok', 'known-hosts.build-user': 'ok' } },
-    { what: 'a missing file', input: { stat: { ok: false as const, code: 'ENOENT' }, data: undefined, asBuildUser: undefined }, verdicts: { 'known-hosts.file': 'fail' } },
-    { what: 'a root-only file', input: { stat: facts(0o600), data, asBuildUser: { ok: false as const, code: 'EACCES' } }, verdicts: { 'known-hosts.file': 'ok', 'known-hosts.build-user': 'fail' } },
-    { what: 'a world-writable file', input: { stat: facts(0o666), data, asBuildUser: data }, verdicts: { 'known-hosts.file': 'ok', 'known-hosts.build-user': 'ok', 'known-hosts.writable': 'warn' } },
+    {
+      what: 'a missing file',
+      input: { stat: { ok: false as const, code: 'ENOENT' }, data: undefined, asBuildUser: undefined },
+      verdicts: { 'known-hosts.file': 'fail' },
+    },
+    {
+      what: 'a root-only file',
+      input: { stat: facts(0o600), data, asBuildUser: { ok: false as const, code: 'EACCES' } },
+      verdicts: { 'known-hosts.file': 'ok', 'known-hosts.build-user': 'fail' },
+    },
+    {
+      what: 'a world-writable file',
+      input: { stat: facts(0o666), data, asBuildUser: data },
+      verdicts: { 'known-hosts.file': 'ok', 'known-hosts.build-user': 'ok', 'known-hosts.writable': 'warn' },
+    },
   ])('$what', ({ input, verdicts }) => {
     const outcome = knownHostsChecks({ path: '/kh', buildUser: PORTAGE, ...input });
     expect(Object.fromEntries(outcome.checks.map((c) => [c.id, c.verdict]))).toEqual(verdicts);
@@ -49,7 +61,7 @@ describe('build user', () => {
 });
 
 describe('masquerade directory', () => {
-  it('takes the first that exists, in Portage\'s order', () => {
+  it("takes the first that exists, in Portage's order", () => {
     const existing = new Set(['/usr/lib/distcc', '/usr/libexec/distcc']);
     expect(findMasqueradeDir(masqueradeDirs({ eprefix: '' }), (dir) => existing.has(dir))).toBe('/usr/lib/distcc');
     expect(findMasqueradeDir(masqueradeDirs({ eprefix: '' }), () => false)).toBeUndefined();

@@ -23,13 +23,13 @@ describe('lzo suggestion', () => {
     expect(note?.options).toEqual(['lzo']);
   });
 
-  it('keeps the node\'s other options', () => {
+  it("keeps the node's other options", () => {
     const note = lzoSuggestion({ ...NODE, options: ['auth'] }, 'far.example', 30, CONF);
     expect(note?.options).toEqual(['lzo', 'auth']);
     expect(note?.check.message).toContain('options = ["lzo", "auth"]');
   });
 
-  it('names the host spec when the nodes come from distcc\'s hosts file', () => {
+  it("names the host spec when the nodes come from distcc's hosts file", () => {
     const note = lzoSuggestion(NODE, 'far.example', 12.5, { kind: 'distcc-hosts', path: '/etc/distcc/hosts' });
     expect(note?.check.message).toContain('in /etc/distcc/hosts, write this node as distcc@far.example/4,lzo');
   });
@@ -44,16 +44,25 @@ describe('front compiler query', () => {
     });
     expect(calls).toHaveLength(1);
     expect(calls[0]?.[0]).toBe('sh');
-    expect(result).toEqual({ ok: true, compiler: { chost: 'x86_64-pc-linux-gnu', name: 'x86_64-pc-linux-gnu-gcc', version: '14.2.1', machine: 'x86_64-pc-linux-gnu' } });
+    expect(result).toEqual({
+      ok: true,
+      compiler: { chost: 'x86_64-pc-linux-gnu', name: 'x86_64-pc-linux-gnu-gcc', version: '14.2.1', machine: 'x86_64-pc-linux-gnu' },
+    });
   });
 
   it('says which step failed', async () => {
     expect(await queryFrontCompiler(async () => 'chost \n')).toEqual({ ok: false, reason: 'gcc -dumpmachine printed nothing (is gcc installed?)' });
     expect(await queryFrontCompiler(async () => undefined)).toMatchObject({ ok: false });
-    expect(await queryFrontCompiler(async () => 'chost x86_64-pc-linux-gnu\nmachine x86_64-pc-linux-gnu\n')).toEqual({ ok: false, reason: 'x86_64-pc-linux-gnu-gcc does not run on the front end' });
+    expect(await queryFrontCompiler(async () => 'chost x86_64-pc-linux-gnu\nmachine x86_64-pc-linux-gnu\n')).toEqual({
+      ok: false,
+      reason: 'x86_64-pc-linux-gnu-gcc does not run on the front end',
+    });
   });
 
   it('reads tagged lines', () => {
-    expect([...parseQuery('a 1\nb\nc  two words \n')]).toEqual([['a', '1'], ['c', 'two words']]);
+    expect([...parseQuery('a 1\nb\nc  two words \n')]).toEqual([
+      ['a', '1'],
+      ['c', 'two words'],
+    ]);
   });
 });

@@ -46,7 +46,11 @@ describe('remote probe script', () => {
   it('asks a compiler that is the same file as the previous one only once, and reports both', () => {
     const dir = standins();
     writeFileSync(join(dir, 'count'), '');
-    writeFileSync(join(dir, 'cc-real'), `#!/bin/sh\necho x >>${join(dir, 'count')}\ncase "$1" in -dumpfullversion) echo 12.2.0;; -dumpmachine) echo x86_64-pc-linux-gnu;; esac\n`, { mode: 0o755 });
+    writeFileSync(
+      join(dir, 'cc-real'),
+      `#!/bin/sh\necho x >>${join(dir, 'count')}\ncase "$1" in -dumpfullversion) echo 12.2.0;; -dumpmachine) echo x86_64-pc-linux-gnu;; esac\n`,
+      { mode: 0o755 },
+    );
     symlinkSync(join(dir, 'cc-real'), join(dir, 'cc-a'));
     symlinkSync(join(dir, 'cc-real'), join(dir, 'cc-b'));
     const script = renderRemoteScript({ marker: MARKER, distccd: 'distccd', compilers: ['cc-a', 'cc-b'] });

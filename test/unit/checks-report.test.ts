@@ -7,6 +7,13 @@ import { exitCode, summarize } from '../../src/checks/summary.js';
 import type { Check, NodeReport, Report } from '../../src/checks/types.js';
 import { validate } from './checks-schema-validator.js';
 
+// The --json document, loosely: the tests spoil it on purpose.
+interface Doc {
+  checks: Array<Record<string, unknown>>;
+  nodes: Array<Record<string, unknown>>;
+  summary?: Record<string, unknown>;
+}
+
 // What a run's results add up to (usable nodes, DISTCC_HOSTS, MAKEOPTS, exit status) and how
 // they are printed: plain lines and the JSON document its schema describes.
 
@@ -77,11 +84,36 @@ describe('dry-check results', () => {
   });
 
   it.each([
-    ['a failure without a fix', (d: any) => { d.checks[0] = { id: 'key.type', node: null, verdict: 'fail', message: 'x' }; }],
-    ['an unknown verdict', (d: any) => { d.checks[0].verdict = 'maybe'; }],
-    ['an extra property', (d: any) => { d.summary.extra = 1; }],
-    ['a missing summary', (d: any) => { delete d.summary; }],
-    ['a node without a name', (d: any) => { delete d.nodes[0].name; }],
+    [
+      'a failure without a fix',
+      (d: Doc) => {
+        d.checks[0] = { id: 'key.type', node: null, verdict: 'fail', message: 'x' };
+      },
+    ],
+    [
+      'an unknown verdict',
+      (d: Doc) => {
+        d.checks[0]!.verdict = 'maybe';
+      },
+    ],
+    [
+      'an extra property',
+      (d: Doc) => {
+        d.summary!.extra = 1;
+      },
+    ],
+    [
+      'a missing summary',
+      (d: Doc) => {
+        delete d.summary;
+      },
+    ],
+    [
+      'a node without a name',
+      (d: Doc) => {
+        delete d.nodes[0]!.name;
+      },
+    ],
   ])('the schema rejects %s', (_what, spoil) => {
     const document = JSON.parse(renderJson(report([okCheck('key.file', null)], [node('a', 4, [])])));
     spoil(document);

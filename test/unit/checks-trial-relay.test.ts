@@ -55,7 +55,7 @@ describe('loopbackPeerUid', () => {
     }
   });
 
-  it.runIf(process.platform === 'linux')('names this process\'s uid for its own connection', async () => {
+  it.runIf(process.platform === 'linux')("names this process's uid for its own connection", async () => {
     const server = createServer(() => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
@@ -120,7 +120,11 @@ function talk(port: number, text: string): Promise<string> {
 describe('trial relay', () => {
   it('relays one connection of the expected user to the command and back', async () => {
     const commands: string[] = [];
-    const relay = await openTrialRelay(() => startRelay(fakeClient(commands), 'distccd --inetd --enable-tcp-insecure'), 250, async () => 250);
+    const relay = await openTrialRelay(
+      () => startRelay(fakeClient(commands), 'distccd --inetd --enable-tcp-insecure'),
+      250,
+      async () => 250,
+    );
     expect(await talk(relay.port, 'dist request')).toBe('DIST REQUEST');
     const result = await relay.result;
     relay.close();
@@ -133,7 +137,11 @@ describe('trial relay', () => {
   it('turns away a connection of another user and waits for the right one', async () => {
     const commands: string[] = [];
     const owners = [1000, 250];
-    const relay = await openTrialRelay(() => startRelay(fakeClient(commands), 'distccd --inetd'), 250, async () => owners.shift());
+    const relay = await openTrialRelay(
+      () => startRelay(fakeClient(commands), 'distccd --inetd'),
+      250,
+      async () => owners.shift(),
+    );
     // The node's side starts at once; the intruder's bytes never reach it.
     expect(await talk(relay.port, 'intruder')).toBe('');
     expect(await talk(relay.port, 'distcc')).toBe('DISTCC');
@@ -142,14 +150,22 @@ describe('trial relay', () => {
   });
 
   it('settles without a result when closed before any connection', async () => {
-    const relay = await openTrialRelay(() => startRelay(fakeClient([]), 'distccd --inetd'), 250, async () => 250);
+    const relay = await openTrialRelay(
+      () => startRelay(fakeClient([]), 'distccd --inetd'),
+      250,
+      async () => 250,
+    );
     relay.close();
     await expect(relay.result).resolves.toBeUndefined();
   });
 
-  it('ends the node\'s command when closed before any connection', async () => {
+  it("ends the node's command when closed before any connection", async () => {
     const commands: string[] = [];
-    const relay = await openTrialRelay(() => startRelay(fakeClient(commands), 'distccd --inetd'), 250, async () => 250);
+    const relay = await openTrialRelay(
+      () => startRelay(fakeClient(commands), 'distccd --inetd'),
+      250,
+      async () => 250,
+    );
     // Let the channel open first, as it does while distcc starts.
     await new Promise((resolve) => setTimeout(resolve, 20));
     relay.close();

@@ -56,44 +56,78 @@ host = "10.0.0.7"
 `;
 
 const good: Array<[string, string, Partial<Config>]> = [
-  ['the documented example', EXAMPLE, {
-    loadLimit: 2,
-    nodes: [
-      { host: 'builder1.lan', user: 'distcc', port: 22, slots: 8, options: ['lzo'], command: '/usr/bin/distccd' },
-      { host: '10.0.0.7', user: 'distcc', port: 22, slots: 4, options: [] },
-    ],
-  }],
+  [
+    'the documented example',
+    EXAMPLE,
+    {
+      loadLimit: 2,
+      nodes: [
+        { host: 'builder1.lan', user: 'distcc', port: 22, slots: 8, options: ['lzo'], command: '/usr/bin/distccd' },
+        { host: '10.0.0.7', user: 'distcc', port: 22, slots: 4, options: [] },
+      ],
+    },
+  ],
   ['an empty file', '', {}],
   ['only comments', '# nothing yet\n\n   # really\n', {}],
   ['a byte order mark', '\uFEFF[[node]]\nhost = "a"\n', { nodes: [{ host: 'a', user: 'distcc', port: 22, slots: 4, options: [] }] }],
-  ['CRLF line ends', 'local_slots = 0\r\n[[node]]\r\nhost = "a"\r\nslots = 10000\r\n', {
-    localSlots: 0,
-    nodes: [{ host: 'a', user: 'distcc', port: 22, slots: 10000, options: [] }],
-  }],
-  ['every top-level key', [
-    'key = "/root/.ssh/build"', 'known_hosts = "/etc/demerge/known_hosts"', 'local_slots = 0',
-    'connect_timeout = 300', 'emerge = "/usr/bin/emerge"', 'load_limit = 2.5', 'build_user = "_portage"',
-  ].join('\n'), {
-    key: '/root/.ssh/build', knownHosts: '/etc/demerge/known_hosts', localSlots: 0, connectTimeout: 300,
-    emerge: '/usr/bin/emerge', loadLimit: 2.5, buildUser: '_portage',
-  }],
+  [
+    'CRLF line ends',
+    'local_slots = 0\r\n[[node]]\r\nhost = "a"\r\nslots = 10000\r\n',
+    {
+      localSlots: 0,
+      nodes: [{ host: 'a', user: 'distcc', port: 22, slots: 10000, options: [] }],
+    },
+  ],
+  [
+    'every top-level key',
+    [
+      'key = "/root/.ssh/build"',
+      'known_hosts = "/etc/demerge/known_hosts"',
+      'local_slots = 0',
+      'connect_timeout = 300',
+      'emerge = "/usr/bin/emerge"',
+      'load_limit = 2.5',
+      'build_user = "_portage"',
+    ].join('\n'),
+    {
+      key: '/root/.ssh/build',
+      knownHosts: '/etc/demerge/known_hosts',
+      localSlots: 0,
+      connectTimeout: 300,
+      emerge: '/usr/bin/emerge',
+      loadLimit: 2.5,
+      buildUser: '_portage',
+    },
+  ],
   ['load_limit = 0 turns -l off', 'load_limit = 0', { loadLimit: 0 }],
-  ['the recipe\'s transport', 'transport = "ssh"', { transport: 'ssh' }],
-  ['inline nodes', 'node = [{ host = "a" }, { host = "b", port = 2222, user = "build" }]', {
-    nodes: [
-      { host: 'a', user: 'distcc', port: 22, slots: 4, options: [] },
-      { host: 'b', user: 'build', port: 2222, slots: 4, options: [] },
-    ],
-  }],
-  ['the same host on two ports', '[[node]]\nhost = "a"\n[[node]]\nhost = "a"\nport = 2222\n', {
-    nodes: [
-      { host: 'a', user: 'distcc', port: 22, slots: 4, options: [] },
-      { host: 'a', user: 'distcc', port: 2222, slots: 4, options: [] },
-    ],
-  }],
-  ['all options', '[[node]]\nhost = "a"\noptions = ["cpp", "lzo", "auth=a.example"]\n', {
-    nodes: [{ host: 'a', user: 'distcc', port: 22, slots: 4, options: ['cpp', 'lzo', 'auth=a.example'] }],
-  }],
+  ["the recipe's transport", 'transport = "ssh"', { transport: 'ssh' }],
+  [
+    'inline nodes',
+    'node = [{ host = "a" }, { host = "b", port = 2222, user = "build" }]',
+    {
+      nodes: [
+        { host: 'a', user: 'distcc', port: 22, slots: 4, options: [] },
+        { host: 'b', user: 'build', port: 2222, slots: 4, options: [] },
+      ],
+    },
+  ],
+  [
+    'the same host on two ports',
+    '[[node]]\nhost = "a"\n[[node]]\nhost = "a"\nport = 2222\n',
+    {
+      nodes: [
+        { host: 'a', user: 'distcc', port: 22, slots: 4, options: [] },
+        { host: 'a', user: 'distcc', port: 2222, slots: 4, options: [] },
+      ],
+    },
+  ],
+  [
+    'all options',
+    '[[node]]\nhost = "a"\noptions = ["cpp", "lzo", "auth=a.example"]\n',
+    {
+      nodes: [{ host: 'a', user: 'distcc', port: 22, slots: 4, options: ['cpp', 'lzo', 'auth=a.example'] }],
+    },
+  ],
   ['no nodes', 'node = []', {}],
 ];
 
@@ -115,8 +149,13 @@ const bad: Array<[string, string, string, number | undefined, string?]> = [
   ['__proto__', '__proto__ = 1', 'unknown key "__proto__"', 1],
   ['[[nodes]]', 'local_slots = 1\n[[nodes]]\nhost = "a"\n', 'unknown key "nodes"', 2, 'did you mean node?'],
   ['a node key misspelt', '[[node]]\nhost = "a"\n\nslot = 4\n', 'unknown key "slot" in node 1', 4, 'did you mean slots?'],
-  ['slots = 0 in the second node', '[[node]]\nhost = "a"\n[[node]]\nhost = "b"\nslots = 0\n',
-    'slots in node 2 must be a whole number from 1 to 10000, got 0', 5, "distcc's default is 4"],
+  [
+    'slots = 0 in the second node',
+    '[[node]]\nhost = "a"\n[[node]]\nhost = "b"\nslots = 0\n',
+    'slots in node 2 must be a whole number from 1 to 10000, got 0',
+    5,
+    "distcc's default is 4",
+  ],
   ['slots too high', '[[node]]\nhost = "a"\nslots = 10001', 'from 1 to 10000, got 10001', 3],
   ['slots as a string', '[[node]]\nhost = "a"\nslots = "8"', 'got the string "8"', 3],
   ['slots fractional', '[[node]]\nhost = "a"\nslots = 4.5', 'got 4.5', 3],
@@ -166,8 +205,7 @@ const bad: Array<[string, string, string, number | undefined, string?]> = [
   ['invalid UTF-8 (decoded to U+FFFD)', '# caf\uFFFD\nlocal_slots = 1', 'is not valid UTF-8', 1],
   ['a lone surrogate', 'local_slots = 1\n# \uD800', 'is not valid UTF-8', 2],
   // A line-ending backslash folds the string, so the value is a valid path.
-  ['a fake header in a multi-line string', 'key = """/x\\\n[[node]]"""\n[[node]]\nhost = "a"\nslots = 0\n',
-    'slots in node 1', 5],
+  ['a fake header in a multi-line string', 'key = """/x\\\n[[node]]"""\n[[node]]\nhost = "a"\nslots = 0\n', 'slots in node 1', 5],
 ];
 
 describe('bad files', () => {
@@ -273,7 +311,7 @@ describe('DEMERGE_EMERGE', () => {
     expect(loadConfig(inputs({ [FILE]: text }, { env })).emerge).toBe(emerge);
   });
 
-  it('is checked like the file\'s emerge', () => {
+  it("is checked like the file's emerge", () => {
     expect(() => loadConfig(inputs({}, { env: { DEMERGE_EMERGE: '-rf' } }))).toThrow(
       expect.objectContaining({ message: 'DEMERGE_EMERGE: emerge "-rf" starts with "-"' }),
     );
@@ -285,9 +323,14 @@ describe('/etc/distcc/hosts fallback', () => {
   const node = (host: string, more: object = {}) => ({ host, user: 'distcc', port: 22, slots: 4, options: [], ...more });
 
   it.each([
-    ['what distcc-config writes', '# --- /etc/distcc/hosts -----------\n# See the "Hosts Specification" section of\n# "man distcc" for the format of this file.\n#\n# By default, just test that it works in loopback mode.\n127.0.0.1\n',
-      { localSlots: 0, nodes: [node('127.0.0.1')] }],
-    ['ssh, tcp and localhost', '--randomize localhost/3 distcc@a/8,lzo root@b:/usr/local/bin/distccd # comment\n c/6 d:3633 --localslots=2\n@e\n',
+    [
+      'what distcc-config writes',
+      '# --- /etc/distcc/hosts -----------\n# See the "Hosts Specification" section of\n# "man distcc" for the format of this file.\n#\n# By default, just test that it works in loopback mode.\n127.0.0.1\n',
+      { localSlots: 0, nodes: [node('127.0.0.1')] },
+    ],
+    [
+      'ssh, tcp and localhost',
+      '--randomize localhost/3 distcc@a/8,lzo root@b:/usr/local/bin/distccd # comment\n c/6 d:3633 --localslots=2\n@e\n',
       {
         localSlots: 3,
         nodes: [
@@ -297,8 +340,9 @@ describe('/etc/distcc/hosts fallback', () => {
           node('d'),
           node('e'),
         ],
-      }],
-    ['a bare localhost keeps distcc\'s 2', 'localhost distcc@a', { localSlots: 2, nodes: [node('a')] }],
+      },
+    ],
+    ["a bare localhost keeps distcc's 2", 'localhost distcc@a', { localSlots: 2, nodes: [node('a')] }],
     ['repeated localhost shares its slots', 'localhost/2 distcc@a localhost/5', { localSlots: 5, nodes: [node('a')] }],
     ['only comments', '# nothing\n', { localSlots: 0, nodes: [] }],
   ])('%s', (_name, text, expected) => {

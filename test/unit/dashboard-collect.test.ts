@@ -143,7 +143,10 @@ describe('startCollectors', () => {
     const now = Date.now();
     writeFileSync(join(run, 'distcc', 'state', 'binstate_7'), binstate('u001.c', 'node1', 5, 7));
     writeFileSync(join(run, 'distcc', 'lock', 'backoff_ssh_node2_0'), '');
-    writeFileSync(join(run, 'distcc.log'), 'distcc[7] compile from u000.c to u000.o\ndistcc[7] exec on distcc@node1/2: gcc\ndistcc[7] compile u000.c on distcc@node1/2 completed ok\n');
+    writeFileSync(
+      join(run, 'distcc.log'),
+      'distcc[7] compile from u000.c to u000.o\ndistcc[7] exec on distcc@node1/2: gcc\ndistcc[7] compile u000.c on distcc@node1/2 completed ok\n',
+    );
     writeFileSync(join(run, 'emerge.log'), '1:  >>> emerge (1 of 1) old/pkg-1 to /\n');
     const offset = 38;
     appendFileSync(join(run, 'emerge.log'), '1795700000:  >>> emerge (1 of 2) dev-util/hello-1.0 to /\n');
@@ -163,7 +166,15 @@ describe('startCollectors', () => {
       sampleIntervalMs: 1000,
       backoffPeriodMs: 60_000,
     };
-    const store = new DashboardStore(createDashboardState({ startedAt: now, nodes: [{ name: 'node1', slots: 2 }, { name: 'node2', slots: 2 }] }));
+    const store = new DashboardStore(
+      createDashboardState({
+        startedAt: now,
+        nodes: [
+          { name: 'node1', slots: 2 },
+          { name: 'node2', slots: 2 },
+        ],
+      }),
+    );
     expect(buildHasStarted(store.state)).toBe(false);
     const collectors = startCollectors(info, undefined, store);
     await collectors.flush();

@@ -51,25 +51,64 @@ describe('parseDistccLogLine', () => {
   it.each<[string, DistccLogLine | undefined]>([
     ['distcc[101] compile from hello.c to hello.o', { kind: 'distributable', pid: 101, file: 'hello.c', output: 'hello.o' }],
     ['distcc[101] output to stdout?  running locally', { kind: 'not-distributable', pid: 101, cause: { id: 'output-stdout', flag: '-o -' } }],
-    ['distcc[101] exec on distcc@node1/4,lzo: x86_64-pc-linux-gnu-gcc -O2 -c hello.c -o hello.o', { kind: 'exec', pid: 101, hostSpec: 'distcc@node1/4,lzo', host: 'node1' }],
-    ['distcc[101] exec on localhost: gcc -c a.c -o a.o', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: ['gcc', '-c', 'a.c', '-o', 'a.o'] }],
-    ['distcc[101] exec on localhost: gcc "-DMSG=\"hi there\"" -c "my file.c" ""', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: ['gcc', '-DMSG=\"hi there\"', '-c', 'my file.c', ''] }],
+    [
+      'distcc[101] exec on distcc@node1/4,lzo: x86_64-pc-linux-gnu-gcc -O2 -c hello.c -o hello.o',
+      { kind: 'exec', pid: 101, hostSpec: 'distcc@node1/4,lzo', host: 'node1' },
+    ],
+    [
+      'distcc[101] exec on localhost: gcc -c a.c -o a.o',
+      { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: ['gcc', '-c', 'a.c', '-o', 'a.o'] },
+    ],
+    [
+      'distcc[101] exec on localhost: gcc "-DMSG="hi there"" -c "my file.c" ""',
+      { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: ['gcc', '-DMSG="hi there"', '-c', 'my file.c', ''] },
+    ],
     ['distcc[101] exec on localhost: ', { kind: 'exec', pid: 101, hostSpec: 'localhost', host: 'localhost', argv: [] }],
-    ['distcc[101] 2345 bytes from hello.c compiled on node1 in 1.0312s, rate 2kB/s', { kind: 'remote-timing', pid: 101, bytes: 2345, file: 'hello.c', host: 'node1', seconds: 1.0312 }],
-    ['distcc[101] compile hello.c on distcc@node1/4 completed ok', { kind: 'completed', pid: 101, command: 'compile', file: 'hello.c', hostSpec: 'distcc@node1/4', host: 'node1' }],
-    ['distcc[101] compile my file.c on localhost completed ok', { kind: 'completed', pid: 101, command: 'compile', file: 'my file.c', hostSpec: 'localhost', host: 'localhost' }],
-    ['distcc[101] cpp hello.c on localhost completed ok', { kind: 'completed', pid: 101, command: 'cpp', file: 'hello.c', hostSpec: 'localhost', host: 'localhost' }],
-    ['distcc[101] ERROR: compile b.c on distcc@node2:/usr/bin/distccd failed', { kind: 'failed', pid: 101, command: 'compile', file: 'b.c', hostSpec: 'distcc@node2:/usr/bin/distccd', host: 'node2', detail: 'failed' }],
-    ['distcc[101] ERROR: compile b.c on distcc@node2/4 failed with exit code 4', { kind: 'failed', pid: 101, command: 'compile', file: 'b.c', hostSpec: 'distcc@node2/4', host: 'node2', detail: 'failed with exit code 4' }],
-    ['distcc[101] ERROR: compile b.c on localhost: Segmentation fault (core dumped)', { kind: 'failed', pid: 101, command: 'compile', file: 'b.c', hostSpec: 'localhost', host: 'localhost', detail: 'Segmentation fault (core dumped)' }],
+    [
+      'distcc[101] 2345 bytes from hello.c compiled on node1 in 1.0312s, rate 2kB/s',
+      { kind: 'remote-timing', pid: 101, bytes: 2345, file: 'hello.c', host: 'node1', seconds: 1.0312 },
+    ],
+    [
+      'distcc[101] compile hello.c on distcc@node1/4 completed ok',
+      { kind: 'completed', pid: 101, command: 'compile', file: 'hello.c', hostSpec: 'distcc@node1/4', host: 'node1' },
+    ],
+    [
+      'distcc[101] compile my file.c on localhost completed ok',
+      { kind: 'completed', pid: 101, command: 'compile', file: 'my file.c', hostSpec: 'localhost', host: 'localhost' },
+    ],
+    [
+      'distcc[101] cpp hello.c on localhost completed ok',
+      { kind: 'completed', pid: 101, command: 'cpp', file: 'hello.c', hostSpec: 'localhost', host: 'localhost' },
+    ],
+    [
+      'distcc[101] ERROR: compile b.c on distcc@node2:/usr/bin/distccd failed',
+      { kind: 'failed', pid: 101, command: 'compile', file: 'b.c', hostSpec: 'distcc@node2:/usr/bin/distccd', host: 'node2', detail: 'failed' },
+    ],
+    [
+      'distcc[101] ERROR: compile b.c on distcc@node2/4 failed with exit code 4',
+      { kind: 'failed', pid: 101, command: 'compile', file: 'b.c', hostSpec: 'distcc@node2/4', host: 'node2', detail: 'failed with exit code 4' },
+    ],
+    [
+      'distcc[101] ERROR: compile b.c on localhost: Segmentation fault (core dumped)',
+      { kind: 'failed', pid: 101, command: 'compile', file: 'b.c', hostSpec: 'localhost', host: 'localhost', detail: 'Segmentation fault (core dumped)' },
+    ],
     ['distcc[101] elapsed compilation time 1.043210s', { kind: 'elapsed', pid: 101, seconds: 1.04321 }],
     ['distcc[101] (dcc_exit) exit: code 0; self: 0.000000 user 0.004000 sys; children: 0.010000 user 0.002000 sys', { kind: 'exit', pid: 101, code: 0 }],
-    ['distcc[103] Warning: failed to distribute b.c to distcc@node2/4, running locally instead', { kind: 'fallback', pid: 103, file: 'b.c', hostSpec: 'distcc@node2/4', host: 'node2' }],
+    [
+      'distcc[103] Warning: failed to distribute b.c to distcc@node2/4, running locally instead',
+      { kind: 'fallback', pid: 103, file: 'b.c', hostSpec: 'distcc@node2/4', host: 'node2' },
+    ],
     // The form with the function name (not what compile.c logs, RS_LOG_NONAME, but harmless).
-    ['distcc[103] (dcc_build_somewhere) Warning: failed to distribute src/b.c to node2/4, running locally instead', { kind: 'fallback', pid: 103, file: 'src/b.c', hostSpec: 'node2/4', host: 'node2' }],
+    [
+      'distcc[103] (dcc_build_somewhere) Warning: failed to distribute src/b.c to node2/4, running locally instead',
+      { kind: 'fallback', pid: 103, file: 'src/b.c', hostSpec: 'node2/4', host: 'node2' },
+    ],
     ['distcc[103] (dcc_build_somewhere) Warning: failed to distribute, running locally instead', { kind: 'fallback', pid: 103 }],
     ["distcc[103] (dcc_build_somewhere) Warning: remote compilation of 'b.c' failed, retrying locally", { kind: 'remote-failed', pid: 103, file: 'b.c' }],
-    ["distcc[103] (dcc_build_somewhere) Warning: x.S: can't distribute due to unsupported directives, running locally", { kind: 'unsupported', pid: 103, file: 'x.S' }],
+    [
+      "distcc[103] (dcc_build_somewhere) Warning: x.S: can't distribute due to unsupported directives, running locally",
+      { kind: 'unsupported', pid: 103, file: 'x.S' },
+    ],
     ["distcc[103] (dcc_build_somewhere) Warning: Couldn't find a host in 3 attempts, retrying locally", { kind: 'retries-exhausted', pid: 103, attempts: 3 }],
     ['distcc[104] (dcc_readx) ERROR: unexpected eof on fd5', { kind: 'complaint', pid: 104, severity: 'error', message: 'unexpected eof on fd5' }],
     // dcc_scan_args' INFO lines (rs_log_info, so with the function name).
@@ -79,9 +118,18 @@ describe('parseDistccLogLine', () => {
     ['distcc[104] (dcc_scan_args) no visible input file', { kind: 'not-distributable', pid: 104, cause: { id: 'no-input' } }],
     ['distcc[104] (dcc_scan_args) compiler will emit/use profile info; must be local', { kind: 'not-distributable', pid: 104, cause: { id: 'profile' } }],
     ['distcc[104] (dcc_scan_args) compiler will emit .rpo files; must be local', { kind: 'not-distributable', pid: 104, cause: { id: 'repo' } }],
-    ["distcc[104] (dcc_scan_args) gcc's -x handling is complex; running locally for assembler-with-cpp", { kind: 'not-distributable', pid: 104, cause: { id: 'language', flag: '-x assembler-with-cpp' } }],
-    ["distcc[104] (dcc_scan_args) gcc's debug option -dr may write extra files; running locally", { kind: 'not-distributable', pid: 104, cause: { id: 'debug-dump', flag: '-dr' } }],
-    ['distcc[104] (dcc_output_from_source) ERROR: source file .c is bogus', { kind: 'not-distributable', pid: 104, cause: { id: 'bad-source-name', flag: '.c' } }],
+    [
+      "distcc[104] (dcc_scan_args) gcc's -x handling is complex; running locally for assembler-with-cpp",
+      { kind: 'not-distributable', pid: 104, cause: { id: 'language', flag: '-x assembler-with-cpp' } },
+    ],
+    [
+      "distcc[104] (dcc_scan_args) gcc's debug option -dr may write extra files; running locally",
+      { kind: 'not-distributable', pid: 104, cause: { id: 'debug-dump', flag: '-dr' } },
+    ],
+    [
+      'distcc[104] (dcc_output_from_source) ERROR: source file .c is bogus',
+      { kind: 'not-distributable', pid: 104, cause: { id: 'bad-source-name', flag: '.c' } },
+    ],
     ['distcc[104] (dcc_scan_args) no visible output file, going to add "-o a.o" at end', undefined],
     ['distcc[104] (dcc_collect_child) ssh times: user 0.001000s, system 0.002000s, 100 minflt, 0 majflt', undefined],
     ['distcc[104] compile from x', undefined],
@@ -97,16 +145,29 @@ describe('parseDistccLogLine', () => {
   });
 
   it('never throws, and its strings are clean (fuzz)', () => {
-    const heads = ['distcc[1] ', 'distcc[1] (f) ERROR: ', 'distcc[1] Warning: failed to distribute ', 'distcc[1] compile ', 'distcc[1] exec on ', 'distcc[1] compile from ', ''];
+    const heads = [
+      'distcc[1] ',
+      'distcc[1] (f) ERROR: ',
+      'distcc[1] Warning: failed to distribute ',
+      'distcc[1] compile ',
+      'distcc[1] exec on ',
+      'distcc[1] compile from ',
+      '',
+    ];
     fc.assert(
-      fc.property(fc.constantFrom(...heads), fc.string({ unit: 'binary', maxLength: 200 }), fc.constantFrom('', ' completed ok', ', running locally instead', ' failed'), (head, middle, tail) => {
-        const line = parseDistccLogLine(head + middle + tail);
-        if (!line) return;
-        for (const value of Object.values(line)) {
-          if (typeof value === 'string') expect(value).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
-          if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...heads),
+        fc.string({ unit: 'binary', maxLength: 200 }),
+        fc.constantFrom('', ' completed ok', ', running locally instead', ' failed'),
+        (head, middle, tail) => {
+          const line = parseDistccLogLine(head + middle + tail);
+          if (!line) return;
+          for (const value of Object.values(line)) {
+            if (typeof value === 'string') expect(value).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+            if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+          }
+        },
+      ),
       runs,
     );
   });
@@ -157,7 +218,17 @@ describe('DistccLogInterpreter', () => {
   const events = interpret(SAMPLE_LOG);
 
   it('reports a remote job with its time', () => {
-    expect(events).toContainEqual({ kind: 'job-done', pid: 101, file: 'hello.c', host: 'node1', ok: true, local: false, distributable: true, fallback: false, seconds: 1.0312 });
+    expect(events).toContainEqual({
+      kind: 'job-done',
+      pid: 101,
+      file: 'hello.c',
+      host: 'node1',
+      ok: true,
+      local: false,
+      distributable: true,
+      fallback: false,
+      seconds: 1.0312,
+    });
     expect(events).toContainEqual({ kind: 'elapsed', pid: 101, host: 'node1', seconds: 1.04321 });
   });
 
@@ -242,7 +313,13 @@ describe('DistccLogInterpreter', () => {
     const real = SAMPLE_LOG.trim().split('\n');
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.constantFrom(...real), fc.string({ unit: 'binary', maxLength: 80 }).map((s) => `distcc[1${s.length % 3}] ${s}`)), { maxLength: 60 }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...real),
+            fc.string({ unit: 'binary', maxLength: 80 }).map((s) => `distcc[1${s.length % 3}] ${s}`),
+          ),
+          { maxLength: 60 },
+        ),
         (lines) => {
           const stats = applyDistccLogEvents(emptyDistccLogStats(), interpret(lines.join('\n')));
           for (const host of stats.hosts) {
@@ -391,7 +468,8 @@ describe('causes of local-only jobs', () => {
 
   it('keeps causes clean and bounded under hostile input', () => {
     const lines: string[] = [];
-    for (let i = 0; i < 400; i++) lines.push(`distcc[${i}] exec on localhost: gcc -specs=\x1b[2J${i} -c a.c`, `distcc[${i}] compile a.c on localhost completed ok`);
+    for (let i = 0; i < 400; i++)
+      lines.push(`distcc[${i}] exec on localhost: gcc -specs=\x1b[2J${i} -c a.c`, `distcc[${i}] compile a.c on localhost completed ok`);
     const events = interpret(lines.join('\n'));
     for (const [, label] of jobCauses(events)) expect(label).not.toMatch(/\x1b/);
     const stats = applyDistccLogEvents(emptyDistccLogStats(), events);
@@ -406,7 +484,10 @@ describe('causes of local-only jobs', () => {
         const interpreter = new DistccLogInterpreter();
         const line = parseDistccLogLine(`distcc[5] exec on localhost: gcc ${head}${tail}`);
         if (line?.kind === 'exec') expect(line.argv?.length ?? 0).toBeLessThanOrEqual(2048);
-        const events = [...interpreter.pushLine(`distcc[5] exec on localhost: gcc ${head}${tail}`), ...interpreter.pushLine('distcc[5] compile x.c on localhost completed ok')];
+        const events = [
+          ...interpreter.pushLine(`distcc[5] exec on localhost: gcc ${head}${tail}`),
+          ...interpreter.pushLine('distcc[5] compile x.c on localhost completed ok'),
+        ];
         for (const event of events) {
           if (event.kind !== 'job-done' || event.cause === undefined) continue;
           expect(event.cause.label).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);

@@ -32,8 +32,7 @@ function field(value: string | Buffer): Buffer {
 // struct dcc_task_state as distcc writes it on x86-64 (src/state.h): 296 bytes.
 function lp64(fields: Fields = {}, littleEndian = true): Buffer {
   const data = Buffer.alloc(296);
-  const u64 = (value: number, at: number) =>
-    littleEndian ? data.writeBigUInt64LE(BigInt(value), at) : data.writeBigUInt64BE(BigInt(value), at);
+  const u64 = (value: number, at: number) => (littleEndian ? data.writeBigUInt64LE(BigInt(value), at) : data.writeBigUInt64BE(BigInt(value), at));
   const i32 = (value: number, at: number) => (littleEndian ? data.writeInt32LE(value, at) : data.writeInt32BE(value, at));
   u64(fields.size ?? 296, 0);
   u64(fields.magic ?? DISTCC_STATE_MAGIC, 8);
@@ -70,7 +69,11 @@ describe('parseDistccState', () => {
   });
 
   it.each([
-    ['remote compile', lp64({ file: 'foo.cc', host: 'node2', slot: 3, phase: 5, cpid: 31337 }), { cpid: 31337, file: 'foo.cc', host: 'node2', slot: 3, phase: 'compile' }],
+    [
+      'remote compile',
+      lp64({ file: 'foo.cc', host: 'node2', slot: 3, phase: 5, cpid: 31337 }),
+      { cpid: 31337, file: 'foo.cc', host: 'node2', slot: 3, phase: 'compile' },
+    ],
     ['local fallback', lp64({ file: 'bar.c', host: 'localhost', phase: 5 }), { file: 'bar.c', host: 'localhost', phase: 'compile' }],
     ['preprocess, no file noted yet', lp64({ file: '', host: 'localhost', phase: 3 }), { file: '', host: 'localhost', phase: 'preprocess' }],
     ['big-endian LP64', lp64({ file: 'be.c', phase: 2 }, false), { file: 'be.c', phase: 'connect' }],
@@ -95,7 +98,14 @@ describe('parseDistccState', () => {
     ['negative phase', lp64({ phase: -1 })],
     ['negative slot', lp64({ slot: -1 })],
     ['absurd slot', lp64({ slot: 10_000 })],
-    ['cpid beyond safe integers', (() => { const b = lp64(); b.writeBigUInt64LE(2n ** 63n, 16); return b; })()],
+    [
+      'cpid beyond safe integers',
+      (() => {
+        const b = lp64();
+        b.writeBigUInt64LE(2n ** 63n, 16);
+        return b;
+      })(),
+    ],
     ['zeros', Buffer.alloc(296)],
   ])('rejects %s', (_name, data) => {
     expect(parseDistccState(data)).toBeUndefined();
@@ -166,7 +176,13 @@ describe('jobFromStateFile', () => {
 
 describe('staleness', () => {
   const job = (mtimeMs: number, phase: DistccJob['phase'] = 'compile'): DistccJob => ({
-    cpid: 1, pid: 1, file: 'a.c', host: 'node1', slot: 0, phase, mtimeMs,
+    cpid: 1,
+    pid: 1,
+    file: 'a.c',
+    host: 'node1',
+    slot: 0,
+    phase,
+    mtimeMs,
   });
 
   it('judges by mtime, 60 s by default like mon.c', () => {

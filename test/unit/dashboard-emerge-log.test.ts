@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  applyEmergeLogEvent,
-  applyEmergeLogEvents,
-  emptyEmergeProgress,
-  parseEmergeLogLine,
-} from '../../src/dashboard/parse/emerge-log.js';
+import { applyEmergeLogEvent, applyEmergeLogEvents, emptyEmergeProgress, parseEmergeLogLine } from '../../src/dashboard/parse/emerge-log.js';
 import type { EmergeLogEvent } from '../../src/dashboard/parse/emerge-log.js';
 import { LineSplitter } from '../../src/dashboard/parse/line-splitter.js';
 
@@ -16,18 +11,54 @@ describe('parseEmergeLogLine', () => {
   it.each<[string, EmergeLogEvent | undefined]>([
     ['1795700835:  *** emerge --jobs=2 --verbose dev-util/hello', { kind: 'session-start', time: 1795700835, args: '--jobs=2 --verbose dev-util/hello' }],
     ['1795700835:  *** emerge  dev-util/hello', { kind: 'session-start', time: 1795700835, args: 'dev-util/hello' }],
-    ['1795700840:  >>> emerge (1 of 2) dev-libs/libfoo-1.2 to /', { kind: 'package-start', time: 1795700840, index: 1, total: 2, cpv: 'dev-libs/libfoo-1.2', root: '/' }],
-    ['1795700840:  >>> emerge (12 of 340) sys-libs/glibc-2.40-r5 to /mnt/gentoo/', { kind: 'package-start', time: 1795700840, index: 12, total: 340, cpv: 'sys-libs/glibc-2.40-r5', root: '/mnt/gentoo/' }],
-    [`1795700840:  === (1 of 2) Cleaning (dev-libs/libfoo-1.2::${EBUILD})`, { kind: 'package-phase', time: 1795700840, index: 1, total: 2, phase: 'Cleaning', cpv: 'dev-libs/libfoo-1.2' }],
-    [`1795700841:  === (1 of 2) Compiling/Merging (dev-libs/libfoo-1.2::${EBUILD})`, { kind: 'package-phase', time: 1795700841, index: 1, total: 2, phase: 'Compiling/Merging', cpv: 'dev-libs/libfoo-1.2' }],
-    [`1795700841:  === (1 of 2) Compiling/Packaging (dev-libs/libfoo-1.2::${EBUILD})`, { kind: 'package-phase', time: 1795700841, index: 1, total: 2, phase: 'Compiling/Packaging', cpv: 'dev-libs/libfoo-1.2' }],
-    [`1795700850:  === (1 of 2) Merging (dev-libs/libfoo-1.2::${EBUILD})`, { kind: 'package-phase', time: 1795700850, index: 1, total: 2, phase: 'Merging', cpv: 'dev-libs/libfoo-1.2' }],
-    [`1795700852:  === (1 of 2) Post-Build Cleaning (dev-libs/libfoo-1.2::${EBUILD})`, { kind: 'package-phase', time: 1795700852, index: 1, total: 2, phase: 'Post-Build Cleaning', cpv: 'dev-libs/libfoo-1.2' }],
-    ['1795700853:  === (2 of 2) Updating world file (dev-util/hello-1.0)', { kind: 'package-phase', time: 1795700853, index: 2, total: 2, phase: 'Updating world file', cpv: 'dev-util/hello-1.0' }],
-    ['1795700853:  --- (2 of 2) Fetching Binary (dev-util/hello-1.0::/var/cache/binpkgs/dev-util/hello/hello-1.0-1.gpkg.tar)', { kind: 'package-phase', time: 1795700853, index: 2, total: 2, phase: 'Fetching Binary', cpv: 'dev-util/hello-1.0' }],
-    ['1795700853:  === (2 of 2) Merging Binary (dev-util/hello-1.0::/var/cache/binpkgs/dev-util/hello/hello-1.0-1.gpkg.tar)', { kind: 'package-phase', time: 1795700853, index: 2, total: 2, phase: 'Merging Binary', cpv: 'dev-util/hello-1.0' }],
-    ['1795700852:  ::: completed emerge (1 of 2) dev-libs/libfoo-1.2 to /', { kind: 'package-complete', time: 1795700852, index: 1, total: 2, cpv: 'dev-libs/libfoo-1.2', root: '/' }],
-    ['1795700852:  === Resource usage for dev-libs/libfoo-1.2 [cpu 12.3s, mem 50M]', { kind: 'resource-usage', time: 1795700852, cpv: 'dev-libs/libfoo-1.2', text: 'cpu 12.3s, mem 50M' }],
+    [
+      '1795700840:  >>> emerge (1 of 2) dev-libs/libfoo-1.2 to /',
+      { kind: 'package-start', time: 1795700840, index: 1, total: 2, cpv: 'dev-libs/libfoo-1.2', root: '/' },
+    ],
+    [
+      '1795700840:  >>> emerge (12 of 340) sys-libs/glibc-2.40-r5 to /mnt/gentoo/',
+      { kind: 'package-start', time: 1795700840, index: 12, total: 340, cpv: 'sys-libs/glibc-2.40-r5', root: '/mnt/gentoo/' },
+    ],
+    [
+      `1795700840:  === (1 of 2) Cleaning (dev-libs/libfoo-1.2::${EBUILD})`,
+      { kind: 'package-phase', time: 1795700840, index: 1, total: 2, phase: 'Cleaning', cpv: 'dev-libs/libfoo-1.2' },
+    ],
+    [
+      `1795700841:  === (1 of 2) Compiling/Merging (dev-libs/libfoo-1.2::${EBUILD})`,
+      { kind: 'package-phase', time: 1795700841, index: 1, total: 2, phase: 'Compiling/Merging', cpv: 'dev-libs/libfoo-1.2' },
+    ],
+    [
+      `1795700841:  === (1 of 2) Compiling/Packaging (dev-libs/libfoo-1.2::${EBUILD})`,
+      { kind: 'package-phase', time: 1795700841, index: 1, total: 2, phase: 'Compiling/Packaging', cpv: 'dev-libs/libfoo-1.2' },
+    ],
+    [
+      `1795700850:  === (1 of 2) Merging (dev-libs/libfoo-1.2::${EBUILD})`,
+      { kind: 'package-phase', time: 1795700850, index: 1, total: 2, phase: 'Merging', cpv: 'dev-libs/libfoo-1.2' },
+    ],
+    [
+      `1795700852:  === (1 of 2) Post-Build Cleaning (dev-libs/libfoo-1.2::${EBUILD})`,
+      { kind: 'package-phase', time: 1795700852, index: 1, total: 2, phase: 'Post-Build Cleaning', cpv: 'dev-libs/libfoo-1.2' },
+    ],
+    [
+      '1795700853:  === (2 of 2) Updating world file (dev-util/hello-1.0)',
+      { kind: 'package-phase', time: 1795700853, index: 2, total: 2, phase: 'Updating world file', cpv: 'dev-util/hello-1.0' },
+    ],
+    [
+      '1795700853:  --- (2 of 2) Fetching Binary (dev-util/hello-1.0::/var/cache/binpkgs/dev-util/hello/hello-1.0-1.gpkg.tar)',
+      { kind: 'package-phase', time: 1795700853, index: 2, total: 2, phase: 'Fetching Binary', cpv: 'dev-util/hello-1.0' },
+    ],
+    [
+      '1795700853:  === (2 of 2) Merging Binary (dev-util/hello-1.0::/var/cache/binpkgs/dev-util/hello/hello-1.0-1.gpkg.tar)',
+      { kind: 'package-phase', time: 1795700853, index: 2, total: 2, phase: 'Merging Binary', cpv: 'dev-util/hello-1.0' },
+    ],
+    [
+      '1795700852:  ::: completed emerge (1 of 2) dev-libs/libfoo-1.2 to /',
+      { kind: 'package-complete', time: 1795700852, index: 1, total: 2, cpv: 'dev-libs/libfoo-1.2', root: '/' },
+    ],
+    [
+      '1795700852:  === Resource usage for dev-libs/libfoo-1.2 [cpu 12.3s, mem 50M]',
+      { kind: 'resource-usage', time: 1795700852, cpv: 'dev-libs/libfoo-1.2', text: 'cpu 12.3s, mem 50M' },
+    ],
     ['1795700851:  === Unmerging... (dev-libs/libfoo-1.1)', { kind: 'unmerge', time: 1795700851, cpv: 'dev-libs/libfoo-1.1', result: 'start' }],
     ['1795700852:  >>> unmerge success: dev-libs/libfoo-1.1', { kind: 'unmerge', time: 1795700852, cpv: 'dev-libs/libfoo-1.1', result: 'success' }],
     ['1795700852:  !!! unmerge FAILURE: dev-libs/libfoo-1.1', { kind: 'unmerge', time: 1795700852, cpv: 'dev-libs/libfoo-1.1', result: 'failure' }],
@@ -63,7 +94,15 @@ describe('parseEmergeLogLine', () => {
     expect(parseEmergeLogLine(`1:  >>> emerge (1 of 1) ${'a'.repeat(100_000)} to /`)).toBeUndefined();
   });
 
-  const prefixes = ['1:  ', '1795700835:  ', '1795700835:  >>> emerge ', '1:  === (', '1:  ::: completed emerge (1 of 2) ', '1:  *** ', '1:  === Resource usage for '];
+  const prefixes = [
+    '1:  ',
+    '1795700835:  ',
+    '1795700835:  >>> emerge ',
+    '1:  === (',
+    '1:  ::: completed emerge (1 of 2) ',
+    '1:  *** ',
+    '1:  === Resource usage for ',
+  ];
   it('never throws and keeps strings clean (fuzz)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...prefixes), fc.string({ unit: 'binary', maxLength: 300 }), (prefix, tail) => {
@@ -146,9 +185,30 @@ describe('applyEmergeLogEvent', () => {
 
   const eventArb: fc.Arbitrary<EmergeLogEvent> = fc.oneof(
     fc.record({ kind: fc.constant('session-start' as const), time: fc.nat(), args: fc.string() }),
-    fc.record({ kind: fc.constant('package-start' as const), time: fc.nat(), index: fc.integer({ min: 1, max: 9 }), total: fc.integer({ min: 1, max: 9 }), cpv: fc.constantFrom('a/a-1', 'b/b-1', 'c/c-1'), root: fc.constant('/') }),
-    fc.record({ kind: fc.constant('package-phase' as const), time: fc.nat(), index: fc.integer({ min: 1, max: 9 }), total: fc.integer({ min: 1, max: 9 }), phase: fc.constant('Merging'), cpv: fc.constantFrom('a/a-1', 'b/b-1') }),
-    fc.record({ kind: fc.constant('package-complete' as const), time: fc.nat(), index: fc.integer({ min: 1, max: 9 }), total: fc.integer({ min: 1, max: 9 }), cpv: fc.constantFrom('a/a-1', 'b/b-1', 'c/c-1'), root: fc.constant('/') }),
+    fc.record({
+      kind: fc.constant('package-start' as const),
+      time: fc.nat(),
+      index: fc.integer({ min: 1, max: 9 }),
+      total: fc.integer({ min: 1, max: 9 }),
+      cpv: fc.constantFrom('a/a-1', 'b/b-1', 'c/c-1'),
+      root: fc.constant('/'),
+    }),
+    fc.record({
+      kind: fc.constant('package-phase' as const),
+      time: fc.nat(),
+      index: fc.integer({ min: 1, max: 9 }),
+      total: fc.integer({ min: 1, max: 9 }),
+      phase: fc.constant('Merging'),
+      cpv: fc.constantFrom('a/a-1', 'b/b-1'),
+    }),
+    fc.record({
+      kind: fc.constant('package-complete' as const),
+      time: fc.nat(),
+      index: fc.integer({ min: 1, max: 9 }),
+      total: fc.integer({ min: 1, max: 9 }),
+      cpv: fc.constantFrom('a/a-1', 'b/b-1', 'c/c-1'),
+      root: fc.constant('/'),
+    }),
     fc.record({ kind: fc.constant('exit' as const), time: fc.nat(), code: fc.integer({ min: 0, max: 2 }) }),
     fc.record({ kind: fc.constant('terminating' as const), time: fc.nat() }),
   );
@@ -216,7 +276,10 @@ describe('LineSplitter', () => {
   it('yields the same lines however the bytes are chunked (fuzz)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.string({ unit: 'grapheme', maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, '')), { maxLength: 20 }),
+        fc.array(
+          fc.string({ unit: 'grapheme', maxLength: 30 }).map((s) => s.replace(/[\r\n]/g, '')),
+          { maxLength: 20 },
+        ),
         fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 10 }),
         (lines, sizes) => {
           const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');

@@ -84,12 +84,23 @@ export function busyState(): DashboardState {
   state = withNodeUnreachable(state, 'node2', 'connection refused (is sshd running on the node?)');
   state = withJobs(
     state,
-    [job(21, 'node1', 'u010.c', 'compile', 2500), job(22, 'node1', 'u011.c', 'compile', 400), job(23, 'localhost', 'u012.c', 'compile', 100), job(24, 'node3', 'u013.c', 'send', 50)],
+    [
+      job(21, 'node1', 'u010.c', 'compile', 2500),
+      job(22, 'node1', 'u011.c', 'compile', 400),
+      job(23, 'localhost', 'u012.c', 'compile', 100),
+      job(24, 'node3', 'u013.c', 'send', 50),
+    ],
     NOW,
   );
   const interpreter = new DistccLogInterpreter();
-  state = withDistccLogEvents(state, DISTCC_LOG.flatMap((line) => interpreter.pushLine(line)));
-  state = withEmergeLogEvents(state, EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined));
+  state = withDistccLogEvents(
+    state,
+    DISTCC_LOG.flatMap((line) => interpreter.pushLine(line)),
+  );
+  state = withEmergeLogEvents(
+    state,
+    EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined),
+  );
   return state;
 }
 
@@ -101,7 +112,7 @@ export function busyState(): DashboardState {
 export const MARCH_NATIVE_LOG = [
   'distcc[24301] exec on localhost: x86_64-pc-linux-gnu-gcc -DHAVE_CONFIG_H -I. -I.. -march=native -O2 -pipe -MT src/main.o -MD -MP -MF src/.deps/main.Tpo -c -o src/main.o src/main.c',
   'distcc[24302] exec on localhost: x86_64-pc-linux-gnu-gcc -DHAVE_CONFIG_H -I. -I.. -march=native -O2 -pipe -MT src/util.o -MD -MP -MF src/.deps/util.Tpo -c -o src/util.o src/util.c',
-  'distcc[24303] exec on localhost: x86_64-pc-linux-gnu-gcc -E -P -I. "-DVERSION=\"1.0\"" -',
+  'distcc[24303] exec on localhost: x86_64-pc-linux-gnu-gcc -E -P -I. "-DVERSION="1.0"" -',
   'distcc[24302] compile (null) on localhost completed ok',
   'distcc[24301] compile (null) on localhost completed ok',
   'distcc[24303] compile (null) on localhost completed ok',
@@ -124,10 +135,23 @@ export const MARCH_NATIVE_LOG = [
 
 /** busyState's nodes, with nothing distributed: every job of MARCH_NATIVE_LOG stayed local. */
 export function localOnlyState(): DashboardState {
-  let state = createDashboardState({ startedAt: T0, nodes: [{ name: 'node1', slots: 2 }, { name: 'node2', slots: 2 }], localSlots: 2 });
+  let state = createDashboardState({
+    startedAt: T0,
+    nodes: [
+      { name: 'node1', slots: 2 },
+      { name: 'node2', slots: 2 },
+    ],
+    localSlots: 2,
+  });
   state = withNodeSample(state, 'node1', parseSample(sampleText(900, [])), NOW - 500, 3.2);
   state = withNodeSample(state, 'node2', parseSample(sampleText(901, [])), NOW - 500, 4.1);
   const interpreter = new DistccLogInterpreter();
-  state = withDistccLogEvents(state, MARCH_NATIVE_LOG.flatMap((line) => interpreter.pushLine(line)));
-  return withEmergeLogEvents(state, EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined));
+  state = withDistccLogEvents(
+    state,
+    MARCH_NATIVE_LOG.flatMap((line) => interpreter.pushLine(line)),
+  );
+  return withEmergeLogEvents(
+    state,
+    EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined),
+  );
 }

@@ -15,13 +15,15 @@ const LINES = {
   distccd: '  900   899 Ss       42  0.0  2048 distccd         distccd --inetd --enable-tcp-insecure',
   sshd: '  899   880 S        42  0.0  6400 sshd            sshd: distcc@notty',
   cc1: CC1,
-  cc1plus: ' 4250  4249 R        12 99.0 512000 cc1plus        /usr/libexec/gcc/x86_64-pc-linux-gnu/13/cc1plus -fpreprocessed /tmp/distccd_9f8e7d6c.ii -quiet -o /tmp/ccX.s',
+  cc1plus:
+    ' 4250  4249 R        12 99.0 512000 cc1plus        /usr/libexec/gcc/x86_64-pc-linux-gnu/13/cc1plus -fpreprocessed /tmp/distccd_9f8e7d6c.ii -quiet -o /tmp/ccX.s',
   driver: ' 4240   900 S         3  0.0  3000 x86_64-pc-linux /usr/bin/x86_64-pc-linux-gnu-gcc -O2 -c -o /tmp/distccd_out.o /tmp/distccd_1a2b3c4d.i',
   as: ' 4260  4240 R         0  0.0  2100 as              as --64 -o /tmp/distccd_out.o /tmp/ccAbCdEf.s',
   // The "as" case with a realigned column: argv[0] decides where args start.
   asShifted: ' 4261  4240 R         0  0.0 212100 as             as --64 -o /tmp/x.o /tmp/y.s',
   zombie: ' 4243  4240 Z         1  0.0     0 cc1             [cc1] <defunct>',
-  clang: ' 4270  4240 R         1 50.0  9000 clang-17        /usr/lib/llvm/17/bin/clang-17 -cc1 -triple x86_64-pc-linux-gnu -emit-obj -main-file-name distccd_ab.i -o /tmp/x.o -x cpp-output /tmp/distccd_ab.i',
+  clang:
+    ' 4270  4240 R         1 50.0  9000 clang-17        /usr/lib/llvm/17/bin/clang-17 -cc1 -triple x86_64-pc-linux-gnu -emit-obj -main-file-name distccd_ab.i -o /tmp/x.o -x cpp-output /tmp/distccd_ab.i',
   spaces: ' 5000     1 S       100  0.1  8000 Web Content     /usr/lib/firefox/firefox -contentproc',
   evil: ' 6000     1 S       100  0.1  8000 evil            evil \x1b]0;pwned\x07 \x1b[2J\u202egnp.exe',
 };

@@ -169,7 +169,11 @@ describe('rows and the status line', () => {
       parseSample(sampleText(900, [cc1(1, 800, 'distccd_x'), cc1(2, 800, 'distccd_y')])),
       NOW,
     );
-    expect(workRows(state).filter((r) => r.host === 'node1').map((r) => [r.file, r.process?.pid])).toEqual([
+    expect(
+      workRows(state)
+        .filter((r) => r.host === 'node1')
+        .map((r) => [r.file, r.process?.pid]),
+    ).toEqual([
       ['u010.c', undefined],
       ['distccd_x.i', 1],
       ['distccd_y.i', 2],

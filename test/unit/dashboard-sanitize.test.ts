@@ -62,7 +62,29 @@ describe('sanitizeTerminalText', () => {
   });
 
   const hostileChar = fc.oneof(
-    fc.constantFrom('\x1b', '[', ']', '\x07', '\\', '\x9b', '\x9c', '\x9d', '\x90', ';', '0', 'm', '\u202e', '\u2066', '\ud800', '\udc00', '\n', '\t', '\x7f', 'P', '_'),
+    fc.constantFrom(
+      '\x1b',
+      '[',
+      ']',
+      '\x07',
+      '\\',
+      '\x9b',
+      '\x9c',
+      '\x9d',
+      '\x90',
+      ';',
+      '0',
+      'm',
+      '\u202e',
+      '\u2066',
+      '\ud800',
+      '\udc00',
+      '\n',
+      '\t',
+      '\x7f',
+      'P',
+      '_',
+    ),
     fc.string({ unit: 'binary', maxLength: 1 }),
   );
   const hostileString = fc.oneof(

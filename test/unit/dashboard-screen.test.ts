@@ -143,7 +143,14 @@ describe('the view', () => {
     const term = terminal();
     const screen = open(term);
     const hidden: string[] = [];
-    const view = new DashboardView({ store: new DashboardStore(busyState()), screen, readOnly: false, now: () => NOW, onAction: () => undefined, onHiddenKey: (k) => hidden.push(k.name) });
+    const view = new DashboardView({
+      store: new DashboardStore(busyState()),
+      screen,
+      readOnly: false,
+      now: () => NOW,
+      onAction: () => undefined,
+      onHiddenKey: (k) => hidden.push(k.name),
+    });
     view.start();
     view.hide();
     term.input.write('x');

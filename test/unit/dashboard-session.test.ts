@@ -71,7 +71,13 @@ describe.skipIf(!existsSync(PYTHON))('PtySession', () => {
   it('q then q leaves the dashboard for good and the build goes on', async () => {
     const { term, written, type } = terminal();
     const store = new DashboardStore(withEmergeLogEvents(createDashboardState({ startedAt: Date.now(), nodes: [] }), [started]));
-    const emerge = startEmergeInPty(PYTHON, '/bin/sh', ['-c', 'echo first; sleep 0.6; echo second; read x; echo "typed=$x"'], { PATH: '/usr/bin:/bin' }, { rows: 24, columns: 80 });
+    const emerge = startEmergeInPty(
+      PYTHON,
+      '/bin/sh',
+      ['-c', 'echo first; sleep 0.6; echo second; read x; echo "typed=$x"'],
+      { PATH: '/usr/bin:/bin' },
+      { rows: 24, columns: 80 },
+    );
     const session = new PtySession(term, emerge, store);
     session.start();
     await until(() => written().includes('\x1b[?1049h'));
@@ -90,7 +96,13 @@ describe.skipIf(!existsSync(PYTHON))('PtySession', () => {
   it('stops the build with s and y, as Ctrl-C would', async () => {
     const { term, written, type } = terminal();
     const store = new DashboardStore(withEmergeLogEvents(createDashboardState({ startedAt: Date.now(), nodes: [] }), [started]));
-    const emerge = startEmergeInPty(PYTHON, '/bin/sh', ['-c', 'trap "echo interrupted; exit 130" INT; while :; do sleep 0.05; done'], { PATH: '/usr/bin:/bin' }, { rows: 24, columns: 80 });
+    const emerge = startEmergeInPty(
+      PYTHON,
+      '/bin/sh',
+      ['-c', 'trap "echo interrupted; exit 130" INT; while :; do sleep 0.05; done'],
+      { PATH: '/usr/bin:/bin' },
+      { rows: 24, columns: 80 },
+    );
     const session = new PtySession(term, emerge, store);
     session.start();
     await until(() => written().includes('\x1b[?1049h'));

@@ -22,7 +22,13 @@ const runs = { seed: 42, numRuns: 500 };
 const T0 = 1_795_700_000_000;
 
 function fresh(): DashboardState {
-  return createDashboardState({ startedAt: T0, nodes: [{ name: 'node1', slots: 8 }, { name: 'node2', slots: 4 }] });
+  return createDashboardState({
+    startedAt: T0,
+    nodes: [
+      { name: 'node1', slots: 8 },
+      { name: 'node2', slots: 4 },
+    ],
+  });
 }
 
 function compiler(pid: number, elapsedSeconds: number, cpuPercent: number): NodeProcess {
@@ -97,7 +103,12 @@ describe('withJobs', () => {
     const now = T0 + 100_000;
     const state = withJobs(
       fresh(),
-      [job('node1', 'compile', now - 1000, 1), job('node1', 'send', now - 1000, 2), job('localhost', 'compile', now, 3), job('node2', 'compile', now - 61_000, 4)],
+      [
+        job('node1', 'compile', now - 1000, 1),
+        job('node1', 'send', now - 1000, 2),
+        job('localhost', 'compile', now, 3),
+        job('node2', 'compile', now - 61_000, 4),
+      ],
       now,
     );
     expect(state.jobs).toHaveLength(3);
@@ -144,7 +155,10 @@ function logState(): DashboardState {
   const interpreter = new DistccLogInterpreter();
   const events = DISTCC_LOG.flatMap((line) => interpreter.pushLine(line));
   let state = withDistccLogEvents(fresh(), events);
-  state = withEmergeLogEvents(state, EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined));
+  state = withEmergeLogEvents(
+    state,
+    EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined),
+  );
   state = withNodeSample(state, 'node1', sample([compiler(10, 60, 100)]), T0 + 60_000);
   return state;
 }
@@ -224,7 +238,17 @@ describe('summarize', () => {
   it('lists the causes beside distributed jobs too', () => {
     let state = logState();
     state = withDistccLogEvents(state, [
-      { kind: 'job-done', pid: 50, file: '(null)', host: 'localhost', ok: true, local: true, distributable: false, fallback: false, cause: { id: 'not-compile', label: 'linking or not a compile' } },
+      {
+        kind: 'job-done',
+        pid: 50,
+        file: '(null)',
+        host: 'localhost',
+        ok: true,
+        local: true,
+        distributable: false,
+        fallback: false,
+        cause: { id: 'not-compile', label: 'linking or not a compile' },
+      },
       { kind: 'job-done', pid: 51, file: '(null)', host: 'localhost', ok: true, local: true, distributable: false, fallback: false },
     ]);
     const text = renderSummary(summarize(state, T0 + 125_000));
@@ -254,7 +278,17 @@ describe('summarize', () => {
           { kind: 'job-done', pid: 1, file: 'a.c', host, ok: true, local: false, distributable: true, fallback: false },
           { kind: 'fallback', pid: 2, host, reason },
           { kind: 'job-done', pid: 3, file: 'b.c', host: reason, ok: true, local: false, distributable: true, fallback: false },
-          { kind: 'job-done', pid: 4, file: 'c.c', host: 'localhost', ok: true, local: true, distributable: false, fallback: false, cause: { id: 'unknown', label: reason } },
+          {
+            kind: 'job-done',
+            pid: 4,
+            file: 'c.c',
+            host: 'localhost',
+            ok: true,
+            local: true,
+            distributable: false,
+            fallback: false,
+            cause: { id: 'unknown', label: reason },
+          },
         ]);
         state = withEmergeLogEvents(state, [
           { kind: 'package-start', time: 1, index: 1, total: 1, cpv, root: '/' },

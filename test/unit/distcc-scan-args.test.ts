@@ -39,10 +39,14 @@ describe('localCauseOfArgs', () => {
     ['gcc -c -o - -o2 foo.c', '-o2 is GOT_OUTPUT too', { id: 'several-outputs', flag: '2' }],
     // Flag rules, in dcc_scan_args' order.
     ['gcc -E foo.c', '"-E call for cpp must be local" (EXIT_LOCAL_CPP)', { id: 'preprocess-only', flag: '-E' }],
-    ['gcc -M hello.c', 'a[1] == \'M\'', { id: 'dependencies-only', flag: '-M' }],
+    ['gcc -M hello.c', "a[1] == 'M'", { id: 'dependencies-only', flag: '-M' }],
     ['gcc -MM -c hello.c', '-MM implies -E', { id: 'dependencies-only', flag: '-MM' }],
     ['gcc -ME hello.c', '-ME is no -MD/-MMD/-MG/-MP/-MF/-MT/-MQ', { id: 'dependencies-only', flag: '-ME' }],
-    ['x86_64-pc-linux-gnu-gcc -march=native -O2 -pipe -c foo.c', '"-march=native generates code for local machine"', { id: 'march-native', flag: '-march=native' }],
+    [
+      'x86_64-pc-linux-gnu-gcc -march=native -O2 -pipe -c foo.c',
+      '"-march=native generates code for local machine"',
+      { id: 'march-native', flag: '-march=native' },
+    ],
     ['gcc -O2 -mtune=native -c foo.c', '"-mtune=native optimizes for local machine"', { id: 'mtune-native', flag: '-mtune=native' }],
     ['gcc -flto -c foo.c', 'distcc 3.4: "LTO cc invocations are not worth distributing"', { id: 'lto', flag: '-flto' }],
     ['gcc -Wa,-alh,-a=foo.lst -c foo.c', 'strstr(a, ",-a")', { id: 'assembler-listing', flag: '-Wa,-alh,-a=foo.lst' }],

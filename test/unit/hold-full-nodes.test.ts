@@ -8,7 +8,15 @@ import { holdFullNodes } from '../../src/run/hold-full-nodes.js';
 
 describe('holding nodes whose disk is full', () => {
   it('holds a node when its disk fills and releases it when there is room again', () => {
-    const store = new DashboardStore(createDashboardState({ startedAt: 0, nodes: [{ name: 'a', slots: 2 }, { name: 'b', slots: 2 }] }));
+    const store = new DashboardStore(
+      createDashboardState({
+        startedAt: 0,
+        nodes: [
+          { name: 'a', slots: 2 },
+          { name: 'b', slots: 2 },
+        ],
+      }),
+    );
     const calls: string[] = [];
     const stop = holdFullNodes(store, (host, held, reason) => calls.push(`${host} ${held} ${reason}`));
     const sample = (host: string, tmpFreeKiB: number | undefined) =>

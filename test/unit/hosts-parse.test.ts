@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HostSpecError } from '../../src/errors.js';
-import {
-  formatHostList,
-  formatHostSpec,
-  parseHostList,
-  parseHostSpec,
-  validateCommand,
-  validateHostName,
-  validateUserName,
-} from '../../src/hosts/index.js';
+import { formatHostList, formatHostSpec, parseHostList, parseHostSpec, validateCommand, validateHostName, validateUserName } from '../../src/hosts/index.js';
 import type { HostList, HostSpec } from '../../src/hosts/index.js';
 
 const host253 = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
@@ -148,33 +140,52 @@ describe('error messages point at the fix', () => {
 const lists: Array<[string, string, HostList['entries']]> = [
   ['empty', '', []],
   ['only comments', '# nothing\n   # here\n', []],
-  ['spaces and newlines', '  localhost/2   distcc@a/4\n\tdistcc@b\r\n', [
-    { kind: 'localhost', limit: 2 },
-    { kind: 'ssh', user: 'distcc', host: 'a', limit: 4, options: [] },
-    { kind: 'ssh', user: 'distcc', host: 'b', options: [] },
-  ]],
-  ['comment after a word', 'a # b c\nd', [
-    { kind: 'tcp', host: 'a', options: [] },
-    { kind: 'tcp', host: 'd', options: [] },
-  ]],
-  ['"#" inside a word starts a comment, as in distcc', 'a#comment b\nc', [
-    { kind: 'tcp', host: 'a', options: [] },
-    { kind: 'tcp', host: 'c', options: [] },
-  ]],
-  ['"\\r" ends a comment', 'a # x\rb', [
-    { kind: 'tcp', host: 'a', options: [] },
-    { kind: 'tcp', host: 'b', options: [] },
-  ]],
-  ['form feed and vertical tab between words', '\fa\f\vb', [
-    { kind: 'tcp', host: 'a', options: [] },
-    { kind: 'tcp', host: 'b', options: [] },
-  ]],
-  ['globals', '--randomize localhost --localslots=4 --localslots_cpp=8', [
-    { kind: 'randomize' },
-    { kind: 'localhost' },
-    { kind: 'localslots', value: 4 },
-    { kind: 'localslots_cpp', value: 8 },
-  ]],
+  [
+    'spaces and newlines',
+    '  localhost/2   distcc@a/4\n\tdistcc@b\r\n',
+    [
+      { kind: 'localhost', limit: 2 },
+      { kind: 'ssh', user: 'distcc', host: 'a', limit: 4, options: [] },
+      { kind: 'ssh', user: 'distcc', host: 'b', options: [] },
+    ],
+  ],
+  [
+    'comment after a word',
+    'a # b c\nd',
+    [
+      { kind: 'tcp', host: 'a', options: [] },
+      { kind: 'tcp', host: 'd', options: [] },
+    ],
+  ],
+  [
+    '"#" inside a word starts a comment, as in distcc',
+    'a#comment b\nc',
+    [
+      { kind: 'tcp', host: 'a', options: [] },
+      { kind: 'tcp', host: 'c', options: [] },
+    ],
+  ],
+  [
+    '"\\r" ends a comment',
+    'a # x\rb',
+    [
+      { kind: 'tcp', host: 'a', options: [] },
+      { kind: 'tcp', host: 'b', options: [] },
+    ],
+  ],
+  [
+    'form feed and vertical tab between words',
+    '\fa\f\vb',
+    [
+      { kind: 'tcp', host: 'a', options: [] },
+      { kind: 'tcp', host: 'b', options: [] },
+    ],
+  ],
+  [
+    'globals',
+    '--randomize localhost --localslots=4 --localslots_cpp=8',
+    [{ kind: 'randomize' }, { kind: 'localhost' }, { kind: 'localslots', value: 4 }, { kind: 'localslots_cpp', value: 8 }],
+  ],
 ];
 
 describe('parseHostList', () => {
@@ -238,7 +249,7 @@ describe('validators for other modules', () => {
     else expect(() => validateHostName(host, 'host')).toThrow(HostSpecError);
   });
 
-  it('names the culprit with the caller\'s word', () => {
+  it("names the culprit with the caller's word", () => {
     expect(() => validateHostName('-x', 'node')).toThrow('node "-x" starts with "-"');
   });
 

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { HostSpecError } from '../../src/errors.js';
-import {
-  formatHostList,
-  formatHostSpec,
-  MAX_SLOTS,
-  parseHostList,
-  parseHostSpec,
-  validateHostName,
-  validateUserName,
-} from '../../src/hosts/index.js';
+import { formatHostList, formatHostSpec, MAX_SLOTS, parseHostList, parseHostSpec, validateHostName, validateUserName } from '../../src/hosts/index.js';
 import type { GlobalOption, HostList, HostOption, HostSpec } from '../../src/hosts/index.js';
 
 const seed = Number(process.env['FC_SEED'] ?? 42);
@@ -27,21 +19,19 @@ const userArb = fc.stringMatching(/^[a-z_][a-z0-9_.-]{0,31}$/);
 const commandArb = fc.stringMatching(/^\/[A-Za-z0-9/._+-]{0,60}$/);
 const limitArb = fc.integer({ min: 1, max: MAX_SLOTS });
 const portArb = fc.integer({ min: 1, max: 65_535 });
-const authArb = fc.oneof(fc.constant<HostOption>('auth'), hostArb.map((name): HostOption => `auth=${name}`));
-const optionsArb: fc.Arbitrary<HostOption[]> = fc
-  .tuple(fc.boolean(), fc.boolean(), fc.option(authArb, { nil: undefined }))
-  .chain(([lzo, cpp, auth]) => {
-    const chosen: HostOption[] = [];
-    if (lzo) chosen.push('lzo');
-    if (lzo && cpp) chosen.push('cpp'); // cpp needs lzo
-    if (auth !== undefined) chosen.push(auth);
-    return fc.shuffledSubarray(chosen, { minLength: chosen.length, maxLength: chosen.length });
-  });
-
-const localhostArb: fc.Arbitrary<HostSpec> = fc.record(
-  { kind: fc.constant('localhost' as const), limit: limitArb },
-  { requiredKeys: ['kind'] },
+const authArb = fc.oneof(
+  fc.constant<HostOption>('auth'),
+  hostArb.map((name): HostOption => `auth=${name}`),
 );
+const optionsArb: fc.Arbitrary<HostOption[]> = fc.tuple(fc.boolean(), fc.boolean(), fc.option(authArb, { nil: undefined })).chain(([lzo, cpp, auth]) => {
+  const chosen: HostOption[] = [];
+  if (lzo) chosen.push('lzo');
+  if (lzo && cpp) chosen.push('cpp'); // cpp needs lzo
+  if (auth !== undefined) chosen.push(auth);
+  return fc.shuffledSubarray(chosen, { minLength: chosen.length, maxLength: chosen.length });
+});
+
+const localhostArb: fc.Arbitrary<HostSpec> = fc.record({ kind: fc.constant('localhost' as const), limit: limitArb }, { requiredKeys: ['kind'] });
 const sshArb: fc.Arbitrary<HostSpec> = fc.record(
   { kind: fc.constant('ssh' as const), user: userArb, host: hostArb, limit: limitArb, command: commandArb, options: optionsArb },
   { requiredKeys: ['kind', 'host', 'options'] },
@@ -63,9 +53,7 @@ const listArb: fc.Arbitrary<HostList> = fc
 // --- forbidden characters -------------------------------------------------------------
 const SHELL_AND_SSH = [...' \t\r\n"\'$`\\;|&<>()*?![]{}%#~^=+@/:,'];
 const controlArb = fc.integer({ min: 0, max: 31 }).map((code) => String.fromCharCode(code));
-const nonAsciiArb = fc
-  .oneof(fc.integer({ min: 0x7f, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff }))
-  .map((code) => String.fromCodePoint(code));
+const nonAsciiArb = fc.oneof(fc.integer({ min: 0x7f, max: 0xd7ff }), fc.integer({ min: 0xe000, max: 0x10ffff })).map((code) => String.fromCodePoint(code));
 const loneSurrogateArb = fc.integer({ min: 0xd800, max: 0xdfff }).map((code) => String.fromCharCode(code));
 const forbiddenArb = fc.oneof(fc.constantFrom(...SHELL_AND_SSH), controlArb, nonAsciiArb, loneSurrogateArb);
 
@@ -87,80 +75,108 @@ function rejectsWithHostSpecError(run: () => unknown): boolean {
 
 describe('round trip', () => {
   it('parseHostSpec(formatHostSpec(spec)) equals spec', () => {
-    fc.assert(fc.property(specArb, (spec) => {
-      expect(parseHostSpec(formatHostSpec(spec))).toEqual(spec);
-    }), runs);
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        expect(parseHostSpec(formatHostSpec(spec))).toEqual(spec);
+      }),
+      runs,
+    );
   });
 
   it('parseHostList(formatHostList(list)) equals list', () => {
-    fc.assert(fc.property(listArb, (list) => {
-      expect(parseHostList(formatHostList(list))).toEqual(list);
-    }), runs);
+    fc.assert(
+      fc.property(listArb, (list) => {
+        expect(parseHostList(formatHostList(list))).toEqual(list);
+      }),
+      runs,
+    );
   });
 
   it('formatting is stable: format(parse(format(x))) === format(x)', () => {
-    fc.assert(fc.property(listArb, (list) => {
-      const text = formatHostList(list);
-      expect(formatHostList(parseHostList(text))).toBe(text);
-    }), runs);
+    fc.assert(
+      fc.property(listArb, (list) => {
+        const text = formatHostList(list);
+        expect(formatHostList(parseHostList(text))).toBe(text);
+      }),
+      runs,
+    );
   });
 });
 
 describe('rejection', () => {
   it('a host with a forbidden character anywhere is rejected', () => {
-    fc.assert(fc.property(hostArb, fc.nat(), forbiddenArb, (host, at, ch) => {
-      const bad = insert(host, at, ch);
-      expect(rejectsWithHostSpecError(() => validateHostName(bad, 'host'))).toBe(true);
-    }), runs);
+    fc.assert(
+      fc.property(hostArb, fc.nat(), forbiddenArb, (host, at, ch) => {
+        const bad = insert(host, at, ch);
+        expect(rejectsWithHostSpecError(() => validateHostName(bad, 'host'))).toBe(true);
+      }),
+      runs,
+    );
   });
 
   it('a user with a forbidden character (or an upper-case letter) anywhere is rejected', () => {
     const userForbidden = fc.oneof(forbiddenArb, fc.constantFrom(...'ABCXYZ'));
-    fc.assert(fc.property(userArb, fc.nat(), userForbidden, (user, at, ch) => {
-      const bad = insert(user, at, ch);
-      expect(rejectsWithHostSpecError(() => validateUserName(bad))).toBe(true);
-    }), runs);
+    fc.assert(
+      fc.property(userArb, fc.nat(), userForbidden, (user, at, ch) => {
+        const bad = insert(user, at, ch);
+        expect(rejectsWithHostSpecError(() => validateUserName(bad))).toBe(true);
+      }),
+      runs,
+    );
   });
 
   it('a leading "-" is rejected for hosts and users', () => {
-    fc.assert(fc.property(hostArb, userArb, (host, user) => {
-      expect(rejectsWithHostSpecError(() => validateHostName(`-${host}`, 'host'))).toBe(true);
-      expect(rejectsWithHostSpecError(() => validateUserName(`-${user}`))).toBe(true);
-      expect(rejectsWithHostSpecError(() => parseHostSpec(`${user}@-${host}`))).toBe(true);
-    }), runs);
+    fc.assert(
+      fc.property(hostArb, userArb, (host, user) => {
+        expect(rejectsWithHostSpecError(() => validateHostName(`-${host}`, 'host'))).toBe(true);
+        expect(rejectsWithHostSpecError(() => validateUserName(`-${user}`))).toBe(true);
+        expect(rejectsWithHostSpecError(() => parseHostSpec(`${user}@-${host}`))).toBe(true);
+      }),
+      runs,
+    );
   });
 
   // In a spec, "/ : , @" are grammar, so only characters that are never grammar apply.
   const inSpecForbidden = forbiddenArb.filter((ch) => !'/:,@'.includes(ch));
 
   it('an ssh spec whose host or user holds a forbidden character is rejected', () => {
-    fc.assert(fc.property(userArb, hostArb, fc.nat(), inSpecForbidden, fc.boolean(), (user, host, at, ch, inUser) => {
-      const word = inUser ? `${insert(user, at, ch)}@${host}` : `${user}@${insert(host, at, ch)}`;
-      expect(rejectsWithHostSpecError(() => parseHostSpec(word))).toBe(true);
-    }), runs);
+    fc.assert(
+      fc.property(userArb, hostArb, fc.nat(), inSpecForbidden, fc.boolean(), (user, host, at, ch, inUser) => {
+        const word = inUser ? `${insert(user, at, ch)}@${host}` : `${user}@${insert(host, at, ch)}`;
+        expect(rejectsWithHostSpecError(() => parseHostSpec(word))).toBe(true);
+      }),
+      runs,
+    );
   });
 
   it('a TCP spec whose host holds a forbidden character is rejected', () => {
-    fc.assert(fc.property(hostArb, fc.nat(), inSpecForbidden, (host, at, ch) => {
-      expect(rejectsWithHostSpecError(() => parseHostSpec(insert(host, at, ch)))).toBe(true);
-    }), runs);
+    fc.assert(
+      fc.property(hostArb, fc.nat(), inSpecForbidden, (host, at, ch) => {
+        expect(rejectsWithHostSpecError(() => parseHostSpec(insert(host, at, ch)))).toBe(true);
+      }),
+      runs,
+    );
   });
 
   it('any text either parses as a host list or throws HostSpecError', () => {
     const textArb = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 80 }),
-      fc.array(fc.constantFrom('localhost', '/', ':', ',', '@', '#', ' ', '\n', '--', 'lzo', 'cpp', 'auth=', '3632', 'a', '0', '-', '['), { maxLength: 20 })
+      fc
+        .array(fc.constantFrom('localhost', '/', ':', ',', '@', '#', ' ', '\n', '--', 'lzo', 'cpp', 'auth=', '3632', 'a', '0', '-', '['), { maxLength: 20 })
         .map((parts) => parts.join('')),
     );
-    fc.assert(fc.property(textArb, (text) => {
-      try {
-        const list = parseHostList(text);
-        // Whatever was accepted formats and reads back the same.
-        expect(parseHostList(formatHostList(list))).toEqual(list);
-      } catch (error) {
-        expect(error).toBeInstanceOf(HostSpecError);
-        expect((error as HostSpecError).message).toMatch(/^[\x20-\x7e]+$/);
-      }
-    }), { seed, numRuns: 2000 });
+    fc.assert(
+      fc.property(textArb, (text) => {
+        try {
+          const list = parseHostList(text);
+          // Whatever was accepted formats and reads back the same.
+          expect(parseHostList(formatHostList(list))).toEqual(list);
+        } catch (error) {
+          expect(error).toBeInstanceOf(HostSpecError);
+          expect((error as HostSpecError).message).toMatch(/^[\x20-\x7e]+$/);
+        }
+      }),
+      { seed, numRuns: 2000 },
+    );
   });
 });

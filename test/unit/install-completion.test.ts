@@ -23,17 +23,20 @@ let xdg: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'demerge-completion-'));
   conf = join(dir, 'demerge.conf');
-  writeFileSync(conf, [
-    'key = "/etc/distcc/.ssh/id_ed25519"',
-    'known_hosts = "/var/tmp/portage/.ssh/known_hosts"',
-    '# host = "commented.lan"',
-    '[[node]]',
-    'host = "builder1.lan"   # the fast one',
-    'slots = 8',
-    '[[node]]',
-    "host='192.168.1.20'",
-    '',
-  ].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      'key = "/etc/distcc/.ssh/id_ed25519"',
+      'known_hosts = "/var/tmp/portage/.ssh/known_hosts"',
+      '# host = "commented.lan"',
+      '[[node]]',
+      'host = "builder1.lan"   # the fast one',
+      'slots = 8',
+      '[[node]]',
+      "host='192.168.1.20'",
+      '',
+    ].join('\n'),
+  );
   other = join(dir, 'other.conf');
   writeFileSync(other, 'node = [{ host = "inline1" }, {host="inline2", port = 2222}]\n');
   distccHosts = join(dir, 'hosts');
@@ -41,13 +44,16 @@ beforeAll(() => {
   // A stand-in for gentoo-bashcomp's emerge completion, where bash-completion looks for it.
   xdg = join(dir, 'xdg');
   mkdirSync(join(xdg, 'bash-completion/completions'), { recursive: true });
-  writeFileSync(join(xdg, 'bash-completion/completions/emerge'), [
-    '_emerge() {',
-    '  COMPREPLY=("words=${COMP_WORDS[*]}" "cword=$COMP_CWORD" "line=$COMP_LINE" "point=$COMP_POINT")',
-    '}',
-    'complete -o filenames -F _emerge emerge',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(xdg, 'bash-completion/completions/emerge'),
+    [
+      '_emerge() {',
+      '  COMPREPLY=("words=${COMP_WORDS[*]}" "cword=$COMP_CWORD" "line=$COMP_LINE" "point=$COMP_POINT")',
+      '}',
+      'complete -o filenames -F _emerge emerge',
+      '',
+    ].join('\n'),
+  );
 });
 
 afterAll(() => {

@@ -149,7 +149,9 @@ describe('the ebuild', () => {
       const words = (args as string).split(/\s+/).filter((w) => w !== '-r');
       paths.push(...(helper === 'newbashcomp' ? words.slice(0, 1) : words));
     }
-    expect(paths).toEqual(expect.arrayContaining(['bin', 'dist', 'node_modules', 'man/demerge.1', 'completions/demerge.bash', 'completions/_demerge', 'examples/demerge.conf']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['bin', 'dist', 'node_modules', 'man/demerge.1', 'completions/demerge.bash', 'completions/_demerge', 'examples/demerge.conf']),
+    );
     const alwaysPacked = ['package.json', 'README.md'];
     for (const path of paths) {
       if (path === 'node_modules') continue; // the dependency tarball's
@@ -212,7 +214,7 @@ describe.skipIf(spawnSync('shellcheck', ['--version']).status !== 0)('shellcheck
     expect(checked.status).toBe(0);
   });
 
-  it('the ebuild (its variables are the package manager\'s: SC2034 and SC2154 left out)', () => {
+  it("the ebuild (its variables are the package manager's: SC2034 and SC2154 left out)", () => {
     const checked = spawnSync('shellcheck', ['-s', 'bash', '-e', 'SC2034,SC2154', ebuildPath], { encoding: 'utf8' });
     expect(checked.stdout).toBe('');
     expect(checked.status).toBe(0);

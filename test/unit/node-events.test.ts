@@ -97,12 +97,23 @@ describe('free space on the node', () => {
 
 describe('node problems in the dashboard state and the summary', () => {
   const start = 1_000_000;
-  const base = () => createDashboardState({ startedAt: start, nodes: [{ name: HOST, slots: 2 }, { name: '198.18.3.2', slots: 2 }] });
+  const base = () =>
+    createDashboardState({
+      startedAt: start,
+      nodes: [
+        { name: HOST, slots: 2 },
+        { name: '198.18.3.2', slots: 2 },
+      ],
+    });
   const sample = (tmpFreeKiB: number) => ({ processes: [], complete: true, tmpFreeKiB });
 
   it('shows a lost connection until it is back, and keeps the story for the summary', () => {
     let state = withNodeEvents(base(), [{ at: start + 3000, node: HOST, kind: 'lost', cause: msg.causeNotAnswering() }]);
-    expect(problemsLine(state, 200)?.map((s) => s.text).join('')).toContain(`${HOST}: ${msg.causeNotAnswering()}`);
+    expect(
+      problemsLine(state, 200)
+        ?.map((s) => s.text)
+        .join(''),
+    ).toContain(`${HOST}: ${msg.causeNotAnswering()}`);
     state = withNodeEvents(state, [
       { at: start + 4000, node: HOST, kind: 'failed', cause: msg.causeNoRoute() },
       { at: start + 9000, node: HOST, kind: 'back', cause: '' },
@@ -123,7 +134,12 @@ describe('node problems in the dashboard state and the summary', () => {
   });
 
   it('keeps the first and the latest events of a node that flaps all build long', () => {
-    const events = Array.from({ length: 100 }, (_, i) => ({ at: start + i, node: HOST, kind: (i % 2 === 0 ? 'lost' : 'back') as 'lost' | 'back', cause: i % 2 === 0 ? `cause ${i}` : '' }));
+    const events = Array.from({ length: 100 }, (_, i) => ({
+      at: start + i,
+      node: HOST,
+      kind: (i % 2 === 0 ? 'lost' : 'back') as 'lost' | 'back',
+      cause: i % 2 === 0 ? `cause ${i}` : '',
+    }));
     const kept = withNodeEvents(base(), events).nodes[0]?.events ?? [];
     expect(kept.length).toBeLessThanOrEqual(12);
     expect(kept[0]?.cause).toBe('cause 0');
@@ -142,7 +158,7 @@ describe('node problems in the dashboard state and the summary', () => {
     expect(renderSummary(summarize(state, start + 5000))).toMatch(/node reports: the node's disk is full/);
   });
 
-  it('clears a held node\'s problem when it gets jobs again, and says so', () => {
+  it("clears a held node's problem when it gets jobs again, and says so", () => {
     const state = withNodeEvents(base(), [
       { at: start + 1000, node: HOST, kind: 'node', cause: msg.nodeHeld(msg.diskFullReason()) },
       { at: start + 5000, node: HOST, kind: 'resumed', cause: '' },

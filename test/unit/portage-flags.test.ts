@@ -32,7 +32,10 @@ describe('lexAssignments (Portage getconfig syntax)', () => {
   it('rewrites words in place and quotes a bare whole value', () => {
     const text = 'CFLAGS="-O2 -march=native -pipe"\nFFLAGS=-march=native\n';
     const words = lexAssignments(text).words.filter((w) => w.text === '-march=native');
-    const out = replaceWords(text, words.map((word) => ({ word, replacement: ['-march=x', '-mavx'] })));
+    const out = replaceWords(
+      text,
+      words.map((word) => ({ word, replacement: ['-march=x', '-mavx'] })),
+    );
     expect(out).toBe('CFLAGS="-O2 -march=x -mavx -pipe"\nFFLAGS="-march=x -mavx"\n');
   });
 
@@ -92,7 +95,7 @@ describe('findFlagSites and planNativeRewrite', () => {
   });
 });
 
-describe('resolveNativeFlags with this machine\'s gcc', () => {
+describe("resolveNativeFlags with this machine's gcc", () => {
   it('reads a cc1 line with quoted words and --param pairs', () => {
     const line = ' /usr/lib/gcc/x/12/cc1 -quiet /dev/null "-march=znver3" -mavx2 --param "l1-cache-size=32" "-mtune=znver3" -o /tmp/cc1.s\n';
     expect(cc1Words(line)).toEqual(['-quiet', '/dev/null', '-march=znver3', '-mavx2', '--param=l1-cache-size=32', '-mtune=znver3', '-o', '/tmp/cc1.s']);
@@ -111,7 +114,10 @@ describe('resolveNativeFlags with this machine\'s gcc', () => {
     for (const [name, text] of Object.entries(sources)) {
       writeFileSync(join(dir, name), text);
       const driver = name.endsWith('.cc') ? 'g++' : 'gcc';
-      for (const [tag, flags] of [['native', ['-march=native', '-mtune=native']], ['explicit', [...result.flags.march, ...result.flags.mtune]]] as const) {
+      for (const [tag, flags] of [
+        ['native', ['-march=native', '-mtune=native']],
+        ['explicit', [...result.flags.march, ...result.flags.mtune]],
+      ] as const) {
         execFileSync(driver, ['-O2', ...flags, '-c', join(dir, name), '-o', join(dir, `${name}.${tag}.o`)]);
       }
       expect(readFileSync(join(dir, `${name}.explicit.o`)).equals(readFileSync(join(dir, `${name}.native.o`)))).toBe(true);
@@ -124,7 +130,7 @@ describe('resolveNativeFlags with this machine\'s gcc', () => {
   });
 });
 
-describe.skipIf(process.getuid?.() !== 0)('the run\'s bind mounts (root)', () => {
+describe.skipIf(process.getuid?.() !== 0)("the run's bind mounts (root)", () => {
   it('shows emerge the copy at the original path, and nobody else', () => {
     const tools = mountTools();
     expect(tools).toBeDefined();
@@ -135,7 +141,10 @@ describe.skipIf(process.getuid?.() !== 0)('the run\'s bind mounts (root)', () =>
     const run = mkdtempSync(join(tmpdir(), 'demerge-run-'));
     const command = mountedEmergeCommand(
       join(run, 'portage-config'),
-      [{ target, text: 'CFLAGS="-march=x"\n' }, { target: spaced, text: 'X=2\n' }],
+      [
+        { target, text: 'CFLAGS="-march=x"\n' },
+        { target: spaced, text: 'X=2\n' },
+      ],
       { program: '/bin/sh', args: ['-c', 'cat "$0" "$1"; shift; printf "%s|" "$@"', target, spaced, '-- $(x) `y`', '-march=native'] },
       tools,
     );

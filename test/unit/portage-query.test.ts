@@ -7,20 +7,20 @@ import { askPortage, emergeLogPath, findPortageq, parseEnvvarOutput, portageFact
 // portageq envvar -v prints NAME=shlex.quote(value) (bin/portageq); these are its real shapes.
 describe('parseEnvvarOutput', () => {
   it.each([
-    ['bare', "CHOST=x86_64-pc-linux-gnu\n", 'CHOST', 'x86_64-pc-linux-gnu'],
+    ['bare', 'CHOST=x86_64-pc-linux-gnu\n', 'CHOST', 'x86_64-pc-linux-gnu'],
     ['empty', "EPREFIX=''\n", 'EPREFIX', ''],
     ['spaces', "CFLAGS='-O2 -pipe -march=native'\n", 'CFLAGS', '-O2 -pipe -march=native'],
     ['a single quote', "CFLAGS='-DX='\"'\"'y'\"'\"''\n", 'CFLAGS', "-DX='y'"],
     ['a newline', "CFLAGS='-O2\n-pipe'\n", 'CFLAGS', '-O2\n-pipe'],
     ['unicode', "CFLAGS='-DNAME=\u00e9t\u00e9'\n", 'CFLAGS', '-DNAME=\u00e9t\u00e9'],
-    ['shell metacharacters', "CFLAGS='$(rm -rf /); `x` \\\\ \"q\"'\n", 'CFLAGS', '$(rm -rf /); `x` \\\\ "q"'],
+    ['shell metacharacters', 'CFLAGS=\'$(rm -rf /); `x` \\\\ "q"\'\n', 'CFLAGS', '$(rm -rf /); `x` \\\\ "q"'],
   ])('reads %s', (_name, text, name, value) => {
     expect(parseEnvvarOutput(text)?.get(name)).toBe(value);
   });
 
   it.each([
     ['an unterminated quote', "CFLAGS='-O2\n"],
-    ['a bad name', "1X=y\n"],
+    ['a bad name', '1X=y\n'],
     ['no equals sign', 'garbage\n'],
     ['an unquoted space', 'CFLAGS=-O2 -pipe\n'],
   ])('refuses %s', (_name, text) => {
@@ -89,7 +89,10 @@ describe('portageFacts', () => {
   const values = (over: Record<string, string>) => new Map(PORTAGE_VARIABLES.map((name) => [name as string, over[name] ?? '']));
 
   it('puts emerge.log under ${BROOT}/var/log on a Prefix tree', () => {
-    const facts = portageFacts({ ok: true, program: 'portageq', ms: 1, values: values({ EPREFIX: '/home/u/gentoo', BROOT: '/home/u/gentoo', PORTAGE_CONFIGROOT: '/home/u/gentoo/' }) }, {});
+    const facts = portageFacts(
+      { ok: true, program: 'portageq', ms: 1, values: values({ EPREFIX: '/home/u/gentoo', BROOT: '/home/u/gentoo', PORTAGE_CONFIGROOT: '/home/u/gentoo/' }) },
+      {},
+    );
     expect(emergeLogPath(facts)).toBe('/home/u/gentoo/var/log/emerge.log');
     expect(facts.configRoot).toBe('/home/u/gentoo/');
   });

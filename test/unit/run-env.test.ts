@@ -50,7 +50,13 @@ describe('MAKEOPTS', () => {
 });
 
 describe('run environment', () => {
-  const vars = { distccHosts: 'distcc@a/2 localhost/1', distccSsh: '/run/demerge/1-x/ssh', distccDir: '/run/demerge/1-x/distcc', makeopts: '-j7', liftNetworkSandbox: true };
+  const vars = {
+    distccHosts: 'distcc@a/2 localhost/1',
+    distccSsh: '/run/demerge/1-x/ssh',
+    distccDir: '/run/demerge/1-x/distcc',
+    makeopts: '-j7',
+    liftNetworkSandbox: true,
+  };
 
   it('sets the distcc variables, removes MAKEFLAGS and keeps the rest', () => {
     const env = buildRunEnvironment({ PATH: '/bin', MAKEFLAGS: '-j1', FEATURES: 'noclean', TERM: 'xterm', GONE: undefined }, vars);
@@ -87,7 +93,14 @@ describe('ssh wrapper', () => {
 
   it('spells out every option the recipe needs', () => {
     const script = renderSshWrapper(input);
-    for (const option of ['IdentitiesOnly=yes', 'BatchMode=yes', 'StrictHostKeyChecking=yes', 'ConnectTimeout=5', 'ServerAliveInterval=5', 'UpdateHostKeys=no']) {
+    for (const option of [
+      'IdentitiesOnly=yes',
+      'BatchMode=yes',
+      'StrictHostKeyChecking=yes',
+      'ConnectTimeout=5',
+      'ServerAliveInterval=5',
+      'UpdateHostKeys=no',
+    ]) {
       expect(script).toContain(`-o ${option}`);
     }
     expect(script).toContain('IdentityFile=/etc/distcc/.ssh/id_%%ed25519');

@@ -79,7 +79,14 @@ describe('processes recorded by a run', () => {
     const dir = runDir();
     const child = sleeper();
     const start = processStartTime(child.pid) as string;
-    const lines = [`${child.pid} ${start} x`, ` ${child.pid} ${start}`, `${child.pid}  ${start}`, `+${child.pid} ${start}`, `${child.pid}`, `${child.pid} ${start}\r`];
+    const lines = [
+      `${child.pid} ${start} x`,
+      ` ${child.pid} ${start}`,
+      `${child.pid}  ${start}`,
+      `+${child.pid} ${start}`,
+      `${child.pid}`,
+      `${child.pid} ${start}\r`,
+    ];
     writeFileSync(join(dir, 'processes'), `${lines.join('\n')}\n`);
     expect(endRunProcesses(dir)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
@@ -90,7 +97,10 @@ describe('processes recorded by a run', () => {
     const base = runDir();
     const ofDead = sleeper();
     const ofLive = sleeper();
-    for (const [name, child] of [['111-dead', ofDead], ['222-live', ofLive]] as const) {
+    for (const [name, child] of [
+      ['111-dead', ofDead],
+      ['222-live', ofLive],
+    ] as const) {
       mkdirSync(join(base, name));
       recordRunProcess(join(base, name), child.pid);
     }

@@ -24,41 +24,80 @@ describe('parseArgs: setup and trust sub-commands', () => {
     { argv: ['setup', 'node', 'a.lan', 'b.lan'], mode: 'setup', step: 'node', hosts: [{ host: 'a.lan' }, { host: 'b.lan' }] },
     { argv: ['setup', 'node', 'alice@a.lan'], mode: 'setup', step: 'node', hosts: [{ host: 'a.lan', admin: 'alice' }] },
     { argv: ['setup', 'node', '--print', 'a.lan'], mode: 'setup', step: 'node', print: true, hosts: [{ host: 'a.lan' }] },
-    { argv: ['setup', 'node', 'a', '--admin=alice', '--restrict', '--from=10.0.0.0/8', '--unlock'], mode: 'setup', step: 'node', hosts: [{ host: 'a' }], admin: 'alice', restrict: true, from: '10.0.0.0/8', unlock: true },
+    {
+      argv: ['setup', 'node', 'a', '--admin=alice', '--restrict', '--from=10.0.0.0/8', '--unlock'],
+      mode: 'setup',
+      step: 'node',
+      hosts: [{ host: 'a' }],
+      admin: 'alice',
+      restrict: true,
+      from: '10.0.0.0/8',
+      unlock: true,
+    },
     { argv: ['setup', '--restrict', '--config=/x.conf'], mode: 'setup', step: 'all', restrict: true, config: '/x.conf' },
     { argv: ['trust'], mode: 'trust', step: 'trust' },
     { argv: ['trust', 'a.lan', '--fingerprint', FP], mode: 'trust', step: 'trust', hosts: [{ host: 'a.lan' }], fingerprints: [FP] },
-    { argv: ['trust', 'a.lan', `--fingerprint=${FP}=`, '--replace'], mode: 'trust', step: 'trust', hosts: [{ host: 'a.lan' }], fingerprints: [FP], replace: true },
+    {
+      argv: ['trust', 'a.lan', `--fingerprint=${FP}=`, '--replace'],
+      mode: 'trust',
+      step: 'trust',
+      hosts: [{ host: 'a.lan' }],
+      fingerprints: [FP],
+      replace: true,
+    },
     { argv: ['setup', 'node', '--help'], mode: 'help' },
-  ])('$argv', ({ argv, mode, step, hosts = [], force = false, print = false, admin = 'root', restrict = false, from, unlock = false, fingerprints = [], replace = false, config }) => {
-    const args = parseArgs(argv);
-    if (mode === 'help') {
-      expect(args).toStrictEqual({ mode: 'help' });
-      return;
-    }
-    expect(args).toStrictEqual({
+  ])(
+    '$argv',
+    ({
+      argv,
       mode,
-      ...(config === undefined ? {} : { config }),
-      setup: {
-        step,
-        hosts,
-        force,
-        print,
-        admin,
-        restrict,
-        unlock,
-        fingerprints,
-        replace,
-        ...(from === undefined ? {} : { from }),
-      },
-    });
-  });
+      step,
+      hosts = [],
+      force = false,
+      print = false,
+      admin = 'root',
+      restrict = false,
+      from,
+      unlock = false,
+      fingerprints = [],
+      replace = false,
+      config,
+    }) => {
+      const args = parseArgs(argv);
+      if (mode === 'help') {
+        expect(args).toStrictEqual({ mode: 'help' });
+        return;
+      }
+      expect(args).toStrictEqual({
+        mode,
+        ...(config === undefined ? {} : { config }),
+        setup: {
+          step,
+          hosts,
+          force,
+          print,
+          admin,
+          restrict,
+          unlock,
+          fingerprints,
+          replace,
+          ...(from === undefined ? {} : { from }),
+        },
+      });
+    },
+  );
 
   it.each([
     // Only the FIRST word selects a sub-command: everything else is emerge's.
-    [['-av', 'setup'], ['-av', 'setup']],
+    [
+      ['-av', 'setup'],
+      ['-av', 'setup'],
+    ],
     [['--', 'setup'], ['setup']],
-    [['--', 'trust', 'key'], ['trust', 'key']],
+    [
+      ['--', 'trust', 'key'],
+      ['trust', 'key'],
+    ],
     [['setupx'], ['setupx']],
     [['dev-util/setup'], ['dev-util/setup']],
   ])('%j goes to emerge untouched', (argv, emerge) => {

@@ -39,13 +39,31 @@ describe('authorized_keys edit', () => {
     ['other keys stay, the key goes last', `${OTHER}\n# note\n`, undefined, `${OTHER}\n# note\n${plain}\n`, '0 0 0'],
     ['present: unchanged', `${OTHER}\n${plain}\n`, undefined, `${OTHER}\n${plain}\n`, '1 0 0'],
     ['present with another comment: unchanged', `ssh-ed25519 ${KEY.blob} old-comment\n`, undefined, `ssh-ed25519 ${KEY.blob} old-comment\n`, '1 0 0'],
-    ['present with options, none asked: options kept', `from="1.2.3.4" ssh-ed25519 ${KEY.blob} x\n`, undefined, `from="1.2.3.4" ssh-ed25519 ${KEY.blob} x\n`, '1 0 0'],
+    [
+      'present with options, none asked: options kept',
+      `from="1.2.3.4" ssh-ed25519 ${KEY.blob} x\n`,
+      undefined,
+      `from="1.2.3.4" ssh-ed25519 ${KEY.blob} x\n`,
+      '1 0 0',
+    ],
     ['duplicates dropped, first kept in place', `${plain}\n${OTHER}\n${plain} copy\n`, undefined, `${plain}\n${OTHER}\n`, '1 0 1'],
     ['restriction added in place', `${OTHER}\n${plain}\n${OTHER}2\n`, RESTRICTED, `${OTHER}\n${restricted}\n${OTHER}2\n`, '1 1 0'],
-    ['restricted already: unchanged, comment kept', `${RESTRICTED} ssh-ed25519 ${KEY.blob} mine\n`, RESTRICTED, `${RESTRICTED} ssh-ed25519 ${KEY.blob} mine\n`, '1 0 0'],
+    [
+      'restricted already: unchanged, comment kept',
+      `${RESTRICTED} ssh-ed25519 ${KEY.blob} mine\n`,
+      RESTRICTED,
+      `${RESTRICTED} ssh-ed25519 ${KEY.blob} mine\n`,
+      '1 0 0',
+    ],
     ['other options replaced by the asked ones', `no-pty ssh-ed25519 ${KEY.blob}\n`, RESTRICTED, `${restricted}\n`, '1 1 0'],
     ['a commented-out copy is not the key', `# ssh-ed25519 ${KEY.blob}\n`, undefined, `# ssh-ed25519 ${KEY.blob}\n${plain}\n`, '0 0 0'],
-    ['a key whose blob merely contains ours is another key', `ssh-ed25519 ${KEY.blob}XYZ other\n`, undefined, `ssh-ed25519 ${KEY.blob}XYZ other\n${plain}\n`, '0 0 0'],
+    [
+      'a key whose blob merely contains ours is another key',
+      `ssh-ed25519 ${KEY.blob}XYZ other\n`,
+      undefined,
+      `ssh-ed25519 ${KEY.blob}XYZ other\n${plain}\n`,
+      '0 0 0',
+    ],
     ['no final newline gets one', `${OTHER}`, undefined, `${OTHER}\n${plain}\n`, '0 0 0'],
   ])('%s', async (_, text, options, expected, counts) => {
     const result = await edit(text, options);
@@ -59,7 +77,10 @@ describe('authorized_keys edit', () => {
     [{ restrict: false, from: '192.168.1.0/24' }, 'from="192.168.1.0/24"'],
     [{ restrict: true, from: '192.168.1.0/24,10.1.1.1' }, 'restrict,from="192.168.1.0/24,10.1.1.1",command="/etc/distcc/demerge-command"'],
     [{ restrict: false, loopbackForwarding: true }, undefined],
-    [{ restrict: true, loopbackForwarding: true, from: '10.0.0.0/8' }, 'restrict,port-forwarding,permitopen="127.0.0.1:*",from="10.0.0.0/8",command="/etc/distcc/demerge-command"'],
+    [
+      { restrict: true, loopbackForwarding: true, from: '10.0.0.0/8' },
+      'restrict,port-forwarding,permitopen="127.0.0.1:*",from="10.0.0.0/8",command="/etc/distcc/demerge-command"',
+    ],
   ])('options for %j', (restrictions, options) => {
     expect(authorizedKeyOptions(restrictions)).toBe(options);
   });

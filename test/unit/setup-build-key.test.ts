@@ -38,7 +38,11 @@ beforeEach(() => {
 describe('setupBuildKey', () => {
   it('creates the directory and an ed25519 key, then finds it already fine', async () => {
     const first = await setupBuildKey(input());
-    expect(first.changes).toEqual([expect.stringContaining(`created the directory ${join(root, `case${n}`)}`), expect.stringContaining(`created the directory ${dir}`), expect.stringContaining('created an ed25519 key')]);
+    expect(first.changes).toEqual([
+      expect.stringContaining(`created the directory ${join(root, `case${n}`)}`),
+      expect.stringContaining(`created the directory ${dir}`),
+      expect.stringContaining('created an ed25519 key'),
+    ]);
     expect(mode(dir)).toBe(0o755);
     expect(mode(key)).toBe(0o600);
     expect(mode(`${key}.pub`)).toBe(0o644);
@@ -62,7 +66,7 @@ describe('setupBuildKey', () => {
     expect(readFileSync(`${key}.pub`, 'utf8')).toBe(pub);
   });
 
-  it.skipIf(me.uid !== 0)('accepts root:portage 0640, the recipe\'s other way', async () => {
+  it.skipIf(me.uid !== 0)("accepts root:portage 0640, the recipe's other way", async () => {
     const portage = { name: 'portage', uid: 12345, gid: 12345 };
     await setupBuildKey(input({ user: portage }));
     chownSync(key, 0, portage.gid);

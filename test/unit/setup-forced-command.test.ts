@@ -68,7 +68,7 @@ describe('the forced command', () => {
     expect(sample.load?.one).toBeGreaterThanOrEqual(0);
   });
 
-  it('runs the dashboard sampler\'s loop, a sample for each line it reads, and its samples parse', async () => {
+  it("runs the dashboard sampler's loop, a sample for each line it reads, and its samples parse", async () => {
     const result = await runForced(SAMPLE_LOOP_COMMAND, commandShapes(), '\n\n');
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
@@ -107,19 +107,26 @@ describe('the forced command', () => {
     expect(logged.split('\n').length).toBe(2); // one line, escapes and all
   });
 
-  it('runs the tunnel transport\'s run-scoped distccd with checked values only', async () => {
+  it("runs the tunnel transport's run-scoped distccd with checked values only", async () => {
     const request = renderRemoteCommand({ distccd: 'distccd', ports: [20001, 20002], jobs: 4 });
     const result = await runForced(request);
     // The fake distccd exits at once; its log line reaches stderr and the tunnel script gives up.
     expect(result.stderr).toContain('distccd ran: --daemon --no-detach --listen 127.0.0.1 --port 20001 --allow 127.0.0.1 --jobs 4');
     expect(result.stderr).not.toContain('refused');
-    for (const bad of [request.replace('20002', '99999'), request.replace(' 4 ', ' 0 '), `${request} ;id`, request.replace('distccd 4', '/tmp/evil 4'), request.replace('--port', '--Port'), request.replace(' 20001 20002', '')]) {
+    for (const bad of [
+      request.replace('20002', '99999'),
+      request.replace(' 4 ', ' 0 '),
+      `${request} ;id`,
+      request.replace('distccd 4', '/tmp/evil 4'),
+      request.replace('--port', '--Port'),
+      request.replace(' 20001 20002', ''),
+    ]) {
       const refused = await runForced(bad);
       expect(refused.stderr, bad.slice(-60)).toContain('demerge-command: refused');
     }
   });
 
-  it('runs the dry check\'s probe script from stdin only when it is exactly that script', async () => {
+  it("runs the dry check's probe script from stdin only when it is exactly that script", async () => {
     const marker = 'demerge-0123456789abcdef';
     const probe = renderRemoteScript({ marker, distccd: 'distccd', compilers: ['x86_64-pc-linux-gnu-gcc', 'gcc'] });
     const result = await runForced('sh', commandShapes(), probe);
@@ -127,7 +134,13 @@ describe('the forced command', () => {
     expect(result.stdout).toContain(`${marker} start`);
     expect(result.stdout).toContain(`${marker} distccd ${bin}/distccd`);
     expect(result.stdout).toContain(`${marker} end`);
-    for (const bad of [`${probe}id\n`, probe.replace(marker, 'x;id'), `id\n${probe}`, renderRemoteScript({ marker, distccd: 'distccd', compilers: ['$(id)'] }), '']) {
+    for (const bad of [
+      `${probe}id\n`,
+      probe.replace(marker, 'x;id'),
+      `id\n${probe}`,
+      renderRemoteScript({ marker, distccd: 'distccd', compilers: ['$(id)'] }),
+      '',
+    ]) {
       const refused = await runForced('sh', commandShapes(), bad);
       expect(refused.exitCode).toBe(1);
       expect(refused.stdout).not.toContain(`${marker} start`);
@@ -143,7 +156,12 @@ describe('the forced command', () => {
 
   it('passes checked placeholders through, and nothing else', async () => {
     const shapes: CommandShape[] = [
-      { kind: 'words', name: 'test daemon', words: ['distccd', '--port', { placeholder: 'port' }], run: ['distccd', '--listen', '127.0.0.1', '--port', { word: 2 }] },
+      {
+        kind: 'words',
+        name: 'test daemon',
+        words: ['distccd', '--port', { placeholder: 'port' }],
+        run: ['distccd', '--listen', '127.0.0.1', '--port', { word: 2 }],
+      },
     ];
     expect((await runForced('distccd --port 3632', shapes)).stdout).toBe('distccd ran: --listen 127.0.0.1 --port 3632');
     for (const bad of ['0', '65536', '036', '1;id', '']) {

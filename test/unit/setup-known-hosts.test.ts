@@ -40,11 +40,26 @@ describe('trustState', () => {
 describe('withTrustedKey', () => {
   it.each([
     ['adds to an empty file', '', false, `node.lan ssh-ed25519 ${a64}\n`],
-    ['appends, keeping other lines byte for byte', `# mine\nx.lan  ssh-rsa ${b64} c\n`, false, `# mine\nx.lan  ssh-rsa ${b64} c\nnode.lan ssh-ed25519 ${a64}\n`],
+    [
+      'appends, keeping other lines byte for byte',
+      `# mine\nx.lan  ssh-rsa ${b64} c\n`,
+      false,
+      `# mine\nx.lan  ssh-rsa ${b64} c\nnode.lan ssh-ed25519 ${a64}\n`,
+    ],
     ['adds a newline to an unterminated last line', `x.lan ssh-rsa ${b64}`, false, `x.lan ssh-rsa ${b64}\nnode.lan ssh-ed25519 ${a64}\n`],
     ['without replace, the old entry stays', `node.lan ssh-ed25519 ${b64}\n`, false, `node.lan ssh-ed25519 ${b64}\nnode.lan ssh-ed25519 ${a64}\n`],
-    ['replace drops a line of this host only', `a.lan ssh-rsa ${b64}\nnode.lan ssh-ed25519 ${b64}\nz.lan ssh-rsa ${b64}\n`, true, `a.lan ssh-rsa ${b64}\nz.lan ssh-rsa ${b64}\nnode.lan ssh-ed25519 ${a64}\n`],
-    ['replace removes only this name from a shared line', `x.lan,node.lan,10.0.0.1 ssh-ed25519 ${b64}\n`, true, `x.lan,10.0.0.1 ssh-ed25519 ${b64}\nnode.lan ssh-ed25519 ${a64}\n`],
+    [
+      'replace drops a line of this host only',
+      `a.lan ssh-rsa ${b64}\nnode.lan ssh-ed25519 ${b64}\nz.lan ssh-rsa ${b64}\n`,
+      true,
+      `a.lan ssh-rsa ${b64}\nz.lan ssh-rsa ${b64}\nnode.lan ssh-ed25519 ${a64}\n`,
+    ],
+    [
+      'replace removes only this name from a shared line',
+      `x.lan,node.lan,10.0.0.1 ssh-ed25519 ${b64}\n`,
+      true,
+      `x.lan,10.0.0.1 ssh-ed25519 ${b64}\nnode.lan ssh-ed25519 ${a64}\n`,
+    ],
     ['replace drops a hashed line', `${hashed('node.lan')} ssh-ed25519 ${b64}\n`, true, `node.lan ssh-ed25519 ${a64}\n`],
   ])('%s', (_, text, replace, expected) => {
     expect(withTrustedKey(text, 'node.lan', 22, 'ssh-ed25519', A, replace)).toBe(expected);

@@ -16,7 +16,10 @@ describe('nodeScript', () => {
     ['restricted', { ...base, restrict: true, from: '10.0.0.0/8', unlock: true }],
   ])('%s: parses as POSIX sh (dash and bash --posix)', async (_, options) => {
     const script = nodeScript(target, options);
-    for (const [shell, flags] of [['dash', ['-n']], ['bash', ['--posix', '-n']]] as const) {
+    for (const [shell, flags] of [
+      ['dash', ['-n']],
+      ['bash', ['--posix', '-n']],
+    ] as const) {
       const result = await execa(shell, [...flags], { input: script, reject: false });
       expect(result.exitCode, `${shell}: ${result.stderr}`).toBe(0);
     }
@@ -57,12 +60,30 @@ describe('readScriptRun', () => {
       ['the account is locked'],
       undefined,
     ],
-    ['the script\'s own error', { exitCode: 1, stdout: '@@demerge changed x\n@@demerge error useradd failed\n', stderr: 'useradd: oops\n' }, ['x'], [], 'useradd failed'],
-    ['an unknown host key', { exitCode: 255, stdout: '', stderr: 'Host key verification failed.\n' }, [], [], /^the admin login root@node.lan failed: Host key verification failed\. \(trust the node's host key first \(demerge trust node.lan\)/],
+    [
+      "the script's own error",
+      { exitCode: 1, stdout: '@@demerge changed x\n@@demerge error useradd failed\n', stderr: 'useradd: oops\n' },
+      ['x'],
+      [],
+      'useradd failed',
+    ],
+    [
+      'an unknown host key',
+      { exitCode: 255, stdout: '', stderr: 'Host key verification failed.\n' },
+      [],
+      [],
+      /^the admin login root@node.lan failed: Host key verification failed\. \(trust the node's host key first \(demerge trust node.lan\)/,
+    ],
     ['a refused admin key', { exitCode: 255, stdout: '', stderr: 'root@node.lan: Permission denied (publickey).\n' }, [], [], /--admin-key=FILE/],
     ['sudo wants a password', { exitCode: 1, stdout: '', stderr: 'sudo: a password is required\n' }, [], [], /password-less sudo/],
     ['cut short before the end', ok('@@demerge changed created /etc/distcc\n'), ['created /etc/distcc'], [], /stopped before its end/],
-    ['the script died', { exitCode: 2, stdout: '', stderr: 'sh: 3: syntax error\n\n' }, [], [], /^the setup script failed on the node \(exit 2\): sh: 3: syntax error \(/],
+    [
+      'the script died',
+      { exitCode: 2, stdout: '', stderr: 'sh: 3: syntax error\n\n' },
+      [],
+      [],
+      /^the setup script failed on the node \(exit 2\): sh: 3: syntax error \(/,
+    ],
   ])('%s', (_, run, changes, notes, error) => {
     const result = readScriptRun('node.lan', run, target);
     expect(result.changes).toEqual(changes);
@@ -74,17 +95,36 @@ describe('readScriptRun', () => {
 
 describe('the admin ssh command line', () => {
   it('holds no value of the script, only options and sh -s', () => {
-    expect(adminSshArgs({ host: 'node.lan', user: 'root', port: 2222 }, { knownHosts: '/var/tmp/portage/.ssh/known_hosts', connectTimeout: 5, identity: '/root/.ssh/admin%key' })).toEqual([
+    expect(
+      adminSshArgs(
+        { host: 'node.lan', user: 'root', port: 2222 },
+        { knownHosts: '/var/tmp/portage/.ssh/known_hosts', connectTimeout: 5, identity: '/root/.ssh/admin%key' },
+      ),
+    ).toEqual([
       '-T',
-      '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=5',
-      '-o', 'GlobalKnownHostsFile=/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2 /var/tmp/portage/.ssh/known_hosts',
-      '-o', 'UpdateHostKeys=no',
-      '-o', 'ForwardAgent=no',
-      '-o', 'ClearAllForwardings=yes',
-      '-i', '/root/.ssh/admin%%key', '-o', 'IdentitiesOnly=yes',
-      '-p', '2222',
-      '-l', 'root', '--', 'node.lan', 'sh -s',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=5',
+      '-o',
+      'GlobalKnownHostsFile=/etc/ssh/ssh_known_hosts /etc/ssh/ssh_known_hosts2 /var/tmp/portage/.ssh/known_hosts',
+      '-o',
+      'UpdateHostKeys=no',
+      '-o',
+      'ForwardAgent=no',
+      '-o',
+      'ClearAllForwardings=yes',
+      '-i',
+      '/root/.ssh/admin%%key',
+      '-o',
+      'IdentitiesOnly=yes',
+      '-p',
+      '2222',
+      '-l',
+      'root',
+      '--',
+      'node.lan',
+      'sh -s',
     ]);
   });
 

@@ -148,23 +148,27 @@ describe('demerge setup key', () => {
 });
 
 describe('demerge setup node', () => {
-  it('--print prints each node\'s script and logs in nowhere', async () => {
+  it("--print prints each node's script and logs in nowhere", async () => {
     const { dir } = frontEnd();
     const events: string[] = [];
     const ctx = context(dir);
     expect(await runSetup(ctx, request(options('node', { print: true, hosts: [{ host: 'a.lan' }] })), fakes(events))).toBe(0);
-    expect(ctx.out()).toMatch(/^# ---- node a\.lan: run as root there, e\.g\. ssh root@a\.lan sh -s < this-part\n#!\/bin\/sh\n# demerge 9\.9\.9 setup node a\.lan/);
+    expect(ctx.out()).toMatch(
+      /^# ---- node a\.lan: run as root there, e\.g\. ssh root@a\.lan sh -s < this-part\n#!\/bin\/sh\n# demerge 9\.9\.9 setup node a\.lan/,
+    );
     expect(events).toEqual([]);
   });
 
-  it('runs the script over the admin\'s ssh on every node; one failing makes the status 1', async () => {
+  it("runs the script over the admin's ssh on every node; one failing makes the status 1", async () => {
     const { dir, knownHosts } = frontEnd();
     const events: string[] = [];
     const ctx = context(dir);
     expect(await runSetup(ctx, request(options('node')), fakes(events))).toBe(1);
     expect(events).toEqual([`ssh root@a.lan:22 known_hosts=${knownHosts} script=true`, `ssh root@b.lan:22 known_hosts=${knownHosts} script=true`]);
     expect(ctx.out()).toBe('a.lan: created the account distcc\n');
-    expect(ctx.err()).toMatch(/^demerge: b\.lan: the admin login root@b\.lan failed: root@b\.lan: Permission denied \(publickey\)\. \(check that ssh root@b\.lan works/);
+    expect(ctx.err()).toMatch(
+      /^demerge: b\.lan: the admin login root@b\.lan failed: root@b\.lan: Permission denied \(publickey\)\. \(check that ssh root@b\.lan works/,
+    );
   });
 });
 
@@ -194,11 +198,14 @@ describe('demerge setup (the whole recipe)', () => {
     expect(out).toContain('the admin login root@b.lan failed');
   });
 
-  it('the dry check\'s own status stands when every step is fine', async () => {
+  it("the dry check's own status stands when every step is fine", async () => {
     const { dir } = frontEnd();
     HOST_KEYS['b.lan'] = hostKey('b');
     try {
-      const deps = { ...fakes([], [true, true]), runAdminScript: (async () => ({ exitCode: 0, stdout: '@@demerge done\n', stderr: '' })) satisfies AdminRunner };
+      const deps = {
+        ...fakes([], [true, true]),
+        runAdminScript: (async () => ({ exitCode: 0, stdout: '@@demerge done\n', stderr: '' })) satisfies AdminRunner,
+      };
       expect(await runSetup(context(dir), request(options('all'), { dryCheck: async () => 2 }), deps)).toBe(2);
       expect(await runSetup(context(dir), request(options('all'), { dryCheck: async () => 0 }), deps)).toBe(0);
     } finally {

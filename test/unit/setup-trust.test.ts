@@ -55,11 +55,16 @@ function terminal(...answers: boolean[]): Prompter & { asked: string[] } {
 
 async function run(text: string, hosts: string[], options: { pins?: string[]; replace?: boolean; prompter?: Prompter } = {}) {
   const printed: string[] = [];
-  const outcome = await trustAll(targets(...hosts), text, { pins: options.pins ?? [], replace: options.replace ?? false, timeoutMs: 1000 }, {
-    fetch,
-    prompter: options.prompter ?? noPrompter,
-    print: (l) => printed.push(l),
-  });
+  const outcome = await trustAll(
+    targets(...hosts),
+    text,
+    { pins: options.pins ?? [], replace: options.replace ?? false, timeoutMs: 1000 },
+    {
+      fetch,
+      prompter: options.prompter ?? noPrompter,
+      print: (l) => printed.push(l),
+    },
+  );
   return { ...outcome, printed, errors: outcome.reports.map((r) => r.error).filter(Boolean) };
 }
 

@@ -47,7 +47,7 @@ describe('portageq envvar -v quoting (shlex.quote)', () => {
     ['a\nb', "V='a\nb'\n"],
     ['héllo', "V='héllo'\n"],
     ['tab\there', "V='tab\there'\n"],
-    ['$HOME `x` "y" \\z', "V='$HOME `x` \"y\" \\z'\n"],
+    ['$HOME `x` "y" \\z', 'V=\'$HOME `x` "y" \\z\'\n'],
   ])('%j', (value, expected) => {
     const result = envvar(['V'], { PORTAGE_CONFIGROOT: configRoot(), V: value });
     expect(result.status).toBe(0);
@@ -96,19 +96,45 @@ describe('portageq envvar status', () => {
 
 describe('portageq envvar values', () => {
   it('has make.globals and profile defaults, and leaves per-build defaults unset', () => {
-    const vars = ['CFLAGS', 'CXXFLAGS', 'FCFLAGS', 'FFLAGS', 'LDFLAGS', 'CHOST', 'PORTAGE_TMPDIR', 'EMERGE_LOG_DIR', 'EMERGE_DEFAULT_OPTS', 'DISTCC_DIR', 'MAKEOPTS', 'DISTCC_HOSTS'];
+    const vars = [
+      'CFLAGS',
+      'CXXFLAGS',
+      'FCFLAGS',
+      'FFLAGS',
+      'LDFLAGS',
+      'CHOST',
+      'PORTAGE_TMPDIR',
+      'EMERGE_LOG_DIR',
+      'EMERGE_DEFAULT_OPTS',
+      'DISTCC_DIR',
+      'MAKEOPTS',
+      'DISTCC_HOSTS',
+    ];
     const result = envvar(vars, { PORTAGE_CONFIGROOT: configRoot() });
     expect(result.status).toBe(1);
-    expect(result.stdout).toBe([
-      "CFLAGS='-O2 -pipe'", "CXXFLAGS='-O2 -pipe'", "FCFLAGS='-O2 -pipe'", "FFLAGS='-O2 -pipe'",
-      "LDFLAGS='-Wl,-O1 -Wl,--as-needed'", 'CHOST=x86_64-linux-gnu', 'PORTAGE_TMPDIR=/var/tmp',
-      "EMERGE_LOG_DIR=''", "EMERGE_DEFAULT_OPTS=''", "DISTCC_DIR=''", "MAKEOPTS=''", "DISTCC_HOSTS=''", '',
-    ].join('\n'));
+    expect(result.stdout).toBe(
+      [
+        "CFLAGS='-O2 -pipe'",
+        "CXXFLAGS='-O2 -pipe'",
+        "FCFLAGS='-O2 -pipe'",
+        "FFLAGS='-O2 -pipe'",
+        "LDFLAGS='-Wl,-O1 -Wl,--as-needed'",
+        'CHOST=x86_64-linux-gnu',
+        'PORTAGE_TMPDIR=/var/tmp',
+        "EMERGE_LOG_DIR=''",
+        "EMERGE_DEFAULT_OPTS=''",
+        "DISTCC_DIR=''",
+        "MAKEOPTS=''",
+        "DISTCC_HOSTS=''",
+        '',
+      ].join('\n'),
+    );
   });
 
   it('reads make.conf, and the calling environment beats it', () => {
     const root = configRoot({
-      'etc/portage/make.conf': 'CFLAGS="-O3 -march=x86-64-v3"\nCXXFLAGS="${CFLAGS}"\nEMERGE_LOG_DIR=/var/log/portage\nMAKEOPTS="-j3"\nDISTCC_DIR="/var/tmp/dcc"\nFEATURES="-userpriv"\n',
+      'etc/portage/make.conf':
+        'CFLAGS="-O3 -march=x86-64-v3"\nCXXFLAGS="${CFLAGS}"\nEMERGE_LOG_DIR=/var/log/portage\nMAKEOPTS="-j3"\nDISTCC_DIR="/var/tmp/dcc"\nFEATURES="-userpriv"\n',
     });
     const vars = ['CFLAGS', 'CXXFLAGS', 'EMERGE_LOG_DIR', 'MAKEOPTS', 'DISTCC_DIR'];
     expect(envvar(vars, { PORTAGE_CONFIGROOT: root }).stdout).toBe(
@@ -162,7 +188,7 @@ describe('portageq envvar values', () => {
   it('reports a config root that is not a directory', () => {
     const result = envvar(['CFLAGS'], { PORTAGE_CONFIGROOT: join(configRoot(), 'missing') });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain("is not a directory. Please correct this.");
+    expect(result.stderr).toContain('is not a directory. Please correct this.');
     expect(result.stdout).toBe('');
   });
 });

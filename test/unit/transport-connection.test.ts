@@ -36,7 +36,10 @@ async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Prom
 
 function nodeSide(ports: number[]) {
   return spawn('/bin/sh', ['-c', renderRemoteCommand({ distccd, ports, jobs: 2 })], {
-    stdio: 'pipe', detached: true, env: { PATH: '/usr/bin:/bin', TMPDIR: '/tmp' }, ...asNobody,
+    stdio: 'pipe',
+    detached: true,
+    env: { PATH: '/usr/bin:/bin', TMPDIR: '/tmp' },
+    ...asNobody,
   });
 }
 
@@ -82,7 +85,8 @@ describe.skipIf(!canRun)('node connection with the real node-side script', () =>
 
   it('reports why the node-side script failed', async () => {
     const connection = new NodeConnection('/nonexistent/ctl', 10_000, {
-      startMaster: () => spawn('/bin/sh', ['-c', renderRemoteCommand({ distccd: '/nonexistent/distccd', ports: [basePort], jobs: 1 })], { stdio: 'pipe', ...asNobody }),
+      startMaster: () =>
+        spawn('/bin/sh', ['-c', renderRemoteCommand({ distccd: '/nonexistent/distccd', ports: [basePort], jobs: 1 })], { stdio: 'pipe', ...asNobody }),
       probe: tcpProbe,
       onLost: () => {},
       onBack: () => {},
@@ -108,12 +112,12 @@ describe.skipIf(!canRun)('node connection with the real node-side script', () =>
     const events: string[] = [];
     let attempts = 0;
     let back: () => void = () => {};
-    const isBack = new Promise<void>((resolve) => { back = resolve; });
+    const isBack = new Promise<void>((resolve) => {
+      back = resolve;
+    });
     const connection = new NodeConnection('/nonexistent/ctl', 10_000, {
       // The first connection drops on its own shortly after it is up (a killed session).
-      startMaster: () => (++attempts === 1
-        ? spawn('/bin/sh', ['-c', `echo ready ${basePort}; sleep 0.3`], { stdio: 'pipe' })
-        : nodeSide([basePort])),
+      startMaster: () => (++attempts === 1 ? spawn('/bin/sh', ['-c', `echo ready ${basePort}; sleep 0.3`], { stdio: 'pipe' }) : nodeSide([basePort])),
       probe: async () => undefined,
       onLost: (detail) => events.push(`lost: ${detail}`),
       onBack: (port) => {
@@ -132,7 +136,9 @@ describe.skipIf(!canRun)('node connection with the real node-side script', () =>
     const events: string[] = [];
     let attempts = 0;
     let second: () => void = () => {};
-    const retried = new Promise<void>((resolve) => { second = resolve; });
+    const retried = new Promise<void>((resolve) => {
+      second = resolve;
+    });
     const connection = new NodeConnection('/nonexistent/ctl', 10_000, {
       startMaster: () => {
         attempts++;
@@ -161,17 +167,25 @@ describe.skipIf(!canRun)('node connection with the real node-side script', () =>
     const messages: string[] = [];
     const lost: string[] = [];
     const connection = new NodeConnection('/nonexistent/ctl', 10_000, {
-      startMaster: () => spawn('/bin/sh', ['-c', [
-        'echo "distccd[1] (dcc_bind) ERROR: bind of 0.0.0.0:1 failed: Address already in use" >&2',
-        // stderr and stdout are two pipes: give the first line time to arrive first.
-        'sleep 0.1',
-        `echo ready ${basePort}`,
-        'sleep 0.2',
-        'echo "distccd[2] (dcc_pump_readwrite) ERROR: failed to write: No space left on device" >&2',
-        'echo "Timeout, server n not responding." >&2',
-        'sleep 0.2',
-        'exit 255',
-      ].join('; ')], { stdio: 'pipe' }),
+      startMaster: () =>
+        spawn(
+          '/bin/sh',
+          [
+            '-c',
+            [
+              'echo "distccd[1] (dcc_bind) ERROR: bind of 0.0.0.0:1 failed: Address already in use" >&2',
+              // stderr and stdout are two pipes: give the first line time to arrive first.
+              'sleep 0.1',
+              `echo ready ${basePort}`,
+              'sleep 0.2',
+              'echo "distccd[2] (dcc_pump_readwrite) ERROR: failed to write: No space left on device" >&2',
+              'echo "Timeout, server n not responding." >&2',
+              'sleep 0.2',
+              'exit 255',
+            ].join('; '),
+          ],
+          { stdio: 'pipe' },
+        ),
       probe: async () => undefined,
       onLost: (detail) => lost.push(detail),
       onBack: () => {},
@@ -221,16 +235,26 @@ describe.skipIf(!canRun)('node connection with the real node-side script', () =>
 
   it('stops distccd when the process holding the connection is killed with SIGKILL', async () => {
     // A separate holder process, killed the way `kill -9 demerge` would be.
-    const holder = spawn(process.execPath, ['-e', `
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `
       const { spawn } = require('node:child_process');
       const child = spawn('/bin/sh', ['-c', process.argv[1]], { stdio: ['pipe', 'inherit', 'inherit'], detached: true, uid: ${Number(nobody)}, gid: ${Number(nobody)} });
       setInterval(() => {}, 1000);
-    `, renderRemoteCommand({ distccd, ports: [basePort], jobs: 1 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+        renderRemoteCommand({ distccd, ports: [basePort], jobs: 1 }),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let output = '';
-    await new Promise<void>((resolve) => holder.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('ready')) resolve();
-    }));
+    await new Promise<void>((resolve) =>
+      holder.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('ready')) resolve();
+      }),
+    );
     expect(await portOpen(basePort)).toBe(true);
     holder.kill('SIGKILL');
     expect(await eventually(async () => !(await portOpen(basePort)))).toBe(true);

@@ -21,15 +21,18 @@ describe('connector', () => {
   writeFileSync(fakeSsh, '#!/bin/sh\nprintf "%s\\n" "$@"\n');
   chmodSync(fakeSsh, 0o755);
   const connector = join(dir, 'connect');
-  writeFileSync(connector, renderConnector({
-    runId: '42-abc',
-    ssh: fakeSsh,
-    routes: [
-      { host: 'builder1.lan', controlPath: '/run/demerge/42-abc/tunnel/1', port: 23456 },
-      { host: '10.0.0.7', controlPath: '/run/demerge/42-abc/tunnel/2', port: 31000 },
-    ],
-    held: ['full.lan'],
-  }));
+  writeFileSync(
+    connector,
+    renderConnector({
+      runId: '42-abc',
+      ssh: fakeSsh,
+      routes: [
+        { host: 'builder1.lan', controlPath: '/run/demerge/42-abc/tunnel/1', port: 23456 },
+        { host: '10.0.0.7', controlPath: '/run/demerge/42-abc/tunnel/2', port: 31000 },
+      ],
+      held: ['full.lan'],
+    }),
+  );
   chmodSync(connector, 0o755);
   const run = (args: string[]): { status: number; words: string[]; stderr: string } => {
     try {
@@ -46,13 +49,25 @@ describe('connector', () => {
     ['no user', ['10.0.0.7', 'distccd', '--inetd', '--enable-tcp-insecure'], '10.0.0.7', 2, 31000],
     ['a remote command path', ['-l', 'build', '10.0.0.7', '/usr/bin/distccd', '--inetd'], '10.0.0.7', 2, 31000],
     ['extra options before the host', ['-x', '-l', 'distcc', 'builder1.lan', 'distccd'], 'builder1.lan', 1, 23456],
-  ])('%s: relays to the node\'s run-scoped distccd over its master', (_name, args, host, index, port) => {
+  ])("%s: relays to the node's run-scoped distccd over its master", (_name, args, host, index, port) => {
     const result = run(args);
     expect(result.status).toBe(0);
     expect(result.words).toEqual([
-      '-F', '/dev/null', '-S', `/run/demerge/42-abc/tunnel/${index}`,
-      '-o', 'ControlMaster=no', '-o', 'ProxyCommand=false', '-o', 'BatchMode=yes', '-o', 'LogLevel=QUIET',
-      '-W', `127.0.0.1:${port}`, host,
+      '-F',
+      '/dev/null',
+      '-S',
+      `/run/demerge/42-abc/tunnel/${index}`,
+      '-o',
+      'ControlMaster=no',
+      '-o',
+      'ProxyCommand=false',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'LogLevel=QUIET',
+      '-W',
+      `127.0.0.1:${port}`,
+      host,
     ]);
     // Nothing distcc appends reaches the node: the whitelist switch least of all.
     expect(result.words).not.toContain('--enable-tcp-insecure');
@@ -70,11 +85,11 @@ describe('connector', () => {
     expect(result.stderr).toMatch(/^demerge: no connection to node /);
   });
 
-  it('fails a held node\'s jobs at once and quietly, running nothing', () => {
+  it("fails a held node's jobs at once and quietly, running nothing", () => {
     expect(run(['-l', 'distcc', 'full.lan', 'distccd', '--inetd'])).toEqual({ status: 255, words: [], stderr: '' });
   });
 
-  it('returns at once and leaves the job\'s bytes to ssh on distcc\'s own pipes', () => {
+  it("returns at once and leaves the job's bytes to ssh on distcc's own pipes", () => {
     // distcc waits for this program after each job; ssh -W would end a round trip later.
     const echoSsh = join(dir, 'echo-ssh');
     writeFileSync(echoSsh, '#!/bin/sh\nread -r line\necho "relayed: $line"\n');
@@ -83,7 +98,9 @@ describe('connector', () => {
     writeFileSync(relay, renderConnector({ runId: '1-x', ssh: echoSsh, routes: [{ host: 'a', controlPath: '/c', port: 1 }] }));
     chmodSync(relay, 0o755);
     // The job's bytes are written only after the connector has exited, as distcc may.
-    const out = execFileSync('sh', ['-c', '(sleep 0.3; echo "job bytes") | { "$0" -l distcc a distccd --inetd; echo "connector exited $?"; }', relay], { encoding: 'utf8' });
+    const out = execFileSync('sh', ['-c', '(sleep 0.3; echo "job bytes") | { "$0" -l distcc a distccd --inetd; echo "connector exited $?"; }', relay], {
+      encoding: 'utf8',
+    });
     expect(out).toBe('connector exited 0\nrelayed: job bytes\n');
   });
 
@@ -111,9 +128,17 @@ describe('master', () => {
     expect(options).toContain('ControlPersist=no');
   });
 
-  it.each(['StrictHostKeyChecking=yes', 'BatchMode=yes', 'IdentitiesOnly=yes', 'UpdateHostKeys=no',
-    'IdentityFile=/etc/distcc/.ssh/id_ed25519', 'UserKnownHostsFile=/var/tmp/portage/.ssh/known_hosts',
-    'ConnectTimeout=5', 'ServerAliveInterval=5', 'ForwardAgent=no'])('keeps the recipe\'s %s', (option) => {
+  it.each([
+    'StrictHostKeyChecking=yes',
+    'BatchMode=yes',
+    'IdentitiesOnly=yes',
+    'UpdateHostKeys=no',
+    'IdentityFile=/etc/distcc/.ssh/id_ed25519',
+    'UserKnownHostsFile=/var/tmp/portage/.ssh/known_hosts',
+    'ConnectTimeout=5',
+    'ServerAliveInterval=5',
+    'ForwardAgent=no',
+  ])("keeps the recipe's %s", (option) => {
     expect(options).toContain(option);
   });
 
@@ -124,8 +149,13 @@ describe('master', () => {
 
   it('escapes % in paths, which ssh would expand', () => {
     const escaped = masterArgs({
-      ssh: 'ssh', node: { host: 'a', port: 22, user: 'distcc' }, key: '/k%h', knownHosts: '/kh', connectTimeout: 5,
-      controlPath: '/run/x%/1', remoteCommand: 'R',
+      ssh: 'ssh',
+      node: { host: 'a', port: 22, user: 'distcc' },
+      key: '/k%h',
+      knownHosts: '/kh',
+      connectTimeout: 5,
+      controlPath: '/run/x%/1',
+      remoteCommand: 'R',
     });
     expect(escaped).toContain('ControlPath=/run/x%%/1');
     expect(escaped).toContain('IdentityFile=/k%%h');
@@ -133,7 +163,7 @@ describe('master', () => {
 });
 
 describe('node-side command', () => {
-  it('is the fixed script with the run\'s values as its parameters', () => {
+  it("is the fixed script with the run's values as its parameters", () => {
     const command = renderRemoteCommand({ distccd: '/usr/bin/distccd', ports: [23456, 23457], jobs: 8 });
     expect(command).toBe(`exec /bin/sh -c '${TUNNEL_SCRIPT}' ${TUNNEL_SCRIPT_NAME} /usr/bin/distccd 8 23456 23457`);
     expect(TUNNEL_SCRIPT).not.toContain("'");
@@ -179,17 +209,30 @@ describe('policies', () => {
     }
   });
 
-  it.each([[0, 1000], [1, 2000], [5, 30000], [50, 30000], [-1, 1000]])('reconnect attempt %i waits %i ms', (attempt, ms) => {
+  it.each([
+    [0, 1000],
+    [1, 2000],
+    [5, 30000],
+    [50, 30000],
+    [-1, 1000],
+  ])('reconnect attempt %i waits %i ms', (attempt, ms) => {
     expect(reconnectDelay(attempt)).toBe(ms);
     expect(RECONNECT_DELAYS_MS.at(-1)).toBe(30000);
   });
 
-  it.each([[0.2, false], [1, false], [LZO_RTT_THRESHOLD_MS - 0.01, false], [LZO_RTT_THRESHOLD_MS, true], [40, true], [Number.NaN, false], [Infinity, false]])(
-    'suggestLzo(%s) is %s', (rtt, expected) => {
-      expect(suggestLzo(rtt)).toBe(expected);
-    });
+  it.each([
+    [0.2, false],
+    [1, false],
+    [LZO_RTT_THRESHOLD_MS - 0.01, false],
+    [LZO_RTT_THRESHOLD_MS, true],
+    [40, true],
+    [Number.NaN, false],
+    [Infinity, false],
+  ])('suggestLzo(%s) is %s', (rtt, expected) => {
+    expect(suggestLzo(rtt)).toBe(expected);
+  });
 
-  it('keeps the last line of a child\'s stderr and bounds what it keeps', () => {
+  it("keeps the last line of a child's stderr and bounds what it keeps", () => {
     const tail = new OutputTail(64);
     tail.push('Warning: Permanently added\r\n');
     tail.push(`${'x'.repeat(500)}\nPermission denied (publickey).\r\n\n`);

@@ -105,7 +105,8 @@ export function portageChecks(query: PortageQuery, outlook: FlagOutlook, compile
   }
   const dir = findMasqueradeDir(masqueradeDirs(query.facts));
   if (dir === undefined) checks.push(fail('distcc.masquerade', null, msg.masqueradeDirMissing()));
-  else if (compiler !== undefined && !masquerades(dir, compiler.name)) checks.push(fail('distcc.masquerade', null, msg.masqueradeLinkMissing(dir, compiler.name)));
+  else if (compiler !== undefined && !masquerades(dir, compiler.name))
+    checks.push(fail('distcc.masquerade', null, msg.masqueradeLinkMissing(dir, compiler.name)));
   else checks.push(ok('distcc.masquerade', null, msg.masqueradeOk(dir)));
   checks.push(...packageEnvChecks(query.facts.configRoot));
   const flags = portageFlagChecks(query, outlook);

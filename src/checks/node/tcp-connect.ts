@@ -5,8 +5,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 // a firewall or a dead host).
 
 export type TcpResult =
-  | { ok: true; socket: Socket; rttMs: number }
-  | { ok: false; reason: 'refused' | 'timeout' | 'unresolved' | 'unreachable' | 'error'; code: string };
+  { ok: true; socket: Socket; rttMs: number } | { ok: false; reason: 'refused' | 'timeout' | 'unresolved' | 'unreachable' | 'error'; code: string };
 
 export function tcpConnect(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<TcpResult> {
   if (signal?.aborted === true) return Promise.resolve({ ok: false, reason: 'error', code: 'ABORTED' });

@@ -220,8 +220,19 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       relay.close();
       if (status === 0 && existsSync(join(setup.dir, `${slug}.o`))) return { check: ok('node.trial-compile', name, msg.trialOk(input.compiler, ms)), ms };
       if (status === 'timeout') return { check: fail('node.trial-compile', name, msg.trialTimeout(input.compiler, input.timeoutMs / 1000)) };
-      const output = [readOrEmpty(join(setup.dir, `${slug}.err`)), readOrEmpty(join(setup.dir, `${slug}.log`)), relayed?.stderr ?? '', relayed?.error ?? ''].join('\n');
-      return { check: fail('node.trial-compile', name, classifyTrialFailure({ node, compiler: input.compiler, forcedCommand: input.forcedCommand, transport: setup.transport, output })) };
+      const output = [
+        readOrEmpty(join(setup.dir, `${slug}.err`)),
+        readOrEmpty(join(setup.dir, `${slug}.log`)),
+        relayed?.stderr ?? '',
+        relayed?.error ?? '',
+      ].join('\n');
+      return {
+        check: fail(
+          'node.trial-compile',
+          name,
+          classifyTrialFailure({ node, compiler: input.compiler, forcedCommand: input.forcedCommand, transport: setup.transport, output }),
+        ),
+      };
     },
     async close() {
       signal?.removeEventListener('abort', killAll);

@@ -24,12 +24,21 @@ const RULES: readonly Rule[] = [
   [/Permission denied \(publickey/, ({ node }) => msg.trialLoginRefused(node.user)],
   [/This account is currently not available/, ({ node }) => msg.nodeShellNologin(node.user)],
   [/forwarding .* refused|administratively prohibited|open failed/i, () => msg.trialForwardingRefused()],
-  [/not in .*whitelist|compiler name .* cannot be an absolute path/, ({ compiler, transport }) => (transport === 'tunnel' ? msg.trialTunnelWhitelist(compiler) : msg.trialWhitelist(compiler))],
+  [
+    /not in .*whitelist|compiler name .* cannot be an absolute path/,
+    ({ compiler, transport }) => (transport === 'tunnel' ? msg.trialTunnelWhitelist(compiler) : msg.trialWhitelist(compiler)),
+  ],
   // distccd --inetd refuses a compiler outside its whitelist by hanging up without an answer;
   // the whitelist is only on when a forced command runs distccd without --enable-tcp-insecure.
   [/server provided no answer|unexpected eof/, ({ compiler, forcedCommand }) => (forcedCommand ? msg.trialWhitelist(compiler) : msg.trialNoAnswer(compiler))],
-  [/(distccd|\S*distccd\S*): (command )?not found|No such file or directory.*distccd/, ({ node }) => msg.nodeDistccdMissing(node.command ?? 'distccd', node.user)],
-  [/compile .* on .* failed with exit code 110|Compiler executable not found|: not found/, ({ compiler, node }) => msg.trialCompilerMissing(compiler, node.user)],
+  [
+    /(distccd|\S*distccd\S*): (command )?not found|No such file or directory.*distccd/,
+    ({ node }) => msg.nodeDistccdMissing(node.command ?? 'distccd', node.user),
+  ],
+  [
+    /compile .* on .* failed with exit code 110|Compiler executable not found|: not found/,
+    ({ compiler, node }) => msg.trialCompilerMissing(compiler, node.user),
+  ],
   [/Connection refused|Connection timed out|No route to host|Could not resolve hostname/, (_input, match) => msg.trialConnect(match[0])],
 ];
 
@@ -43,7 +52,10 @@ export function classifyTrialFailure(input: TrialFailureInput): readonly [string
 
 /** The last line distcc or ssh marked as an error, without distcc's `distcc[PID] ` prefix. */
 export function lastErrorLine(output: string): string {
-  const lines = output.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const errors = lines.filter((line) => /ERROR|error|failed|denied/i.test(line));
   const chosen = errors.at(-1) ?? lines.at(-1) ?? 'no output';
   return chosen.replace(/^distcc\[\d+\]\s*/, '');

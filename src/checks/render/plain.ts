@@ -25,7 +25,10 @@ export function renderSummary(summary: Summary): string {
   const lines =
     summary.usableNodes === 0
       ? [msg.summaryNothingUsable(summary.totalNodes)]
-      : [msg.summaryUsable(summary.usableNodes, summary.totalNodes, summary.remoteSlots, summary.localSlots), msg.summaryRun(summary.distccHosts, summary.makeopts)];
+      : [
+          msg.summaryUsable(summary.usableNodes, summary.totalNodes, summary.remoteSlots, summary.localSlots),
+          msg.summaryRun(summary.distccHosts, summary.makeopts),
+        ];
   lines.push(`${msg.summaryVerdict(summary.exitCode)} (exit ${summary.exitCode})`);
   return `${lines.join('\n')}\n`;
 }

@@ -80,10 +80,19 @@ class LocalTick {
     store.update((s) => s.nodes.reduce((acc, node) => withDistccBackoff(acc, node.name, backoffs.get(node.name)), s));
     if (this.distccTail) {
       const lines = this.distccLines.push(this.distccTail.read());
-      if (lines.length > 0) store.update((s) => withDistccLogEvents(s, lines.flatMap((line) => this.interpreter.pushLine(line))));
+      if (lines.length > 0)
+        store.update((s) =>
+          withDistccLogEvents(
+            s,
+            lines.flatMap((line) => this.interpreter.pushLine(line)),
+          ),
+        );
     }
     if (this.eventsTail) {
-      const events = this.eventLines.push(this.eventsTail.read()).map(parseNodeEventLine).filter((e): e is NodeEvent => e !== undefined);
+      const events = this.eventLines
+        .push(this.eventsTail.read())
+        .map(parseNodeEventLine)
+        .filter((e): e is NodeEvent => e !== undefined);
       if (events.length > 0) store.update((s) => withNodeEvents(s, events));
     }
     const emergeLines = this.emergeLines.push(this.emergeTail.read());

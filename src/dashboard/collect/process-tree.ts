@@ -12,12 +12,7 @@ export function parentFromStat(stat: string): number | undefined {
   return Number.isInteger(ppid) && ppid > 0 ? ppid : undefined;
 }
 
-export function isDescendantOf(
-  pid: number,
-  ancestor: number,
-  readStat: (pid: number) => string | undefined = readProcStat,
-  maxDepth = 4,
-): boolean {
+export function isDescendantOf(pid: number, ancestor: number, readStat: (pid: number) => string | undefined = readProcStat, maxDepth = 4): boolean {
   const parentOf = (child: number): number | undefined => {
     const stat = readStat(child);
     return stat === undefined ? undefined : parentFromStat(stat);

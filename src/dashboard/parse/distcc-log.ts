@@ -498,11 +498,7 @@ export class DistccLogInterpreter {
     return events;
   }
 
-  private finished(
-    pid: number,
-    ctx: JobContext,
-    line: Extract<DistccLogLine, { kind: 'completed' | 'failed' }>,
-  ): DistccLogEvent[] {
+  private finished(pid: number, ctx: JobContext, line: Extract<DistccLogLine, { kind: 'completed' | 'failed' }>): DistccLogEvent[] {
     // cpp's own critique ("cpp x.c on localhost completed ok") is not a job.
     if (line.command !== 'compile') return [];
     const local = isLocal(line.host);
@@ -589,7 +585,13 @@ function updateHost(hosts: readonly HostJobStats[], host: string, change: (h: Ho
 }
 
 // One more of `key`; once the list is full, new keys count under `other`.
-function countKey<T extends { count: number }>(list: readonly T[], keyOf: (t: T) => string, key: string, other: string, make: (key: string, count: number) => T): readonly T[] {
+function countKey<T extends { count: number }>(
+  list: readonly T[],
+  keyOf: (t: T) => string,
+  key: string,
+  other: string,
+  make: (key: string, count: number) => T,
+): readonly T[] {
   const index = list.findIndex((t) => keyOf(t) === key);
   if (index !== -1) return list.map((t, i) => (i === index ? make(key, t.count + 1) : t));
   if (list.length >= MAX_REASONS - 1 && key !== other) return countKey(list, keyOf, other, other, make);
@@ -597,11 +599,23 @@ function countKey<T extends { count: number }>(list: readonly T[], keyOf: (t: T)
 }
 
 function countReason(reasons: readonly ReasonCount[], reason: string): readonly ReasonCount[] {
-  return countKey(reasons, (r) => r.reason, reason, say.otherReasons(), (key, count) => ({ reason: key, count }));
+  return countKey(
+    reasons,
+    (r) => r.reason,
+    reason,
+    say.otherReasons(),
+    (key, count) => ({ reason: key, count }),
+  );
 }
 
 function countCause(causes: readonly CauseCount[], cause: string): readonly CauseCount[] {
-  return countKey(causes, (c) => c.cause, cause, say.otherCauses(), (key, count) => ({ cause: key, count }));
+  return countKey(
+    causes,
+    (c) => c.cause,
+    cause,
+    say.otherCauses(),
+    (key, count) => ({ cause: key, count }),
+  );
 }
 
 /** The stats after one event. Pure. */
@@ -614,7 +628,12 @@ function applyDistccLogEvent(stats: DistccLogStats, event: DistccLogEvent): Dist
       );
       if (!event.local || !event.ok) return { ...stats, hosts };
       if (!event.distributable) {
-        return { ...stats, hosts, localOnly: stats.localOnly + 1, localOnlyByCause: countCause(stats.localOnlyByCause, event.cause?.label ?? say.causeNotLogged()) };
+        return {
+          ...stats,
+          hosts,
+          localOnly: stats.localOnly + 1,
+          localOnlyByCause: countCause(stats.localOnlyByCause, event.cause?.label ?? say.causeNotLogged()),
+        };
       }
       if (event.fallback) return { ...stats, hosts, localAfterFallback: stats.localAfterFallback + 1 };
       return { ...stats, hosts, localByChoice: stats.localByChoice + 1 };

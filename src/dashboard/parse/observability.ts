@@ -83,7 +83,12 @@ export function parseObservability(json: string): PortageSnapshot | undefined {
   const pid = count(data.emerge_pid);
   if (pid === 0) return undefined;
   const jobs = isRecord(data.jobs) ? data.jobs : {};
-  const tasks = Array.isArray(data.tasks) ? data.tasks.slice(0, MAX_TASKS).map(task).filter((t): t is PortageTask => t !== undefined) : [];
+  const tasks = Array.isArray(data.tasks)
+    ? data.tasks
+        .slice(0, MAX_TASKS)
+        .map(task)
+        .filter((t): t is PortageTask => t !== undefined)
+    : [];
   return {
     emergePid: pid,
     writtenAt: typeof data.timestamp === 'number' && data.timestamp > 0 && data.timestamp < 1e11 ? data.timestamp * 1000 : 0,

@@ -126,9 +126,37 @@ function basename(path: string): string {
 
 // Options whose value is the next word, so that value is not mistaken for the input.
 const TAKES_VALUE = new Set([
-  '-o', '-dumpbase', '-dumpbase-ext', '-dumpdir', '-auxbase', '-auxbase-strip', '-MF', '-MT', '-MQ', '-MD', '-MMD',
-  '-include', '-imacros', '-iprefix', '-iwithprefix', '-isystem', '-idirafter', '-iquote', '-isysroot', '-I', '-D',
-  '-U', '-x', '-main-file-name', '-aux-info', '--param', '-Xclang', '-Xassembler', '-Xlinker', '-arch', '-target',
+  '-o',
+  '-dumpbase',
+  '-dumpbase-ext',
+  '-dumpdir',
+  '-auxbase',
+  '-auxbase-strip',
+  '-MF',
+  '-MT',
+  '-MQ',
+  '-MD',
+  '-MMD',
+  '-include',
+  '-imacros',
+  '-iprefix',
+  '-iwithprefix',
+  '-isystem',
+  '-idirafter',
+  '-iquote',
+  '-isysroot',
+  '-I',
+  '-D',
+  '-U',
+  '-x',
+  '-main-file-name',
+  '-aux-info',
+  '--param',
+  '-Xclang',
+  '-Xassembler',
+  '-Xlinker',
+  '-arch',
+  '-target',
 ]);
 // No ".d": cc1's `-MD x.d` dependency file would pass for D source.
 const SOURCE = /\.(?:c|cc|cp|cxx|cpp|CPP|c\+\+|C|i|ii|m|mi|mm|mii|M|s|S|sx|f|for|ftn|f90|f95|f03|f08|F|F90|adb|ads|go)$/;
@@ -226,7 +254,7 @@ export function parsePsOutput(text: string, excludePids: ReadonlySet<number> = n
   if (excludePids.size === 0) return processes;
   const excluded = new Set(excludePids);
   // Children may be listed before their parents (pids wrap): repeat until nothing is added.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of processes) {
       if (!excluded.has(p.pid) && excluded.has(p.ppid)) {
@@ -279,7 +307,10 @@ export function parseSample(stdout: string): NodeSample {
   if (tmpFree !== undefined) sample.tmpFreeKiB = tmpFree;
   const stat = sections.get(SAMPLE_SECTION.stat);
   if (stat !== undefined) {
-    sample.cpu = stat.slice(0, MAX_PROCESSES).map(parseProcStat).filter((p): p is ProcessCpu => p !== undefined);
+    sample.cpu = stat
+      .slice(0, MAX_PROCESSES)
+      .map(parseProcStat)
+      .filter((p): p is ProcessCpu => p !== undefined);
   }
   if (shellPid !== undefined) sample.samplerPid = shellPid;
   return sample;

@@ -17,8 +17,7 @@ export interface Column<Row> {
 
 export function layoutColumns<Row>(columns: readonly Column<Row>[], width: number): Column<Row>[] {
   let kept = [...columns];
-  const need = (cols: readonly Column<Row>[]): number =>
-    cols.reduce((sum, c) => sum + (c.flex ? (c.minWidth ?? 8) : c.width), 0) + cols.length;
+  const need = (cols: readonly Column<Row>[]): number => cols.reduce((sum, c) => sum + (c.flex ? (c.minWidth ?? 8) : c.width), 0) + cols.length;
   while (need(kept) > width) {
     const candidates = kept.filter((c) => !c.flex);
     if (candidates.length === 0) break;

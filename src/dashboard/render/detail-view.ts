@@ -34,7 +34,13 @@ export function detailView(state: DashboardState, now: number, width: number, ro
   const lines: Line[] = [];
   const stats = state.distcc.hosts.find((h) => h.host === row.name);
   const jobs = state.jobsByHost.find((h) => h.host === row.name);
-  const head: Line = [seg(` ${row.name === LOCALHOST ? 'LOCALHOST' : 'NODE'} ${row.name} `, 'bold'), seg(conditionText(row), row.condition === 'unreachable' ? 'bad' : row.condition === 'up' ? 'good' : row.condition === 'distcc-backoff' ? 'warn' : undefined)];
+  const head: Line = [
+    seg(` ${row.name === LOCALHOST ? 'LOCALHOST' : 'NODE'} ${row.name} `, 'bold'),
+    seg(
+      conditionText(row),
+      row.condition === 'unreachable' ? 'bad' : row.condition === 'up' ? 'good' : row.condition === 'distcc-backoff' ? 'warn' : undefined,
+    ),
+  ];
   if (node) {
     head.push(
       seg(

@@ -37,18 +37,17 @@ function titleLine(input: FrameInput): Line {
 function footer(input: FrameInput): Line[] {
   const { ui, width } = input;
   if (ui.dialog === 'leave') {
-    return [
-      [seg(fit(` ${say.leaveQuestion()}`, width), 'warn')],
-      [seg(fit(` ${say.leaveKeys()}`, width), 'bold')],
-    ];
+    return [[seg(fit(` ${say.leaveQuestion()}`, width), 'warn')], [seg(fit(` ${say.leaveKeys()}`, width), 'bold')]];
   }
   if (ui.dialog === 'stop') {
-    return [
-      [seg(fit(` ${say.stopQuestion()}`, width), 'bad')],
-      [seg(fit(` ${say.stopKeys()}`, width), 'bold')],
-    ];
+    return [[seg(fit(` ${say.stopQuestion()}`, width), 'bad')], [seg(fit(` ${say.stopKeys()}`, width), 'bold')]];
   }
-  const first: Line = input.notice !== undefined ? [seg(fit(` ${input.notice}`, width), 'warn')] : ui.readOnly ? [] : [seg(fit(` ${say.emergeSaid(input.emergeLine ?? '')}`, width), 'dim')];
+  const first: Line =
+    input.notice !== undefined
+      ? [seg(fit(` ${input.notice}`, width), 'warn')]
+      : ui.readOnly
+        ? []
+        : [seg(fit(` ${say.emergeSaid(input.emergeLine ?? '')}`, width), 'dim')];
   const keys = ui.view === 'detail' ? say.detailKeys(ui.readOnly) : say.mainKeys(ui.readOnly);
   return [first, [seg(fit(` ${keys}`, width), 'dim')]];
 }

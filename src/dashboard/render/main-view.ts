@@ -29,7 +29,14 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
   { title: 'LOAD', width: 5, align: 'right', priority: 50, cell: (r) => (r.load === undefined ? (r.condition === 'local' ? '' : '-') : r.load.toFixed(2)) },
   { title: 'SLOTS', width: 5, align: 'right', priority: 80, cell: (r) => `${r.busy}/${r.slots}` },
   { title: 'DONE', width: 5, align: 'right', priority: 70, cell: (r) => String(r.done) },
-  { title: 'FELL', width: 4, align: 'right', priority: 60, cell: (r) => (r.condition === 'local' ? '' : String(r.fellBack)), style: (r) => (r.fellBack > 0 ? 'warn' : undefined) },
+  {
+    title: 'FELL',
+    width: 4,
+    align: 'right',
+    priority: 60,
+    cell: (r) => (r.condition === 'local' ? '' : String(r.fellBack)),
+    style: (r) => (r.fellBack > 0 ? 'warn' : undefined),
+  },
   { title: 'CPU', width: 6, align: 'right', priority: 30, cell: (r) => (r.cpuSeconds === undefined ? '' : formatClock(r.cpuSeconds)) },
 ];
 

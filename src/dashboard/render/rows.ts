@@ -45,7 +45,8 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
       fellBack: stats?.fallbacks ?? 0,
       node,
     };
-    if (row.condition === 'distcc-backoff' && node.distccBackoffUntil !== undefined) row.distccBackoffSeconds = Math.ceil((node.distccBackoffUntil - now) / 1000);
+    if (row.condition === 'distcc-backoff' && node.distccBackoffUntil !== undefined)
+      row.distccBackoffSeconds = Math.ceil((node.distccBackoffUntil - now) / 1000);
     if (node.rttMs !== undefined) row.rttMs = node.rttMs;
     if (node.load !== undefined) row.load = node.load.one;
     if (node.sampledAt !== undefined) row.cpuSeconds = nodeCpuSeconds(node);

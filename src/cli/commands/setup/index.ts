@@ -14,9 +14,5 @@ export function setup(ctx: Context, args: SetupCommandArgs, deps: SetupDeps = pr
   const { config } = args;
   // The dry check of the same demerge.conf, with no emerge arguments.
   const dryArgs: DryCheckArgs = { mode: 'dry-check', emergeArgs: [], json: false, ...(config === undefined ? {} : { config }) };
-  return runSetup(
-    ctx,
-    { options: args.setup, ...(config === undefined ? {} : { configFile: config }), version, dryCheck: () => dryCheck(ctx, dryArgs) },
-    deps,
-  );
+  return runSetup(ctx, { options: args.setup, ...(config === undefined ? {} : { configFile: config }), version, dryCheck: () => dryCheck(ctx, dryArgs) }, deps);
 }
