@@ -1,5 +1,5 @@
 import { DemergeError } from '../errors.js';
-import { badOptionValue, dashboardTakesNoArguments, unknownDemergeOption } from '../messages.js';
+import { badOptionValue, dashboardTakesNoArguments, expected, unknownDemergeOption } from '../messages.js';
 import { parseSetupArgs, SETUP_COMMANDS, type SetupCommandArgs, type TrustCommandArgs } from './setup-args.js';
 
 // demerge's own options are a small set that emerge does not know; everything else reaches
@@ -70,7 +70,7 @@ const withValue =
 const flag =
   (apply: (args: Flags) => void): Handler =>
   (args, value, option) => {
-    if (value !== undefined) throw new DemergeError(...badOptionValue(option, value, 'no value'));
+    if (value !== undefined) throw new DemergeError(...badOptionValue(option, value, expected.noValue));
     apply(args);
   };
 
@@ -89,7 +89,7 @@ const OPTIONS: Record<string, Handler> = {
   }),
   // `--dashboard` watches the newest build running under demerge, `--dashboard=PID` that one's.
   '--dashboard': (args, value, option) => {
-    if (value !== undefined && !/^[1-9][0-9]{0,9}$/.test(value)) throw new DemergeError(...badOptionValue(option, value, 'the pid of a running demerge'));
+    if (value !== undefined && !/^[1-9][0-9]{0,9}$/.test(value)) throw new DemergeError(...badOptionValue(option, value, expected.pid));
     args.mode = 'dashboard';
     if (value !== undefined) args.watchPid = Number(value);
   },
@@ -98,11 +98,11 @@ const OPTIONS: Record<string, Handler> = {
   }),
   '--sample-interval': withValue((args, value, option) => {
     const seconds = /^[0-9]{1,2}(\.[0-9]{1,3})?$/.test(value) ? Number(value) : NaN;
-    if (!(seconds >= 0.2 && seconds <= 60)) throw new DemergeError(...badOptionValue(option, value, 'seconds from 0.2 to 60'));
+    if (!(seconds >= 0.2 && seconds <= 60)) throw new DemergeError(...badOptionValue(option, value, expected.sampleSeconds));
     args.sampleIntervalMs = Math.round(seconds * 1000);
   }),
   '--make-jobs': withValue((args, value, option) => {
-    if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new DemergeError(...badOptionValue(option, value, 'a whole number from 1 to 9999'));
+    if (!/^[1-9][0-9]{0,3}$/.test(value)) throw new DemergeError(...badOptionValue(option, value, expected.makeJobs));
     args.makeJobs = Number(value);
   }),
 };

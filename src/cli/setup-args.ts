@@ -89,7 +89,7 @@ export function parseSetupArgs(argv: readonly string[]): SetupCommandArgs | Trus
       value = equals === -1 ? rest[++i] : word.slice(equals + 1);
       if (value === undefined || value === '') throw new DemergeError(...msg.setupOptionNeedsValue(name));
     } else if (equals !== -1) {
-      throw new DemergeError(...msg.badOptionValue(name, word.slice(equals + 1), 'no value'));
+      throw new DemergeError(...msg.badOptionValue(name, word.slice(equals + 1), msg.expected.noValue));
     }
     applyOption(given, setup, name, value as string);
   }
@@ -133,7 +133,7 @@ function applyOption(given: { config?: string }, setup: SetupArgs, name: OptionN
     }
     case '--fingerprint':
       if (!FINGERPRINT.test(value)) {
-        throw new DemergeError(...msg.badOptionValue(name, value, 'a fingerprint as ssh-keygen -lf prints it: SHA256: and 43 base64 characters'));
+        throw new DemergeError(...msg.badOptionValue(name, value, msg.expected.fingerprint));
       }
       setup.fingerprints.push(value.replace(/=$/, ''));
       return;
@@ -146,7 +146,7 @@ function parseHostArg(word: string, step: SetupStep): HostArg {
   const problem = findHostNameProblem(host);
   if (problem) throw new DemergeError(...msg.badSetupHost(word, problem.reason, problem.fix));
   if (at === -1) return { host };
-  if (step !== 'node') throw new DemergeError(...msg.badSetupHost(word, 'has a user part', 'name the host only; the user comes from demerge.conf'));
+  if (step !== 'node') throw new DemergeError(...msg.badSetupHost(word, ...msg.hostUserPart()));
   const admin = word.slice(0, at);
   const userProblem = findUserNameProblem(admin);
   if (userProblem) throw new DemergeError(...msg.badAdminUser(admin, userProblem.reason, userProblem.fix));
@@ -159,7 +159,7 @@ function parseHostArg(word: string, step: SetupStep): HostArg {
  * which would silently lock the build out, so such values are refused here.
  */
 export function findFromProblem(value: string): string | undefined {
-  const expected = 'addresses, networks (CIDR) or host name patterns separated by commas, e.g. 192.168.1.0/24';
+  const expected = msg.expected.fromList;
   for (const raw of value.split(',')) {
     const entry = raw.startsWith('!') ? raw.slice(1) : raw;
     if (!/^[A-Za-z0-9.:*?/_-]+$/.test(entry)) return expected;
@@ -174,7 +174,7 @@ export function findFromProblem(value: string): string | undefined {
     const prefix = Number(bits);
     if (prefix > 32) return expected;
     const hostBits = prefix === 32 ? 0 : (v4 & (2 ** (32 - prefix) - 1)) >>> 0;
-    if (hostBits !== 0) return `a network without host bits (${raw} has host bits set; sshd would ignore the key)`;
+    if (hostBits !== 0) return msg.networkHostBits(raw);
   }
   return undefined;
 }

@@ -137,7 +137,8 @@ export interface DashboardState {
   portage?: PortageSnapshot;
 }
 
-interface NodeConfig {
+/** A node as the dashboard starts with it (not config's NodeConfig: only what the screen needs). */
+interface DashboardNode {
   name: string;
   slots: number;
 }
@@ -150,7 +151,7 @@ const MAX_JOBS = 4096;
 const MAX_TREE_DEPTH = 64;
 const MAX_COMPILE_DEPTH = 16;
 
-export function createDashboardState(options: { startedAt: number; nodes: readonly NodeConfig[]; localSlots?: number }): DashboardState {
+export function createDashboardState(options: { startedAt: number; nodes: readonly DashboardNode[]; localSlots?: number }): DashboardState {
   return {
     startedAt: options.startedAt,
     localSlots: Math.max(0, Math.floor(options.localSlots ?? 0)),

@@ -12,6 +12,8 @@
 // strcmp/strncmp are: no case folding, no trimming. No dependencies: the dry check and the
 // dashboard both use this module.
 
+import * as say from '../messages/distcc.js';
+
 export type LocalCauseId =
   | 'march-native'
   | 'mtune-native'
@@ -229,12 +231,6 @@ export function localCauseOfFlag(word: string, next?: string): LocalCause | unde
 }
 
 // Labels name the flag, cut: a hostile word must not make a label a screen wide.
-const MAX_LABEL_FLAG = 40;
-
-function shown(flag: string | undefined, fallback: string): string {
-  const text = flag === undefined || flag === '' ? fallback : flag;
-  return text.length <= MAX_LABEL_FLAG ? text : `${text.slice(0, MAX_LABEL_FLAG - 1)}\u2026`;
-}
 
 /**
  * Short English label for the summary/dashboard, e.g. 'march-native' -> '-march=native', 'not-compile' ->
@@ -242,44 +238,5 @@ function shown(flag: string | undefined, fallback: string): string {
  * conftest sources) are left out, so jobs with one cause share one label. Not sanitized for a terminal.
  */
 export function localCauseLabel(cause: LocalCause): string {
-  switch (cause.id) {
-    case 'march-native':
-      return '-march=native';
-    case 'mtune-native':
-      return '-mtune=native';
-    case 'lto':
-      return '-flto';
-    case 'specs':
-      return shown(cause.flag, '-specs=');
-    case 'preprocess-only':
-      return 'preprocess only (-E)';
-    case 'dependencies-only':
-      return `dependencies only (${shown(cause.flag, '-M')})`;
-    case 'assembler-listing':
-      return `assembler listing (${shown(cause.flag, '-Wa,-a')})`;
-    case 'profile':
-      return `profiling (${shown(cause.flag, '-fprofile-*')})`;
-    case 'repo':
-      return '-frepo';
-    case 'language':
-      return shown(cause.flag, '-x');
-    case 'debug-dump':
-      return `debug dump (${shown(cause.flag, '-dr')})`;
-    case 'not-compile':
-      return 'linking or not a compile';
-    case 'no-input':
-      return 'no C/C++ source (e.g. .S)';
-    case 'several-inputs':
-      return 'several source files';
-    case 'several-outputs':
-      return 'linking (several outputs)';
-    case 'output-stdout':
-      return 'output to stdout (-o -)';
-    case 'source-needs-local':
-      return 'autoconf test (conftest.*)';
-    case 'bad-source-name':
-      return 'source name too short';
-    case 'bad-arguments':
-      return 'not a compiler command line';
-  }
+  return say.localCauseLabel(cause.id, cause.flag);
 }

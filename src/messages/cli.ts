@@ -44,3 +44,17 @@ export const errorLine = (message: string, fix: string): string => `demerge: ${m
 export const unexpectedErrorLine = (message: string): string => `demerge: internal error: ${message} (please report it with the command line you used)`;
 
 export const warningLine = (message: string, fix: string): string => `demerge: warning: ${message} (${fix})`;
+
+/** What an option takes, for badOptionValue. */
+export const expected = {
+  noValue: 'no value',
+  pid: 'the pid of a running demerge',
+  sampleSeconds: 'seconds from 0.2 to 60',
+  makeJobs: 'a whole number from 1 to 9999',
+  fingerprint: 'a fingerprint as ssh-keygen -lf prints it: SHA256: and 43 base64 characters',
+  fromList: 'addresses, networks (CIDR) or host name patterns separated by commas, e.g. 192.168.1.0/24',
+} as const;
+
+export const hostUserPart = (): readonly [string, string] => ['has a user part', 'name the host only; the user comes from demerge.conf'];
+
+export const networkHostBits = (network: string): string => `a network without host bits (${network} has host bits set; sshd would ignore the key)`;

@@ -1,5 +1,5 @@
 // What demerge says about Portage's configuration: its answer, its flags and what the run
-// does with them. (One file per concern; the rest still lives in src/messages.ts.)
+// does with them.
 
 import { quote } from '../errors.js';
 
@@ -50,3 +50,20 @@ export const flagKeepsLocal = (word: string, where: string, atoms: readonly stri
   `${shown(word)} (${where}, ${whose(atoms)}) makes distcc compile locally: ${cause}`,
   'leave it if the package needs it; remove it from the flags to let distcc send the jobs to the nodes',
 ];
+
+// Why Portage could not be asked (the reason inside portageqFailed).
+export const portageqMissing = (): string => 'portageq was not found';
+export const portageqNamedMissing = (program: string): string => `portageq ${JSON.stringify(program)} was not found`;
+export const portageqSlow = (seconds: number): string => `portageq took longer than ${seconds} s`;
+export const portageqCannotRun = (code: string): string => `portageq could not run (${code})`;
+export const portageqKilled = (signal: string | undefined, firstLine: string): string => `portageq was killed by ${signal ?? 'a signal'}${firstLine}`;
+export const portageqExited = (status: number, firstLine: string): string => `portageq exited ${status}${firstLine}`;
+export const portageqUnreadable = (): string => 'portageq printed something demerge cannot read';
+
+// Why -march=native could not be made explicit (the detail inside nativeStays).
+export const compilerNotPlain = (compiler: string): string => `compiler name ${JSON.stringify(compiler)} is not plain`;
+export const compilerDidNotRun = (compiler: string): string => `${compiler} -### did not run`;
+export const compilerNoCc1 = (compiler: string): string => `${compiler} -### printed no cc1 command line (is ${compiler} gcc?)`;
+export const compilerOddOption = (compiler: string, option: string): string =>
+  `${compiler} derived an unexpected option ${JSON.stringify(option.slice(0, 60))}`;
+export const compilerNotResolved = (compiler: string): string => `${compiler} did not resolve -march=native`;

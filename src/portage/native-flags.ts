@@ -1,3 +1,4 @@
+import * as say from '../messages/portage.js';
 import { runProgram } from '../system/spawn.js';
 
 // -march=native and -mtune=native keep every distcc job local (distcc's arg.c: on a node they
@@ -31,22 +32,22 @@ export type Run = (program: string, args: readonly string[]) => Promise<string |
 /** The explicit flags for -march=native and -mtune=native from `compiler` (CHOST-gcc). */
 export async function resolveNativeFlags(compiler: string, run: Run = runShell): Promise<NativeResolution> {
   if (!/^[A-Za-z0-9._+-]+$/.test(compiler) && !/^\/[A-Za-z0-9._+/-]+$/.test(compiler)) {
-    return { ok: false, reason: `compiler name ${JSON.stringify(compiler)} is not plain` };
+    return { ok: false, reason: say.compilerNotPlain(compiler) };
   }
   const output = await run('sh', ['-c', QUERY(compiler)]);
-  if (output === undefined) return { ok: false, reason: `${compiler} -### did not run` };
+  if (output === undefined) return { ok: false, reason: say.compilerDidNotRun(compiler) };
   const sections = splitSections(output);
   const base = cc1Words(sections.get('') ?? '');
   const march = cc1Words(sections.get('-march=native') ?? '');
   const mtune = cc1Words(sections.get('-mtune=native') ?? '');
   if (base === undefined || march === undefined || mtune === undefined) {
-    return { ok: false, reason: `${compiler} -### printed no cc1 command line (is ${compiler} gcc?)` };
+    return { ok: false, reason: say.compilerNoCc1(compiler) };
   }
   const flags = { compiler, march: added(base, march), mtune: added(base, mtune) };
   const bad = [...flags.march, ...flags.mtune].find((word) => !PLAIN_FLAG.test(word));
-  if (bad !== undefined) return { ok: false, reason: `${compiler} derived an unexpected option ${JSON.stringify(bad.slice(0, 60))}` };
+  if (bad !== undefined) return { ok: false, reason: say.compilerOddOption(compiler, bad) };
   if (!flags.march.some((word) => word.startsWith('-march=')) || flags.march.includes('-march=native')) {
-    return { ok: false, reason: `${compiler} did not resolve -march=native` };
+    return { ok: false, reason: say.compilerNotResolved(compiler) };
   }
   return { ok: true, flags };
 }

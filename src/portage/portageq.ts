@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import * as say from '../messages/portage.js';
 import { runProgram } from '../system/spawn.js';
 import { which } from '../system/which.js';
 
@@ -51,20 +52,21 @@ export async function askPortage(
   timeoutMs: number = PORTAGEQ_TIMEOUT_MS,
   now: () => number = Date.now,
 ): Promise<PortageAnswer> {
-  if (program === undefined) return { ok: false, reason: 'portageq was not found' };
+  if (program === undefined) return { ok: false, reason: say.portageqMissing() };
   const started = now();
   const result = await runProgram(program, ['envvar', '-v', ...PORTAGE_VARIABLES], { env, timeoutMs, maxBuffer: MAX_OUTPUT });
   const ms = now() - started;
-  if (result.timedOut) return { ok: false, program, reason: `portageq took longer than ${Math.round(timeoutMs / 1000)} s` };
-  if (result.startError !== undefined) return { ok: false, program, reason: `portageq could not run (${result.startError})` };
+  if (result.timedOut) return { ok: false, program, reason: say.portageqSlow(Math.round(timeoutMs / 1000)) };
+  if (result.startError !== undefined) return { ok: false, program, reason: say.portageqCannotRun(result.startError) };
   // Exit 1 only says that some variable is unset (printed as empty): the rest is good.
   if (result.exitCode !== 0 && result.exitCode !== 1) {
-    const status = result.exitCode === undefined ? `was killed by ${result.signal ?? 'a signal'}` : `exited ${result.exitCode}`;
-    return { ok: false, program, reason: `portageq ${status}${firstLine(result.stderr)}` };
+    const said = firstLine(result.stderr);
+    const reason = result.exitCode === undefined ? say.portageqKilled(result.signal, said) : say.portageqExited(result.exitCode, said);
+    return { ok: false, program, reason };
   }
   const values = parseEnvvarOutput(result.stdout);
   if (values === undefined || !PORTAGE_VARIABLES.every((name) => values.has(name))) {
-    return { ok: false, program, reason: 'portageq printed something demerge cannot read' };
+    return { ok: false, program, reason: say.portageqUnreadable() };
   }
   return { ok: true, program, values, ms };
 }

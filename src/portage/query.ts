@@ -1,3 +1,4 @@
+import * as say from '../messages/portage.js';
 import { askPortage, findPortageq, type PortageAnswer } from './portageq.js';
 import { portageFacts, type PortageFacts } from './facts.js';
 import { flagOutlook, type FlagOutlook, type OutlookOptions } from './flag-outlook.js';
@@ -21,7 +22,7 @@ export function startPortageQuery(
   const program = findPortageq(configured, emerge, env.PATH);
   const asked =
     program === undefined && configured !== undefined
-      ? Promise.resolve<PortageAnswer>({ ok: false, reason: `portageq ${JSON.stringify(configured)} was not found` })
+      ? Promise.resolve<PortageAnswer>({ ok: false, reason: say.portageqNamedMissing(configured) })
       : askPortage(program, env, timeoutMs);
   return asked.then((answer) => ({ answer, facts: portageFacts(answer, env) }));
 }
