@@ -31,10 +31,17 @@ export class DemergeError extends Error {
   constructor(
     message: string,
     readonly fix: string,
-    readonly exitCode: number = 2,
   ) {
     super(message);
     this.name = 'DemergeError';
+  }
+}
+
+/** `demerge --dashboard` found no build to watch: not a usage error, so its own status. */
+export class NothingToWatchError extends DemergeError {
+  constructor(message: string, fix: string) {
+    super(message, fix);
+    this.name = 'NothingToWatchError';
   }
 }
 

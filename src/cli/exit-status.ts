@@ -1,5 +1,5 @@
 import type { EmergeOutcome } from '../emerge/launch.js';
-import { DemergeError } from '../errors.js';
+import { DemergeError, NothingToWatchError } from '../errors.js';
 
 // The one place that turns what happened into demerge's exit status (see --help and man/demerge.1):
 // emerge's own status, or its signal, for a build; each command's own status otherwise (the dry
@@ -34,7 +34,8 @@ export function interruptedStatus(signal: NodeJS.Signals): number {
   return SIGNAL_STATUS[signal] ?? 130;
 }
 
-/** A failure a user can fix (DemergeError: 2 unless it names its own status), or an unexpected one. */
+/** A failure a user can fix (2; 1 when there was no build to watch), or an unexpected one (70). */
 export function errorExit(error: unknown): Exit {
-  return { exitCode: error instanceof DemergeError ? error.exitCode : 70 };
+  if (error instanceof NothingToWatchError) return { exitCode: 1 };
+  return { exitCode: error instanceof DemergeError ? 2 : 70 };
 }

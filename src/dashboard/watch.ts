@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { Context } from '../system/context.js';
-import { DemergeError } from '../errors.js';
+import { NothingToWatchError } from '../errors.js';
 import * as msg from '../messages.js';
 import { isAlive, runDirBase } from '../run-env/run-dir.js';
 import { connectAuth } from '../ssh/auth.js';
@@ -27,7 +27,7 @@ export interface WatchOptions {
 
 export async function watchBuild(ctx: Context, options: WatchOptions): Promise<number> {
   const run = pickRun(findRuns(runDirBase(ctx.uid), { readFile: ctx.readFile, isAlive }), options.watchPid);
-  if (run === undefined) throw new DemergeError(...msg.noRunToWatch(options.watchPid), 1);
+  if (run === undefined) throw new NothingToWatchError(...msg.noRunToWatch(options.watchPid));
   const { info } = run;
   const auth = connectAuth(ctx, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
   const store = new DashboardStore(

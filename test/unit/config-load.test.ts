@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfigText } from '../../src/config/index.js';
 import type { Config, ConfigInputs } from '../../src/config/index.js';
 import { ConfigError } from '../../src/errors.js';
+import { errorExit } from '../../src/cli/exit-status.js';
 
 const FILE = '/etc/demerge.conf';
 
@@ -225,7 +226,7 @@ describe('bad files', () => {
     if (fix !== undefined) expect(configError.fix).toContain(fix);
     expect(configError.message).toMatch(/^[\x20-\x7e]+$/);
     expect(configError.fix).toMatch(/^[\x20-\x7e]+$/);
-    expect(configError.exitCode).toBe(2);
+    expect(errorExit(configError)).toEqual({ exitCode: 2 });
   });
 });
 

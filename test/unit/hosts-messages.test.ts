@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DemergeError, HostSpecError, printable, quote } from '../../src/errors.js';
+import { ConfigError, DemergeError, HostSpecError, NothingToWatchError, printable, quote } from '../../src/errors.js';
+import { errorExit } from '../../src/cli/exit-status.js';
 
 describe('quote', () => {
   it.each([
@@ -33,7 +34,7 @@ describe('error classes', () => {
   ])('%s', (error, message) => {
     expect(error.message).toBe(message);
     expect(error).toBeInstanceOf(DemergeError);
-    expect(error.exitCode).toBe(2);
+    expect(errorExit(error)).toEqual({ exitCode: 2 });
   });
 
   it('keeps the fix and the names', () => {
@@ -41,6 +42,7 @@ describe('error classes', () => {
     expect([error.name, error.file, error.line, error.problem, error.fix]).toEqual(['ConfigError', '/f', 2, 'p', 'the fix']);
     const spec = new HostSpecError('a b', 'host "a b" contains a space', 'f');
     expect([spec.name, spec.spec]).toEqual(['HostSpecError', 'a b']);
-    expect(new DemergeError('m', 'f', 3).exitCode).toBe(3);
+    expect(errorExit(new NothingToWatchError('m', 'f'))).toEqual({ exitCode: 1 });
+    expect(errorExit(new Error('bug'))).toEqual({ exitCode: 70 });
   });
 });
