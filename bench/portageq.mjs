@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PORTAGE_VARIABLES } from '../dist/portage/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const LAB = process.env.DEMERGE_LAB_DIR ?? '/var/lib/demerge-lab';
@@ -32,7 +33,8 @@ if (process.env.DEMERGE_BENCH_LOCKED !== '1') {
 
 const dir = mkdtempSync(join(tmpdir(), 'demerge-bench-portageq-'));
 chmodSync(dir, 0o755);
-const VARIABLES = [
+// The same question demerge asks (the build's list, so the two cannot drift apart).
+const VARIABLES = PORTAGE_VARIABLES;
   'CFLAGS',
   'CXXFLAGS',
   'FCFLAGS',
