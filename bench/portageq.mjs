@@ -35,20 +35,6 @@ const dir = mkdtempSync(join(tmpdir(), 'demerge-bench-portageq-'));
 chmodSync(dir, 0o755);
 // The same question demerge asks (the build's list, so the two cannot drift apart).
 const VARIABLES = PORTAGE_VARIABLES;
-  'CFLAGS',
-  'CXXFLAGS',
-  'FCFLAGS',
-  'FFLAGS',
-  'CHOST',
-  'EPREFIX',
-  'BROOT',
-  'EMERGE_LOG_DIR',
-  'PORTAGE_TMPDIR',
-  'PORTAGE_CONFIGROOT',
-  'FEATURES',
-  'EMERGE_DEFAULT_OPTS',
-  'DISTCC_DIR',
-];
 const answer = VARIABLES.map((name) => {
   const value = { CFLAGS: "'-O2 -pipe'", CHOST: 'x86_64-linux-gnu', PORTAGE_TMPDIR: dir, PORTAGE_CONFIGROOT: `${dir}/`, EMERGE_LOG_DIR: dir }[name] ?? "''";
   return `${name}=${value}`;
