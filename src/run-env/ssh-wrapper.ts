@@ -1,4 +1,5 @@
-import type { NodeConfig } from '../config/types.js';
+import type { Config, NodeConfig } from '../config/types.js';
+import { DemergeError } from '../errors.js';
 import * as say from '../messages/front-end.js';
 import { shellQuote, sshPercentEscape } from './shell-quote.js';
 
@@ -58,7 +59,17 @@ export function renderSshConfig(runId: string, nodes: readonly NodeConfig[]): st
 export function unsafeSshPathReason(path: string): string | undefined {
   if (!path.startsWith('/')) return say.sshPathNotAbsolute();
   if (/[\s"'\\]/.test(path)) return say.sshPathSplits();
-
   if (/[\u0000-\u001f\u007f]/.test(path)) return say.sshPathControlChar();
   return undefined;
+}
+
+/** Refuses a key or known_hosts path that ssh would not take as it is (setup and the build alike). */
+export function checkSshPaths(config: Pick<Config, 'key' | 'knownHosts'>): void {
+  for (const [what, path] of [
+    ['key', config.key],
+    ['known_hosts', config.knownHosts],
+  ] as const) {
+    const reason = unsafeSshPathReason(path);
+    if (reason !== undefined) throw new DemergeError(...say.unsafeSshPath(what, path, reason));
+  }
 }

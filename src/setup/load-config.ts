@@ -1,7 +1,7 @@
 import { loadConfig } from '../config/index.js';
 import { DemergeError } from '../errors.js';
 import * as msg from '../messages.js';
-import { unsafeSshPathReason } from '../run-env/ssh-wrapper.js';
+import { checkSshPaths } from '../run-env/ssh-wrapper.js';
 import type { SetupState } from './setup-state.js';
 
 export function loadSetupConfig(state: SetupState): void {
@@ -13,13 +13,7 @@ export function loadSetupConfig(state: SetupState): void {
     cpuCount: ctx.cpuCount,
   });
   // The same paths reach the build's ssh wrapper: refuse now what the build would refuse.
-  for (const [what, path] of [
-    ['key', config.key],
-    ['known_hosts', config.knownHosts],
-  ] as const) {
-    const reason = unsafeSshPathReason(path);
-    if (reason !== undefined) throw new DemergeError(...msg.unsafeSshPath(what, path, reason));
-  }
+  checkSshPaths(config);
   state.config = config;
 }
 
