@@ -1,7 +1,6 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DemergeError } from '../../src/errors.js';
 import type { AdminRunner } from '../../src/setup/admin-ssh.js';
@@ -13,7 +12,7 @@ import type { SetupRequest, Step } from '../../src/setup/setup-state.js';
 import type { FetchHostKey } from '../../src/setup/trust-hosts.js';
 import { SshFailure } from '../../src/ssh/connect.js';
 import { fingerprint } from '../../src/ssh/key-blob.js';
-import type { Context } from '../../src/system/context.js';
+import { fakeContext } from './fake-context.js';
 
 // setup's steps over one state, with every side effect handed in: the streams and files of the
 // Context, a scripted terminal, host keys without a network, and the admin's ssh faked.
@@ -49,29 +48,8 @@ function frontEnd() {
   return { dir, key, knownHosts };
 }
 
-function context(dir: string): Context & { out: () => string; err: () => string } {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += String(chunk)));
-  stderr.on('data', (chunk) => (err += String(chunk)));
-  return {
-    argv: [],
-    env: { PATH: process.env.PATH, DEMERGE_CONFIG: join(dir, 'demerge.conf') },
-    uid: self.uid,
-    gid: self.gid,
-    cpuCount: 2,
-    stdout,
-    stderr,
-    signals: { on: () => undefined, off: () => undefined },
-    inTerminalForeground: () => false,
-    readFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
-    readBinary: (path) => (existsSync(path) ? readFileSync(path) : undefined),
-    now: () => 0,
-    out: () => out,
-    err: () => err,
-  };
+function context(dir: string): ReturnType<typeof fakeContext> {
+  return fakeContext(dir, self, () => 0);
 }
 
 function options(step: SetupArgs['step'], more: Partial<SetupArgs> = {}): SetupArgs {

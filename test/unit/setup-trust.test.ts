@@ -1,10 +1,8 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
-import type { Context } from '../../src/system/context.js';
 import { trust } from '../../src/cli/commands/trust/index.js';
 import type { TrustCommandArgs } from '../../src/cli/setup-args.js';
 import type { SetupDeps } from '../../src/setup/setup-deps.js';
@@ -12,6 +10,7 @@ import { noPrompter, type Prompter } from '../../src/setup/prompter.js';
 import { trustAll, writeKnownHosts, type FetchHostKey } from '../../src/setup/trust-hosts.js';
 import { SshFailure } from '../../src/ssh/connect.js';
 import { fingerprint } from '../../src/ssh/key-blob.js';
+import { fakeContext } from './fake-context.js';
 
 // trust's decisions with a fake network (host keys handed in) and a scripted terminal.
 
@@ -154,29 +153,8 @@ describe('demerge trust (command)', () => {
     if (args.mode !== 'trust') throw new Error(`not a trust command line: ${argv.join(' ')}`);
     return args;
   }
-  function context(dir: string): Context & { out: () => string; err: () => string } {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    let out = '';
-    let err = '';
-    stdout.on('data', (chunk) => (out += String(chunk)));
-    stderr.on('data', (chunk) => (err += String(chunk)));
-    return {
-      argv: [],
-      env: { PATH: process.env.PATH, DEMERGE_CONFIG: join(dir, 'demerge.conf') },
-      uid: 0,
-      gid: 0,
-      cpuCount: 2,
-      stdout,
-      stderr,
-      signals: { on: () => undefined, off: () => undefined },
-      inTerminalForeground: () => false,
-      readFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined),
-      readBinary: (path) => (existsSync(path) ? readFileSync(path) : undefined),
-      now: Date.now,
-      out: () => out,
-      err: () => err,
-    };
+  function context(dir: string): ReturnType<typeof fakeContext> {
+    return fakeContext(dir, { uid: 0, gid: 0 });
   }
   const deps: SetupDeps = {
     prompter: noPrompter,
