@@ -36,6 +36,7 @@ export const helpLines = (readOnly: boolean): string[] => [
   '   STATE  up; unreachable (the sampler gets no answer); connecting;',
   '          backoff Ns (distcc skips the node for a while after a failure)',
   '   RTT    channel round trip   SLOTS  jobs on the host / its distcc limit',
+  "          (localhost: compiles here / the larger of localhost/N and distcc's 4)",
   '   DONE   compiles completed there (DISTCC_LOG)   FELL  jobs that gave up on it',
   '   CPU    CPU time of the distcc user there, as sampled (a lower bound)',
   '',
@@ -100,6 +101,10 @@ export const loadText = (one: number, five: number, fifteen: number): string => 
 export const cpusText = (cpus: number): string => `${cpus} CPUs`;
 export const sampledAgo = (age: string): string => `sampled ${age} ago`;
 export const slotsBusy = (busy: number, slots: number): string => `slots ${busy}/${slots} busy`;
+export const localSlotsExplained = (listed: number, localOnly: number, preprocessing: number): string =>
+  `${listed > 0 ? `localhost/${listed} takes jobs distcc could send` : 'no localhost in DISTCC_HOSTS'}; ` +
+  `local-only jobs and fallbacks: up to ${localOnly} (distcc's own limit)` +
+  (preprocessing > 0 ? `; ${preprocessing} node job${preprocessing === 1 ? '' : 's'} preprocessing here` : '');
 export const jobsByPhase = (phases: string): string => `jobs: ${phases}`;
 export const distccCounts = (done: number, failed: number, retried: number, fellBack: number): string =>
   `distcc: ${done} done, ${failed} failed, ${retried} retried elsewhere, ${fellBack} fell back`;

@@ -31,7 +31,7 @@ describe('the main view at 80x24', () => {
     expect(row('node1')).toMatch(/^> node1 +up +3ms +1\.52 +2\/2 +1 +0/);
     expect(row('node2')).toMatch(/node2 +unreachable +- +- +0\/2 +0 +1/);
     expect(row('node3')).toMatch(/node3 +up +5ms +1\.52 +1\/4 +0 +0/);
-    expect(row('localhost')).toMatch(/localhost +local +1\/2 +1/);
+    expect(row('localhost')).toMatch(/localhost +local +1\/4 +1/);
   });
 
   it('lists compilers under their node, paired with the jobs sent there', () => {
@@ -196,6 +196,35 @@ describe('rows and the status line', () => {
     expect(renderStatusLine(busyState(), NOW)).toBe(
       'demerge: 2/3 nodes up; jobs running: node1 2, node2 0, node3 1, localhost 1; compiled 1 remote, 1 local; 1 fallback; node2 unreachable',
     );
+  });
+
+  it.each<[string, number, string]>([
+    // The lab's local_slots = 0: no localhost in DISTCC_HOSTS, and still local-only jobs run
+    // here, on distcc's own 4 slots. It showed "3/0" (the preprocessing job counted too).
+    ['local_slots = 0', 0, '2/4'],
+    ['the default localhost/2', 2, '2/4'],
+    ['localhost/8', 8, '2/8'],
+  ])("counts localhost's compiles against distcc's local limit (%s)", (_name, localSlots, slots) => {
+    const state = withJobs(
+      createDashboardState({ startedAt: T0, nodes: [{ name: 'node1', slots: 2 }], localSlots }),
+      [
+        job(31, 'localhost', 'main.c', 'compile', 100),
+        job(32, 'localhost', 'link', 'compile', 50),
+        // A node's job taking the local preprocessor lock: distcc writes host "localhost", no file.
+        job(33, 'localhost', '', 'preprocess', 10),
+        job(34, 'node1', 'u001.c', 'send', 10),
+      ],
+      NOW,
+    );
+    const local = hostRows(state, NOW).find((r) => r.name === 'localhost');
+    expect(`${local?.busy}/${local?.slots}`).toBe(slots);
+    expect(local?.preprocessing).toBe(1);
+    expect(frame({}, 80, 24, state).find((l) => l.includes('localhost ') && l.includes('local '))).toContain(` ${slots} `);
+    const detail = frame({ view: 'detail', selected: 1 }, 160, 30, state).join('\n');
+    expect(detail).toContain(`slots ${slots} busy`);
+    expect(detail).toContain("local-only jobs and fallbacks: up to 4 (distcc's own limit)");
+    expect(detail).toContain('1 node job preprocessing here');
+    expect(renderStatusLine(state, NOW)).toContain('localhost 2');
   });
 
   it('puts localhost last', () => {

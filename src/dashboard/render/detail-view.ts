@@ -1,3 +1,4 @@
+import { LOCAL_ONLY_SLOTS } from '../../hosts/index.js';
 import * as say from '../../messages/dashboard-view.js';
 import { nodeEventLine } from '../../messages/summary.js';
 import { endsProblem } from '../parse/node-events.js';
@@ -65,6 +66,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
       ])}`,
     ),
   ]);
+  if (row.name === LOCALHOST) lines.push([seg(` ${say.localSlotsExplained(state.localSlots, LOCAL_ONLY_SLOTS, row.preprocessing ?? 0)}`, 'dim')]);
   if (node?.unreachableReason !== undefined) lines.push([seg(` ${say.unreachableBecause(node.unreachableReason)}`, 'bad')]);
   if (row.condition === 'distcc-backoff') lines.push([seg(` ${say.distccSkipsNode(row.distccBackoffSeconds)}`, 'warn')]);
   if (node?.note !== undefined) lines.push([seg(` ${node.note}`, 'warn')]);

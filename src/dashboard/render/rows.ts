@@ -1,3 +1,4 @@
+import { LOCAL_ONLY_SLOTS } from '../../hosts/index.js';
 import { counted, otherCount } from '../../messages/dashboard-view.js';
 import type { CauseCount } from '../parse/distcc-log.js';
 import type { DistccJob, DistccPhase } from '../parse/distcc-state.js';
@@ -31,6 +32,18 @@ export interface HostRow {
   fellBack: number;
   cpuSeconds?: number;
   node?: NodeState;
+  /** localhost only: jobs of the nodes preprocessing here (distcc notes them as host localhost). */
+  preprocessing?: number;
+}
+
+/**
+ * How many compiles distcc runs on the front end at once: `localhost/N` of DISTCC_HOSTS for the
+ * jobs it chooses to keep, and its own 4 local slots for the jobs that must stay (links, -E,
+ * -march=native) and for fallbacks, on the same lock files: the larger of the two. With no
+ * `localhost` in DISTCC_HOSTS (local_slots = 0) local-only jobs still run, four at a time.
+ */
+export function localhostSlots(localSlots: number): number {
+  return Math.max(localSlots, LOCAL_ONLY_SLOTS);
 }
 
 export function hostRows(state: DashboardState, now: number): HostRow[] {
@@ -53,13 +66,18 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
     return row;
   });
   const local = state.distcc.hosts.find((h) => h.host === LOCALHOST);
+  // distcc names the host `localhost` both for a compile here (phase compile) and for a node's
+  // job while it takes the local preprocessor lock (phase preprocess, no file yet: state.c
+  // keeps a second struct for it). Only the first takes a slot of the front end's.
+  const phases = state.jobsByHost.find((h) => h.host === LOCALHOST)?.phases;
   rows.push({
     name: LOCALHOST,
     condition: 'local',
-    busy: state.jobsByHost.find((h) => h.host === LOCALHOST)?.total ?? 0,
-    slots: state.localSlots,
+    busy: phases?.compile ?? 0,
+    slots: localhostSlots(state.localSlots),
     done: local?.jobs ?? 0,
     fellBack: 0,
+    preprocessing: phases?.preprocess ?? 0,
   });
   return rows;
 }
