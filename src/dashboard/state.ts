@@ -13,12 +13,14 @@ import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
 import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
 import type { PortageSnapshot } from './parse/observability.js';
+import type { RunInfo } from './run-info.js';
 import { TICKS_PER_SECOND } from './parse/ps.js';
 import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
 import { parentIn, rootOf, treesByRoot } from './process-tree.js';
 import { causeDiskFull } from '../messages.js';
 import { sampleIncomplete } from '../messages/dashboard-view.js';
 import { sanitizeTerminalText } from './sanitize.js';
+import { REMOTE_PHASES } from './join.js';
 
 /**
  * The sampler's view of a node: reaching it, up (the last sample came back) or unreachable (the
@@ -48,12 +50,27 @@ interface TrackedTree {
  * tree of compilers.
  */
 export interface NodeCompile {
+  /** The tree's root (the driver, or cc1 alone). */
+  pid: number;
   /** Its busiest live member: the stage at work. */
   shown: NodeProcess;
-  /** The source file the tree's arguments name. */
+  /** The source file the tree's arguments name (under distccd, its temp file: never shown). */
   sourceFile?: string;
   /** Its root's elapsed time. */
   elapsedSeconds: number;
+  /** When its root started, by the sample: sample time minus etimes (whole seconds). */
+  startedAt: number;
+  /** Every member is a zombie: the compile is over, distccd has not reaped it yet. */
+  finished: boolean;
+}
+
+/** A job from the state files, with when it entered the phases that involve its node. */
+export interface LiveJob extends DistccJob {
+  /**
+   * For a job in send, compile or receive: the mtime of its first state file seen in one of
+   * them (when it started sending), kept while it stays there. Otherwise its mtime.
+   */
+  sinceMs: number;
 }
 
 export interface NodeState {
@@ -124,7 +141,7 @@ export interface DashboardState {
   startedAt: number;
   nodes: readonly NodeState[];
   /** Live jobs from the state files, stale ones dropped. */
-  jobs: readonly DistccJob[];
+  jobs: readonly LiveJob[];
   /** The same jobs counted per host and phase, hosts sorted by name. */
   jobsByHost: readonly HostJobs[];
   jobsUpdatedAt?: number;
@@ -135,6 +152,13 @@ export interface DashboardState {
   localSlots: number;
   /** Portage's own live status (FEATURES=observability), when it publishes one. */
   portage?: PortageSnapshot;
+  /** How often the nodes are sampled: how close two starts must be to be told apart. */
+  sampleIntervalMs: number;
+  /**
+   * Each job's package (category/name-version) by client pid, when an attribution of jobs to
+   * packages fills it; absent, a job's package is known only while one package builds.
+   */
+  jobPackages?: Readonly<Record<number, string>>;
 }
 
 /** A node as the dashboard starts with it (not config's NodeConfig: only what the screen needs). */
@@ -151,9 +175,15 @@ const MAX_JOBS = 4096;
 const MAX_TREE_DEPTH = 64;
 const MAX_COMPILE_DEPTH = 16;
 
-export function createDashboardState(options: { startedAt: number; nodes: readonly DashboardNode[]; localSlots?: number }): DashboardState {
+export function createDashboardState(options: {
+  startedAt: number;
+  nodes: readonly DashboardNode[];
+  localSlots?: number;
+  sampleIntervalMs?: number;
+}): DashboardState {
   return {
     startedAt: options.startedAt,
+    sampleIntervalMs: Math.max(1, options.sampleIntervalMs ?? 1000),
     localSlots: Math.max(0, Math.floor(options.localSlots ?? 0)),
     nodes: options.nodes.map((node) => ({
       name: sanitizeTerminalText(node.name, MAX_NAME),
@@ -170,6 +200,16 @@ export function createDashboardState(options: { startedAt: number; nodes: readon
     distcc: emptyDistccLogStats(),
     emerge: emptyEmergeProgress(),
   };
+}
+
+/** The state a run's dashboard (or a viewer of it) starts from. */
+export function createRunState(info: Pick<RunInfo, 'startedAt' | 'nodes' | 'localSlots' | 'sampleIntervalMs'>): DashboardState {
+  return createDashboardState({
+    startedAt: info.startedAt,
+    nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })),
+    localSlots: info.localSlots,
+    sampleIntervalMs: info.sampleIntervalMs,
+  });
 }
 
 function updateNode(state: DashboardState, name: string, change: (node: NodeState) => NodeState): DashboardState {
@@ -276,7 +316,7 @@ export function withNodeEvents(state: DashboardState, events: Iterable<NodeEvent
  * The compiles among a node's processes. Each is shown as one process, its busiest live member
  * (the stage at work), with the source file the tree's arguments name.
  */
-function compilesOf(processes: readonly NodeProcess[]): NodeCompile[] {
+function compilesOf(processes: readonly NodeProcess[], at: number): NodeCompile[] {
   const compilers = processes.filter((p) => p.role === 'compiler');
   return [...treesByRoot(compilers, parentIn(compilers), MAX_COMPILE_DEPTH)].map(([root, members]) => {
     const live = members.filter((m) => !m.stat.startsWith('Z'));
@@ -284,7 +324,13 @@ function compilesOf(processes: readonly NodeProcess[]): NodeCompile[] {
     const shown = candidates.reduce((best, m) =>
       m.cpuPercent > best.cpuPercent || (m.cpuPercent === best.cpuPercent && m.elapsedSeconds < best.elapsedSeconds) ? m : best,
     );
-    const compile: NodeCompile = { shown, elapsedSeconds: root.elapsedSeconds };
+    const compile: NodeCompile = {
+      pid: root.pid,
+      shown,
+      elapsedSeconds: root.elapsedSeconds,
+      startedAt: at - root.elapsedSeconds * 1000,
+      finished: live.length === 0,
+    };
     const sourceFile = [root, ...members].find((m) => m.sourceFile !== undefined)?.sourceFile;
     if (sourceFile !== undefined) compile.sourceFile = sourceFile;
     return compile;
@@ -298,7 +344,7 @@ export function withNodeSample(state: DashboardState, name: string, sample: Node
     const next: NodeState = {
       ...rest,
       processes: sample.processes,
-      compiles: compilesOf(sample.processes),
+      compiles: compilesOf(sample.processes, at),
       sampledAt: at,
       ...(sample.cpu !== undefined && sample.cpu.length > 0 ? trackTrees(node, sample.cpu, sample.samplerPid) : trackCompilers(node, sample.processes, at)),
     };
@@ -365,7 +411,13 @@ export function countJobsByHost(jobs: readonly DistccJob[]): HostJobs[] {
 
 /** A fresh read of the state directory: all parsed jobs; stale ones are dropped here. */
 export function withJobs(state: DashboardState, jobs: readonly DistccJob[], now: number, maxAgeMs: number = DISTCC_STATE_MAX_AGE_MS): DashboardState {
-  const live = liveJobs(jobs, now, maxAgeMs).slice(0, MAX_JOBS);
+  const before = new Map(state.jobs.filter((j) => REMOTE_PHASES.has(j.phase)).map((j) => [`${j.pid}\0${j.host}`, j.sinceMs]));
+  const live: LiveJob[] = liveJobs(jobs, now, maxAgeMs)
+    .slice(0, MAX_JOBS)
+    .map((job) => {
+      const kept = REMOTE_PHASES.has(job.phase) ? before.get(`${job.pid}\0${job.host}`) : undefined;
+      return { ...job, sinceMs: kept === undefined ? job.mtimeMs : Math.min(kept, job.mtimeMs) };
+    });
   const jobsByHost = countJobsByHost(live);
   const nodes = state.nodes.map((node) => {
     const busy = jobsByHost.find((h) => h.host === node.name)?.total ?? 0;

@@ -37,12 +37,17 @@ export const helpLines = (readOnly: boolean): string[] => [
   '          backoff Ns (distcc skips the node for a while after a failure)',
   '   RTT    channel round trip   SLOTS  jobs on the host / its distcc limit',
   "          (localhost: compiles here / the larger of localhost/N and distcc's 4)",
+  "   FOREIGN  +N compilers there that serve no job of this run (another run's)",
   '   DONE   compiles completed there (DISTCC_LOG)   FELL  jobs that gave up on it',
   '   CPU    CPU time of the distcc user there, as sampled (a lower bound)',
   '',
   ' WORK',
-  '   one row per distcc job (its state file) and per compiler on a node; a',
-  "   compiler gets its job's file when the counts on that host agree",
+  '   one row per distcc job (its state file) with the compiler serving it on the',
+  '   node, joined by start time: oldest job to oldest compiler. JOIN "by order":',
+  '   another job or compiler there started within a sample, so only the order',
+  '   decided. COMPILER: waiting (still sending), none yet (not sampled yet, or',
+  '   shorter than a sample), done (receiving). PHASE foreign: a compiler of the',
+  "   distcc user there that serves no job of this run (another run's, say)",
   '   LOCAL-ONLY  compiles distcc keeps here by its own rules, and which rule',
   '',
   ' any key goes back',
@@ -58,6 +63,8 @@ export const hostStateWords = {
   'distcc-backoff': 'backoff',
   local: 'local',
 } as const;
+/** Compilers on a node that serve no job of this run. */
+export const foreignCount = (count: number): string => `+${count}`;
 export const distccBackoffLeft = (seconds: number): string => `backoff ${seconds}s`;
 
 // ---- work, totals, Portage ----
@@ -68,8 +75,20 @@ export const otherCount = (count: number): string => `${count} other`;
 /** "node2 1": a host and how many of something it has. */
 export const hostAndCount = (host: string, count: number): string => `${host} ${count}`;
 
-/** The PHASE of a compiler no job could be paired with. */
-export const compilerRunning = (): string => 'running';
+/** The PHASE of a compiler of the distcc user that serves no job of this run. */
+export const foreignPhase = (): string => 'foreign';
+/** The COMPILER of a job compiling on the front end. */
+export const localCompile = (): string => 'local';
+/** What a work row says of its job's compiler on the node (src/dashboard/join.ts). */
+export const joinWords = {
+  paired: '',
+  'by-order': 'by order',
+  waiting: 'waiting',
+  'no-compiler': 'none yet',
+  done: 'done',
+  foreign: '',
+  here: '',
+} as const;
 export const noWork = (): string => 'no distcc jobs or compilers running';
 export const moreWork = (count: number): string => `… ${count} more (Enter on a host shows all of its work)`;
 export const moreRows = (count: number): string => `… ${count} more`;

@@ -21,7 +21,7 @@ describe('the main view at 80x24', () => {
   it('has a title, Portage progress, the hosts, the work, totals and keys', () => {
     expect(text[0]).toMatch(/^ demerge · wall 0:42 · 2\/3 nodes up · 4 jobs running +\? help$/);
     expect(text[1]).toBe(' PORTAGE 0 of 1 done │ dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42');
-    expect(text[2]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS +DONE FELL +CPU$/);
+    expect(text[2]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS FOREIGN +DONE FELL +CPU$/);
     expect(text.at(-2)).toBe(' emerge: >>> Compiling source');
     expect(text.at(-1)).toContain('q leave');
   });
@@ -34,12 +34,16 @@ describe('the main view at 80x24', () => {
     expect(row('localhost')).toMatch(/localhost +local +1\/4 +1/);
   });
 
-  it('lists compilers under their node, paired with the jobs sent there', () => {
+  it('shows each job with the compiler serving it on its node, and what stands in for one', () => {
     const work = text.filter((l) => /^ (node\d|localhost) /.test(l));
-    expect(work[0]).toMatch(/^ node1 +u010\.c +compile +2\.5s +4242 +0:02 +95\.0 +12M cc1/);
-    expect(work[1]).toMatch(/^ node1 +u011\.c +compile +0\.4s +4243 +0:00 +95\.0 +12M cc1/);
-    expect(work.some((l) => /^ node3 +u013\.c +send/.test(l))).toBe(true);
-    expect(work.some((l) => /^ localhost +u012\.c +compile/.test(l))).toBe(true);
+    // 80 columns keep file, phase, pid, CPU, RSS, compiler and join; 120 add package, age, time.
+    expect(work[0]).toMatch(/^ node1 +u010\.c +compile +4242 +95\.0 +12M cc1$/);
+    expect(work[1]).toMatch(/^ node1 +u011\.c +compile +4243 +95\.0 +12M cc1$/);
+    expect(work[2]).toMatch(/^ node3 +u013\.c +send +waiting$/);
+    expect(work[3]).toMatch(/^ localhost +u012\.c +compile +local$/);
+    const wide = frame({}, 120, 40).filter((l) => /^ (node\d|localhost) /.test(l));
+    expect(wide[0]).toMatch(/^ node1 +u010\.c +dev-util\/hello-1\.0 +compile +2\.5s +4242 +0:02 +95\.0 +12M cc1$/);
+    expect(wide[2]).toMatch(/^ node3 +u013\.c +dev-util\/hello-1\.0 +send +0\.1s +waiting$/);
   });
 
   it('counts compiles and fallbacks with their reason', () => {
@@ -156,28 +160,30 @@ describe('untrusted text', () => {
 });
 
 describe('rows and the status line', () => {
-  it('pairs compilers and jobs only when the counts agree', () => {
-    const rows = workRows(busyState());
-    expect(rows.filter((r) => r.host === 'node1').map((r) => [r.file, r.process?.pid])).toEqual([
-      ['u010.c', 4242],
-      ['u011.c', 4243],
+  it('joins jobs to compilers by time, says when only the order decided, and never shows a temp name', () => {
+    const rows = workRows(busyState(), NOW);
+    expect(rows.filter((r) => r.host === 'node1').map((r) => [r.file, r.process?.pid, r.match])).toEqual([
+      ['u010.c', 4242, 'paired'],
+      ['u011.c', 4243, 'paired'],
     ]);
-    // One compile job and two compilers: no guessing, the compilers are listed on their own.
+    // One job and two compilers started within a second of each other: the oldest takes it,
+    // by order; the other serves no job of this run.
     const state = withNodeSample(
       withJobs(busyState(), [job(21, 'node1', 'u010.c', 'compile', 2500)], NOW),
       'node1',
-      parseSample(sampleText(900, [cc1(1, 800, 'distccd_x'), cc1(2, 800, 'distccd_y')])),
+      parseSample(sampleText(900, [cc1(1, 800, 'distccd_x', 2), cc1(2, 800, 'distccd_y', 2)])),
       NOW,
     );
-    expect(
-      workRows(state)
-        .filter((r) => r.host === 'node1')
-        .map((r) => [r.file, r.process?.pid]),
-    ).toEqual([
-      ['u010.c', undefined],
-      ['distccd_x.i', 1],
-      ['distccd_y.i', 2],
+    const node1 = workRows(state, NOW).filter((r) => r.host === 'node1');
+    expect(node1.map((r) => [r.file, r.process?.pid, r.match])).toEqual([
+      ['u010.c', 1, 'by-order'],
+      [undefined, 2, 'foreign'],
     ]);
+    const text = frame({}, 120, 40, state);
+    expect(text.find((l) => l.includes('u010.c'))).toMatch(/ 1 +0:02 +95\.0 +12M cc1 +by order$/);
+    expect(text.find((l) => /^ node1 +- /.test(l))).toMatch(/^ node1 +- +foreign +2 +0:02 +95\.0 +12M cc1$/);
+    expect(text.find((l) => l.startsWith('> node1'))).toMatch(/ 1\/2 +\+1 /);
+    expect(text.join('\n')).not.toContain('distccd_');
   });
 
   it('shows one compile as one row: gcc, its cc1 and its as are one tree', () => {
@@ -187,9 +193,9 @@ describe('rows and the status line', () => {
       psLine(131, 129, 'S', 0, '0.0', 3000, 'as', 'as --64 -o /tmp/distccd_aa.o /tmp/cc.s'),
     ];
     const state = withNodeSample(withJobs(busyState(), [job(21, 'node1', 'u010.c', 'compile', 900)], NOW), 'node1', parseSample(sampleText(900, ps)), NOW);
-    const rows = workRows(state).filter((r) => r.host === 'node1');
+    const rows = workRows(state, NOW).filter((r) => r.host === 'node1');
     expect(rows.map((r) => [r.file, r.process?.pid, r.process?.compiler])).toEqual([['u010.c', 130, 'cc1']]);
-    expect(frame({}, 100, 24, state).find((l) => l.includes('u010.c'))).toMatch(/u010\.c +compile +0\.9s +130 +0:00 +22\.2 +33M cc1$/);
+    expect(frame({}, 120, 24, state).find((l) => l.includes('u010.c'))).toMatch(/u010\.c +dev-util\/hello-1\.0 +compile +0\.9s +130 +0:00 +22\.2 +33M cc1$/);
   });
 
   it('summarizes hosts in one plain line', () => {

@@ -75,7 +75,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
     lines.push([seg(` ${nodeEventLine(when, event.kind, event.cause, event.count)}`, endsProblem(event.kind) ? 'good' : 'warn')]);
   }
   lines.push([]);
-  const work = workRows(state).filter((w) => w.host === row.name);
+  const work = workRows(state, now).filter((w) => w.host === row.name);
   const columns = layoutColumns(workColumns(now, Math.min(15, row.name.length)), width - 1);
   const processes = node?.processes ?? [];
   // Split what is left between the work and the processes.

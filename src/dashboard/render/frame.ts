@@ -58,7 +58,7 @@ function mainView(input: FrameInput, rows: number): Line[] {
   // Portage above, totals below; hosts take what they need unless the work would get less
   // than half, and the work always keeps a header and a row.
   const room = Math.max(4, rows - 2);
-  const workWant = Math.max(2, Math.min(Math.floor(room / 2), workRows(state).length + 1));
+  const workWant = Math.max(2, Math.min(Math.floor(room / 2), workRows(state, now).length + 1));
   const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
   const lines: Line[] = [portageLine(state, now, width)];
   lines.push(...hostTable(state, now, width, hostRoom, ui.selected));

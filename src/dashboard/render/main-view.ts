@@ -3,7 +3,7 @@ import { DISTCC_PHASES } from '../parse/distcc-state.js';
 import type { DashboardState } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
 import { formatAge, formatClock, formatKiB, formatMs, formatPercent } from './format.js';
-import { causeCounts, hostRows, totals, workRows, type HostRow, type WorkRow } from './rows.js';
+import { causeCounts, hostRows, LOCALHOST, totals, workRows, type HostRow, type WorkRow } from './rows.js';
 import { clipLine, fit, seg, type Line, type Style } from './text.js';
 
 // The main view's sections: the host table, the work table (jobs and compilers), the totals
@@ -28,6 +28,14 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
   { title: 'RTT', width: 6, align: 'right', priority: 40, cell: (r) => (r.condition === 'local' ? '' : formatMs(r.rttMs)) },
   { title: 'LOAD', width: 5, align: 'right', priority: 50, cell: (r) => (r.load === undefined ? (r.condition === 'local' ? '' : '-') : r.load.toFixed(2)) },
   { title: 'SLOTS', width: 5, align: 'right', priority: 80, cell: (r) => `${r.busy}/${r.slots}` },
+  {
+    title: 'FOREIGN',
+    width: 7,
+    align: 'right',
+    priority: 65,
+    cell: (r) => (r.foreign ? say.foreignCount(r.foreign) : ''),
+    style: (r) => (r.foreign ? 'warn' : undefined),
+  },
   { title: 'DONE', width: 5, align: 'right', priority: 70, cell: (r) => String(r.done) },
   {
     title: 'FELL',
@@ -67,25 +75,48 @@ export function hostTable(state: DashboardState, now: number, width: number, row
 }
 
 function phaseText(row: WorkRow): string {
-  return row.job?.phase ?? (row.process ? say.compilerRunning() : '');
+  return row.job?.phase ?? (row.match === 'foreign' ? say.foreignPhase() : '');
+}
+
+/** The compiler's name, or what stands in for it: waiting, none yet, done, local. */
+function compilerText(row: WorkRow): string {
+  if (row.process) return shortCompiler(row.process.compiler ?? row.process.comm);
+  if (row.match === 'here') return row.host === LOCALHOST && row.job?.phase === 'compile' ? say.localCompile() : '';
+  return say.joinWords[row.match];
 }
 
 export function workColumns(now: number, hostWidth: number): Column<WorkRow>[] {
   return [
     { title: 'HOST', width: hostWidth, align: 'left', priority: 95, cell: (r) => r.host },
     { title: 'FILE', width: 0, align: 'left', priority: 99, flex: true, minWidth: 10, cell: (r) => r.file ?? '-' },
-    { title: 'PHASE', width: 10, align: 'left', priority: 90, cell: phaseText, style: (r) => (r.job?.phase === 'compile' ? 'good' : undefined) },
+    { title: 'PACKAGE', width: 22, align: 'left', priority: 55, cell: (r) => r.package ?? '' },
+    {
+      title: 'PHASE',
+      width: 8,
+      align: 'left',
+      priority: 90,
+      cell: phaseText,
+      style: (r) => (r.match === 'foreign' ? 'warn' : r.job?.phase === 'compile' ? 'good' : undefined),
+    },
     { title: 'AGE', width: 5, align: 'right', priority: 50, cell: (r) => (r.job ? formatAge((now - r.job.mtimeMs) / 1000) : '') },
-    { title: 'PID', width: 7, align: 'right', priority: 80, cell: (r) => (r.process ? String(r.process.pid) : '') },
-    { title: 'TIME', width: 5, align: 'right', priority: 70, cell: (r) => (r.process ? formatClock(r.process.elapsedSeconds) : '') },
+    { title: 'PID', width: 7, align: 'right', priority: 88, cell: (r) => (r.process ? String(r.process.pid) : '') },
+    { title: 'TIME', width: 5, align: 'right', priority: 40, cell: (r) => (r.process ? formatClock(r.process.elapsedSeconds) : '') },
     { title: 'CPU%', width: 5, align: 'right', priority: 75, cell: (r) => (r.process ? formatPercent(r.process.cpuPercent) : '') },
     { title: 'RSS', width: 5, align: 'right', priority: 60, cell: (r) => (r.process ? formatKiB(r.process.rssKiB) : '') },
-    { title: 'COMPILER', width: 9, align: 'left', priority: 85, cell: (r) => (r.process ? shortCompiler(r.process.compiler ?? r.process.comm) : '') },
+    { title: 'COMPILER', width: 9, align: 'left', priority: 85, cell: compilerText, style: (r) => (r.process ? undefined : 'dim') },
+    {
+      title: 'JOIN',
+      width: 8,
+      align: 'left',
+      priority: 82,
+      cell: (r) => (r.match === 'by-order' ? say.joinWords['by-order'] : ''),
+      style: () => 'warn',
+    },
   ];
 }
 
 export function workTable(state: DashboardState, now: number, width: number, rows: number): Line[] {
-  const all = workRows(state);
+  const all = workRows(state, now);
   const hostWidth = Math.min(15, Math.max(9, ...state.nodes.map((n) => n.name.length)));
   const columns = layoutColumns(workColumns(now, hostWidth), width - 1);
   const lines: Line[] = [headerLine(columns)];
