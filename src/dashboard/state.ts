@@ -8,7 +8,7 @@
 import { DISTCC_PHASES, DISTCC_STATE_MAX_AGE_MS, liveJobs } from './parse/distcc-state.js';
 import type { DistccJob, DistccPhase } from './parse/distcc-state.js';
 import { applyDistccLogEvents, emptyDistccLogStats } from './parse/distcc-log.js';
-import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
+import type { CauseCount, DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
 import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
@@ -159,6 +159,21 @@ export interface DashboardState {
    * packages fills it; absent, a job's package is known only while one package builds.
    */
   jobPackages?: Readonly<Record<number, string>>;
+  /**
+   * Each package's distcc jobs so far, when an attribution of jobs to packages provides them;
+   * absent, the dashboard shows no per-package share.
+   */
+  packageTallies?: readonly PackageTally[];
+}
+
+/** One package's distcc jobs so far: where they compiled, and why the local ones stayed. */
+export interface PackageTally {
+  /** category/name-version, as emerge.log and Portage's status file name it. */
+  atom: string;
+  remote: number;
+  local: number;
+  /** The local ones by cause (local-only causes, fallback), most first or in any order. */
+  localCauses: readonly CauseCount[];
 }
 
 /** A node as the dashboard starts with it (not config's NodeConfig: only what the screen needs). */
@@ -452,6 +467,31 @@ export function withPortageSnapshot(state: DashboardState, snapshot: PortageSnap
     return rest;
   }
   return { ...state, portage: snapshot };
+}
+
+const MAX_TALLIES = 4096;
+const MAX_ATOM = 256;
+const MAX_CAUSES = 32;
+
+function count(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Per-package tallies from the attribution of jobs to packages; undefined removes them. */
+export function withPackageTallies(state: DashboardState, tallies: readonly PackageTally[] | undefined): DashboardState {
+  if (tallies === undefined) {
+    const { packageTallies: _gone, ...rest } = state;
+    return rest;
+  }
+  return {
+    ...state,
+    packageTallies: tallies.slice(0, MAX_TALLIES).map((t) => ({
+      atom: sanitizeTerminalText(t.atom, MAX_ATOM),
+      remote: count(t.remote),
+      local: count(t.local),
+      localCauses: t.localCauses.slice(0, MAX_CAUSES).map((c) => ({ cause: sanitizeTerminalText(c.cause, MAX_REASON), count: count(c.count) })),
+    })),
+  };
 }
 
 /**

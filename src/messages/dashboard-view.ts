@@ -105,6 +105,11 @@ export const packagesText = (packages: readonly string[]): string => ` │ ${pac
 export const snapshotProgress = (completed: number, total: number, running: number): string => `${completed} of ${total} done, ${running} running`;
 export const snapshotFailed = (failed: number): string => `, ${failed} failed`;
 export const taskText = (cpv: string, phase: string, elapsed: string): string => `${cpv} ${phase} ${elapsed}`.trimEnd();
+/** A package's distcc jobs so far (from the per-package tallies). */
+export const tallyText = (remote: number, local: number, sharePercent: number | undefined): string =>
+  `${remote} remote, ${local} local${sharePercent === undefined ? '' : ` (${sharePercent.toFixed(0)}% remote)`}`;
+export const shareShort = (sharePercent: number): string => `${sharePercent.toFixed(0)}% remote`;
+export const localCausesText = (causes: string): string => ` · local: ${causes}`;
 export const emergeStopped = (): string => 'emerge stopped';
 export const waitingForEmerge = (): string => 'waiting for emerge to start building';
 export const packagesDone = (completed: number, total: number | undefined): string =>
@@ -124,6 +129,7 @@ export const localSlotsExplained = (listed: number, localOnly: number, preproces
   `${listed > 0 ? `localhost/${listed} takes jobs distcc could send` : 'no localhost in DISTCC_HOSTS'}; ` +
   `local-only jobs and fallbacks: up to ${localOnly} (distcc's own limit)` +
   (preprocessing > 0 ? `; ${preprocessing} node job${preprocessing === 1 ? '' : 's'} preprocessing here` : '');
+export const foreignDetail = (count: number): string => `+${count} foreign (compiler${count === 1 ? '' : 's'} serving no job of this run)`;
 export const jobsByPhase = (phases: string): string => `jobs: ${phases}`;
 export const distccCounts = (done: number, failed: number, retried: number, fellBack: number): string =>
   `distcc: ${done} done, ${failed} failed, ${retried} retried elsewhere, ${fellBack} fell back`;

@@ -3,7 +3,17 @@ import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
 import { renderStatusLine } from '../../src/dashboard/render/status-line.js';
 import { escapeTags, lineText, toTagged } from '../../src/dashboard/render/text.js';
 import { causeCounts, hostRows, workRows } from '../../src/dashboard/render/rows.js';
-import { createDashboardState, withDistccBackoff, withJobs, withNodeSample } from '../../src/dashboard/state.js';
+import { parseEmergeLogLine, type EmergeLogEvent } from '../../src/dashboard/parse/emerge-log.js';
+import {
+  createDashboardState,
+  withDistccBackoff,
+  withEmergeLogEvents,
+  withJobs,
+  withNodeSample,
+  withPackageTallies,
+  withPortageSnapshot,
+  type DashboardState,
+} from '../../src/dashboard/state.js';
 import { parseSample } from '../../src/dashboard/parse/ps.js';
 import { initialUi, type UiState } from '../../src/dashboard/ui.js';
 import { busyState, cc1, job, localOnlyState, NOW, psLine, sampleText, T0 } from './dashboard-fixtures.js';
@@ -20,8 +30,9 @@ describe('the main view at 80x24', () => {
 
   it('has a title, Portage progress, the hosts, the work, totals and keys', () => {
     expect(text[0]).toMatch(/^ demerge · wall 0:42 · 2\/3 nodes up · 4 jobs running +\? help$/);
-    expect(text[1]).toBe(' PORTAGE 0 of 1 done │ dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42');
-    expect(text[2]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS FOREIGN +DONE FELL +CPU$/);
+    expect(text[1]).toBe(' PORTAGE 0 of 1 done');
+    expect(text[2]).toBe('   dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42');
+    expect(text[3]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS FOREIGN +DONE FELL +CPU$/);
     expect(text.at(-2)).toBe(' emerge: >>> Compiling source');
     expect(text.at(-1)).toContain('q leave');
   });
@@ -51,6 +62,50 @@ describe('the main view at 80x24', () => {
     expect(frame({}, 120).find((l) => l.startsWith(' COMPILED'))).toBe(
       ' COMPILED 1 remote, 1 local (50% remote)  FALLBACKS 1: node2 1, unexpected eof on fd ×1',
     );
+  });
+});
+
+describe("Portage's side", () => {
+  const twoPackages = (): DashboardState =>
+    withEmergeLogEvents(
+      busyState(),
+      ['1795700010:  >>> emerge (2 of 3) dev-libs/b-2.0 to /'].map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined),
+    );
+
+  it('names every package building, N of M and how long, a line each when there is room', () => {
+    const text = frame({}, 80, 24, twoPackages());
+    expect(text.slice(1, 4)).toEqual([' PORTAGE 0 of 3 done', '   dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42', '   dev-libs/b-2.0 (2 of 3) 0:32']);
+    // Several packages and no attribution: a job's package is not guessed.
+    expect(workRows(twoPackages(), NOW).every((r) => r.package === undefined)).toBe(true);
+    expect(frame({}, 40, 10, twoPackages())[1]).toBe(' PORTAGE 0 of 3 done │ dev-util/hello-1…');
+  });
+
+  it("shows each package's jobs so far when the state has per-package tallies, and nothing when not", () => {
+    const state = withPackageTallies(twoPackages(), [
+      { atom: 'dev-util/hello-1.0', remote: 38, local: 2, localCauses: [{ cause: 'linking', count: 2 }] },
+      { atom: 'dev-libs/b-2.0', remote: 0, local: 3, localCauses: [{ cause: '-march=native', count: 3 }] },
+      { atom: 'dev-libs/done-1', remote: 5, local: 0, localCauses: [] },
+    ]);
+    const text = frame({}, 120, 40, state);
+    expect(text[2]).toBe('   dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42  38 remote, 2 local (95% remote) · local: 2 linking');
+    expect(text[3]).toBe('   dev-libs/b-2.0 (2 of 3) 0:32  0 remote, 3 local (0% remote) · local: 3 -march=native');
+    expect(frame({}, 200, 12, state)[1]).toContain('dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42 95% remote │ dev-libs/b-2.0 (2 of 3) 0:32 0% remote');
+    const packageLines = (s: DashboardState): string[] => frame({}, 120, 40, s).filter((l) => l.startsWith('   dev-'));
+    expect(packageLines(twoPackages())).toEqual(['   dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42', '   dev-libs/b-2.0 (2 of 3) 0:32']);
+    expect(packageLines(withPackageTallies(state, undefined))).toEqual(packageLines(twoPackages()));
+  });
+
+  it("takes the packages from Portage's status file when it publishes one", () => {
+    const state = withPortageSnapshot(busyState(), {
+      emergePid: 1,
+      writtenAt: NOW,
+      running: 1,
+      completed: 3,
+      total: 9,
+      failed: 0,
+      tasks: [{ cpv: 'dev-util/hello-1.0', kind: 'build', phase: 'compile', elapsedSeconds: 12.5 }],
+    });
+    expect(frame({}, 80, 24, state).slice(1, 3)).toEqual([' PORTAGE 3 of 9 done, 1 running', '   dev-util/hello-1.0 compile 0:12']);
   });
 });
 

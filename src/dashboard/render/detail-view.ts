@@ -59,6 +59,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
     seg(
       ` ${words([
         say.slotsBusy(row.busy, row.slots),
+        row.foreign ? say.foreignDetail(row.foreign) : undefined,
         jobs ? say.jobsByPhase(phaseSummary(jobs.phases)) : undefined,
         say.distccCounts(stats?.jobs ?? 0, stats?.failed ?? 0, stats?.failedAttempts ?? 0, stats?.fallbacks ?? 0),
         stats && stats.jobSeconds > 0 ? say.jobTimeText(formatClock(stats.jobSeconds)) : undefined,

@@ -3,8 +3,8 @@ import type { DashboardState } from '../state.js';
 import type { UiState } from '../ui.js';
 import { detailView } from './detail-view.js';
 import { formatClock } from './format.js';
-import { hostTable, localOnlyLine, portageLine, problemsLine, totalsLine, workTable } from './main-view.js';
-import { hostRows, totals, workRows } from './rows.js';
+import { hostTable, localOnlyLine, portageLines, problemsLine, totalsLine, workTable } from './main-view.js';
+import { buildingPackages, hostRows, totals, workRows } from './rows.js';
 import { clipLine, fit, lineText, seg, type Line } from './text.js';
 
 // A whole screen as lines: exactly `height` of them, none wider than `width`. Pure: the
@@ -55,12 +55,16 @@ function footer(input: FrameInput): Line[] {
 function mainView(input: FrameInput, rows: number): Line[] {
   const { state, now, width, ui } = input;
   const hosts = hostRows(state, now).length;
-  // Portage above, totals below; hosts take what they need unless the work would get less
-  // than half, and the work always keeps a header and a row.
-  const room = Math.max(4, rows - 2);
-  const workWant = Math.max(2, Math.min(Math.floor(room / 2), workRows(state, now).length + 1));
+  const work = workRows(state, now).length;
+  // Portage above (a line per package building when there is room), totals below; hosts take
+  // what they need unless the work would get less than half, and the work always keeps a
+  // header and a row.
+  const building = buildingPackages(state, now).length;
+  const portageRows = rows >= 16 && building > 0 ? Math.min(1 + building, 4) : 1;
+  const room = Math.max(4, rows - 1 - portageRows);
+  const workWant = Math.max(2, Math.min(Math.floor(room / 2), work + 1));
   const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
-  const lines: Line[] = [portageLine(state, now, width)];
+  const lines: Line[] = portageLines(state, now, width, portageRows);
   lines.push(...hostTable(state, now, width, hostRoom, ui.selected));
   const localOnly = localOnlyLine(state, now, width);
   const problems = problemsLine(state, width);

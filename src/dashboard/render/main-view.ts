@@ -1,10 +1,10 @@
 import * as say from '../../messages/dashboard-view.js';
 import { DISTCC_PHASES } from '../parse/distcc-state.js';
-import type { DashboardState } from '../state.js';
+import type { DashboardState, PackageTally } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
 import { formatAge, formatClock, formatKiB, formatMs, formatPercent } from './format.js';
-import { causeCounts, hostRows, LOCALHOST, totals, workRows, type HostRow, type WorkRow } from './rows.js';
-import { clipLine, fit, seg, type Line, type Style } from './text.js';
+import { buildingPackages, causeCounts, hostRows, LOCALHOST, totals, workRows, type BuildingPackage, type HostRow, type WorkRow } from './rows.js';
+import { clipLine, fit, lineText, seg, type Line, type Style } from './text.js';
 
 // The main view's sections: the host table, the work table (jobs and compilers), the totals
 // and fallbacks line, and the Portage line. Each returns lines no wider than `width`.
@@ -161,27 +161,71 @@ export function problemsLine(state: DashboardState, width: number): Line | undef
   return clipLine([seg(' PROBLEMS ', 'bold'), seg(say.problemsText(withProblems), 'bad')], width);
 }
 
-/** Portage's progress: from its status file when it publishes one, else from emerge.log. */
-export function portageLine(state: DashboardState, now: number, width: number): Line {
-  const line: Line = [seg(' PORTAGE ', 'bold')];
+function shareOf(tally: PackageTally | undefined): number | undefined {
+  if (tally === undefined || tally.remote + tally.local === 0) return undefined;
+  return (tally.remote / (tally.remote + tally.local)) * 100;
+}
+
+function packageText(p: BuildingPackage): string {
+  const elapsed = p.elapsedSeconds === undefined ? '' : formatClock(p.elapsedSeconds);
+  return p.index !== undefined && p.total !== undefined
+    ? say.openPackageText(p.cpv, p.index, p.total, p.phase, elapsed)
+    : say.taskText(p.cpv, p.phase ?? '', elapsed);
+}
+
+/** Portage's progress as counts: from its status file when it publishes one, else emerge.log. */
+function progressSegments(state: DashboardState): Line {
   const snapshot = state.portage;
   if (snapshot) {
-    line.push(seg(say.snapshotProgress(snapshot.completed, snapshot.total, snapshot.running)));
+    const line: Line = [seg(say.snapshotProgress(snapshot.completed, snapshot.total, snapshot.running))];
     if (snapshot.failed > 0) line.push(seg(say.snapshotFailed(snapshot.failed), 'bad'));
-    const tasks = snapshot.tasks.map((t) => say.taskText(t.cpv, t.phase ?? t.kind, t.elapsedSeconds === undefined ? '' : formatClock(t.elapsedSeconds)));
-    if (tasks.length > 0) line.push(seg(say.packagesText(tasks)));
-    return clipLine(line, width);
+    return line;
   }
   const e = state.emerge;
-  if (e.open.length === 0 && e.completed === 0) {
-    line.push(seg(e.failed ? say.emergeStopped() : say.waitingForEmerge(), e.failed ? 'bad' : 'dim'));
-    return clipLine(line, width);
-  }
-  line.push(seg(say.packagesDone(e.completed, e.total)));
+  if (e.open.length === 0 && e.completed === 0) return [seg(e.failed ? say.emergeStopped() : say.waitingForEmerge(), e.failed ? 'bad' : 'dim')];
+  const line: Line = [seg(say.packagesDone(e.completed, e.total))];
   if (e.failed) line.push(seg(say.emergeFailed(), 'bad'));
-  const open = e.open.map((p) => say.openPackageText(p.cpv, p.index, p.total, p.phase, formatClock(now / 1000 - p.startedAt)));
-  if (open.length > 0) line.push(seg(say.packagesText(open)));
-  return clipLine(line, width);
+  return line;
+}
+
+/**
+ * Portage's side in up to `rows` lines: N of M and the packages building now, with how long,
+ * and each one's jobs so far (remote, local, why local) when the state has per-package tallies.
+ * One line: everything on it, cut at the width. More: a line per package building.
+ */
+export function portageLines(state: DashboardState, now: number, width: number, rows: number): Line[] {
+  const head: Line = [seg(' PORTAGE ', 'bold'), ...progressSegments(state)];
+  const building = buildingPackages(state, now);
+  const tallies = state.packageTallies;
+  const tallyOf = (cpv: string): PackageTally | undefined => tallies?.find((t) => t.atom === cpv);
+  if (rows <= 1 || building.length === 0) {
+    const texts = building.map((p) => {
+      const share = shareOf(tallyOf(p.cpv));
+      return share === undefined ? packageText(p) : `${packageText(p)} ${say.shareShort(share)}`;
+    });
+    if (texts.length > 0) head.push(seg(say.packagesText(texts)));
+    return [clipLine(head, width)];
+  }
+  const lines: Line[] = [clipLine(head, width)];
+  const room = rows - 1;
+  const shown = building.length <= room ? building : building.slice(0, Math.max(0, room - 1));
+  for (const p of shown) {
+    const line: Line = [seg(`   ${packageText(p)}`)];
+    const tally = tallyOf(p.cpv);
+    if (tally !== undefined) {
+      line.push(seg(`  ${say.tallyText(tally.remote, tally.local, shareOf(tally))}`, tally.remote > 0 ? 'good' : 'warn'));
+      const causes = [...tally.localCauses].filter((c) => c.count > 0).sort((a, b) => b.count - a.count);
+      if (causes.length > 0) line.push(seg(say.localCausesText(causeCounts(causes, Math.max(10, width - lineText(line).length - 4)))));
+    }
+    lines.push(clipLine(line, width));
+  }
+  if (shown.length < building.length) lines.push([seg(fit(`   ${say.moreRows(building.length - shown.length)}`, width), 'dim')]);
+  return lines;
+}
+
+/** Portage's progress on one line (the status file's when Portage publishes one, else emerge.log's). */
+export function portageLine(state: DashboardState, now: number, width: number): Line {
+  return portageLines(state, now, width, 1)[0] as Line;
 }
 
 /** "2 compile, 1 send" for a host's jobs. */
