@@ -119,6 +119,20 @@ export interface NodeState {
   problem?: string;
   /** Free KiB in the distcc user's TMPDIR, where distccd writes every job's files. */
   tmpFreeKiB?: number;
+  /**
+   * This run's jobs on the node at each sample, oldest first, at most HISTORY_LENGTH; -1 where
+   * the sampler lost the node.
+   */
+  busyHistory: readonly number[];
+}
+
+/** The run's compiles so far, as DISTCC_LOG has them, at one moment. */
+export interface ClusterSample {
+  at: number;
+  /** Completed on the nodes. */
+  remote: number;
+  /** Distributable jobs compiled here (by choice or after a fallback). */
+  local: number;
 }
 
 export interface NodeEventRecord {
@@ -164,6 +178,10 @@ export interface DashboardState {
    * absent, the dashboard shows no per-package share.
    */
   packageTallies?: readonly PackageTally[];
+  /** localhost's compiles at each read of the state files, like NodeState.busyHistory. */
+  localBusyHistory: readonly number[];
+  /** The run's compiles so far at each local tick, oldest first, at most HISTORY_LENGTH. */
+  cluster: readonly ClusterSample[];
 }
 
 /** One package's distcc jobs so far: where they compiled, and why the local ones stayed. */
@@ -180,6 +198,19 @@ export interface PackageTally {
 interface DashboardNode {
   name: string;
   slots: number;
+}
+
+/**
+ * Samples of history kept, per node and for the cluster: a column each on a 200-column
+ * terminal's widest chart, a few minutes at 1 Hz. Bounded whatever the run's length.
+ */
+export const HISTORY_LENGTH = 240;
+
+/** `items` with `item` appended, the oldest dropped beyond `max`. */
+export function pushBounded<T>(items: readonly T[], item: T, max: number = HISTORY_LENGTH): T[] {
+  const kept = items.length >= max ? items.slice(items.length - max + 1) : [...items];
+  kept.push(item);
+  return kept;
 }
 
 const MAX_NAME = 128;
@@ -209,7 +240,10 @@ export function createDashboardState(options: {
       compiles: [],
       compilerCpuSeconds: 0,
       trackedCompilers: [],
+      busyHistory: [],
     })),
+    localBusyHistory: [],
+    cluster: [],
     jobs: [],
     jobsByHost: [],
     distcc: emptyDistccLogStats(),
@@ -361,6 +395,7 @@ export function withNodeSample(state: DashboardState, name: string, sample: Node
       processes: sample.processes,
       compiles: compilesOf(sample.processes, at),
       sampledAt: at,
+      busyHistory: pushBounded(node.busyHistory, node.slotsBusy),
       ...(sample.cpu !== undefined && sample.cpu.length > 0 ? trackTrees(node, sample.cpu, sample.samplerPid) : trackCompilers(node, sample.processes, at)),
     };
     // A forced command (`command="distccd --inetd"` in authorized_keys) runs instead of ours.
@@ -399,7 +434,14 @@ function withTmpFree(node: NodeState, freeKiB: number, at: number): NodeState {
 export function withNodeUnreachable(state: DashboardState, name: string, reason: string): DashboardState {
   return updateNode(state, name, (node) => {
     const { rttMs: _rtt, ...rest } = baseNode(node, 'unreachable');
-    return { ...rest, unreachableReason: sanitizeTerminalText(reason, MAX_REASON), processes: [], compiles: [], ...settleCompilers(node) };
+    return {
+      ...rest,
+      unreachableReason: sanitizeTerminalText(reason, MAX_REASON),
+      processes: [],
+      compiles: [],
+      busyHistory: pushBounded(node.busyHistory, -1),
+      ...settleCompilers(node),
+    };
   });
 }
 
@@ -438,7 +480,8 @@ export function withJobs(state: DashboardState, jobs: readonly DistccJob[], now:
     const busy = jobsByHost.find((h) => h.host === node.name)?.total ?? 0;
     return busy === node.slotsBusy ? node : { ...node, slotsBusy: busy };
   });
-  return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now };
+  const localBusy = jobsByHost.find((h) => h.host === 'localhost')?.phases.compile ?? 0;
+  return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now, localBusyHistory: pushBounded(state.localBusyHistory, localBusy) };
 }
 
 export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>): DashboardState {
@@ -467,6 +510,19 @@ export function withPortageSnapshot(state: DashboardState, snapshot: PortageSnap
     return rest;
   }
   return { ...state, portage: snapshot };
+}
+
+/** Remote and local compiles of distributable jobs so far (DISTCC_LOG). */
+export function compiledSoFar(distcc: DistccLogStats): { remote: number; local: number } {
+  return {
+    remote: distcc.hosts.filter((h) => h.host !== 'localhost').reduce((sum, h) => sum + h.jobs, 0),
+    local: distcc.localByChoice + distcc.localAfterFallback,
+  };
+}
+
+/** A point of the cluster's history: what was compiled by `at`. Once a local tick. */
+export function withClusterSample(state: DashboardState, at: number): DashboardState {
+  return { ...state, cluster: pushBounded(state.cluster, { at, ...compiledSoFar(state.distcc) }) };
 }
 
 const MAX_TALLIES = 4096;

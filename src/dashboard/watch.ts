@@ -96,6 +96,7 @@ function watchScreen(ctx: Context, run: FoundRun, store: DashboardStore, termina
       screen,
       readOnly: true,
       now: ctx.now,
+      env: ctx.env,
       onAction: (action) => {
         if (action === 'quit') finish(false);
       },

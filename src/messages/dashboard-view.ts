@@ -65,6 +65,13 @@ export const hostStateWords = {
 } as const;
 /** Compilers on a node that serve no job of this run. */
 export const foreignCount = (count: number): string => `+${count}`;
+/** The title of the hosts' busy-slot strips, with the time they span. */
+export const activityTitle = (span: string): string => `BUSY SLOTS, LAST ${span}`;
+export const activityShort = (): string => 'BUSY';
+export const remoteChartLabel = (): string => 'REMOTE';
+export const rateChartLabel = (): string => 'JOBS/S';
+export const shareNowText = (percent: number): string => `${percent.toFixed(0)}% remote`;
+export const rateNowText = (rate: number, peak: number): string => `${rate.toFixed(1)}/s top ${peak.toFixed(0)}`;
 export const distccBackoffLeft = (seconds: number): string => `backoff ${seconds}s`;
 
 // ---- work, totals, Portage ----

@@ -108,7 +108,7 @@ async function runInPty(state: Ready, store: DashboardStore, terminal: Terminal,
   // emerge has a terminal of its own: a SIGINT or SIGQUIT sent to demerge (typed keys reach
   // emerge through its terminal) would be lost unless the relay forwards it.
   state.relay.attach(emerge, { ownTerminal: true });
-  const session = new PtySession(terminal, emerge, store);
+  const session = new PtySession(terminal, emerge, store, state.ctx.env);
   session.start();
   state.screen.taken = true;
   try {

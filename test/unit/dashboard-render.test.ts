@@ -32,7 +32,7 @@ describe('the main view at 80x24', () => {
     expect(text[0]).toMatch(/^ demerge · wall 0:42 · 2\/3 nodes up · 4 jobs running +\? help$/);
     expect(text[1]).toBe(' PORTAGE 0 of 1 done');
     expect(text[2]).toBe('   dev-util/hello-1.0 (1 of 1) Compiling/Merging 0:42');
-    expect(text[3]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS FOREIGN +DONE FELL +CPU$/);
+    expect(text[3]).toMatch(/^ {2}HOST +STATE +RTT +LOAD SLOTS FOREIGN +DONE FELL +CPU BUSY$/);
     expect(text.at(-2)).toBe(' emerge: >>> Compiling source');
     expect(text.at(-1)).toContain('q leave');
   });

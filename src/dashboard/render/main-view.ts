@@ -3,6 +3,7 @@ import { DISTCC_PHASES } from '../parse/distcc-state.js';
 import type { DashboardState, PackageTally } from '../state.js';
 import { headerLine, layoutColumns, rowLine, type Column } from './columns.js';
 import { formatAge, formatClock, formatKiB, formatMs, formatPercent } from './format.js';
+import { chartRows, glyphsFor, stripText, type Glyphs } from './charts.js';
 import { buildingPackages, causeCounts, hostRows, LOCALHOST, totals, workRows, type BuildingPackage, type HostRow, type WorkRow } from './rows.js';
 import { clipLine, fit, lineText, seg, type Line, type Style } from './text.js';
 
@@ -22,8 +23,11 @@ export function conditionText(row: HostRow): string {
   return say.hostStateWords[row.condition];
 }
 
+// The activity strip takes the width that is left; its cells are drawn once its width is known.
+const ACTIVITY = 'ACTIVITY';
+
 const HOST_COLUMNS: readonly Column<HostRow>[] = [
-  { title: 'HOST', width: 0, align: 'left', priority: 99, flex: true, minWidth: 12, cell: (r) => r.name },
+  { title: 'HOST', width: 12, align: 'left', priority: 99, cell: (r) => r.name },
   { title: 'STATE', width: 12, align: 'left', priority: 90, cell: conditionText, style: (r) => CONDITION_STYLE[r.condition] },
   { title: 'RTT', width: 6, align: 'right', priority: 40, cell: (r) => (r.condition === 'local' ? '' : formatMs(r.rttMs)) },
   { title: 'LOAD', width: 5, align: 'right', priority: 50, cell: (r) => (r.load === undefined ? (r.condition === 'local' ? '' : '-') : r.load.toFixed(2)) },
@@ -46,7 +50,35 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
     style: (r) => (r.fellBack > 0 ? 'warn' : undefined),
   },
   { title: 'CPU', width: 6, align: 'right', priority: 30, cell: (r) => (r.cpuSeconds === undefined ? '' : formatClock(r.cpuSeconds)) },
+  { title: ACTIVITY, width: 0, align: 'left', priority: 98, flex: true, minWidth: 8, cell: () => '' },
 ];
+
+/** The host columns for this frame: HOST as wide as the longest name (9 to 24), the strip drawn to its width. */
+function hostColumns(rows: readonly HostRow[], width: number, glyphs: Glyphs, intervalMs: number): Column<HostRow>[] {
+  const hostWidth = Math.min(24, Math.max(9, ...rows.map((r) => r.name.length)));
+  const laid = layoutColumns(
+    HOST_COLUMNS.map((c) => (c.title === 'HOST' ? { ...c, width: hostWidth } : c)),
+    width,
+  );
+  return laid.map((c) =>
+    c.title === ACTIVITY
+      ? {
+          ...c,
+          title: fit(say.activityTitle(formatAge((c.width * intervalMs) / 1000)), c.width).endsWith('…')
+            ? say.activityShort()
+            : say.activityTitle(formatAge((c.width * intervalMs) / 1000)),
+          cell: (r: HostRow) =>
+            stripText(
+              r.history.map((v) => (v < 0 ? undefined : v)),
+              Math.max(1, r.slots),
+              c.width,
+              glyphs,
+            ),
+          style: (r: HostRow) => (r.condition === 'unreachable' ? 'bad' : 'good'),
+        }
+      : c,
+  );
+}
 
 /** "x86_64-pc-linux-gnu-gcc-13" reads as "gcc-13": the target is the same on every row. */
 function shortCompiler(name: string): string {
@@ -61,9 +93,9 @@ function scrollWindow(count: number, visible: number, selected: number): { start
   return { start, end: start + visible };
 }
 
-export function hostTable(state: DashboardState, now: number, width: number, rows: number, selected: number): Line[] {
+export function hostTable(state: DashboardState, now: number, width: number, rows: number, selected: number, glyphs: Glyphs = glyphsFor('unicode')): Line[] {
   const all = hostRows(state, now);
-  const columns = layoutColumns(HOST_COLUMNS, width - 2);
+  const columns = hostColumns(all, width - 2, glyphs, state.sampleIntervalMs);
   const lines: Line[] = [headerLine(columns, '  ')];
   const window = scrollWindow(all.length, Math.max(1, rows - 1), selected);
   for (let i = window.start; i < window.end; i++) {
@@ -226,6 +258,63 @@ export function portageLines(state: DashboardState, now: number, width: number, 
 /** Portage's progress on one line (the status file's when Portage publishes one, else emerge.log's). */
 export function portageLine(state: DashboardState, now: number, width: number): Line {
   return portageLines(state, now, width, 1)[0] as Line;
+}
+
+// Remote share and jobs per second are taken over a few samples, so one second with no job
+// finished does not draw a hole.
+const CLUSTER_WINDOW = 5;
+
+interface ClusterSeries {
+  share: Array<number | undefined>;
+  rate: Array<number | undefined>;
+  shareNow?: number;
+  rateNow?: number;
+}
+
+/** Per cluster sample: the remote share (%) and jobs per second over the samples before it. */
+function clusterSeries(state: DashboardState): ClusterSeries {
+  const points = state.cluster;
+  const series: ClusterSeries = { share: [], rate: [] };
+  for (let i = 1; i < points.length; i++) {
+    const now = points[i] as (typeof points)[number];
+    const then = points[Math.max(0, i - CLUSTER_WINDOW)] as (typeof points)[number];
+    const remote = now.remote - then.remote;
+    const total = remote + now.local - then.local;
+    const seconds = (now.at - then.at) / 1000;
+    // 0% remote still draws the lowest mark: a column with jobs, none of them remote, is not
+    // the empty column of a moment with no jobs at all.
+    const share = total > 0 ? (remote / total) * 100 : undefined;
+    series.share.push(share === undefined ? 0 : Math.max(share, 0.01));
+    series.rate.push(seconds > 0 ? Math.max(0, total) / seconds : 0);
+    if (share !== undefined) series.shareNow = share;
+    if (seconds > 0) series.rateNow = Math.max(0, total) / seconds;
+  }
+  return series;
+}
+
+const CHART_LABEL = 9;
+const CHART_VALUE = 11;
+
+/** The cluster's remote share and jobs per second over time, `height` rows each. */
+export function clusterCharts(state: DashboardState, width: number, height: number, glyphs: Glyphs): Line[] {
+  if (height <= 0) return [];
+  const series = clusterSeries(state);
+  const chartWidth = Math.max(1, width - CHART_LABEL - CHART_VALUE - 1);
+  const visible = series.rate.slice(-chartWidth).filter((v): v is number => v !== undefined);
+  const peak = Math.max(1, ...visible);
+  const charts: Array<[string, string[], string]> = [
+    [say.remoteChartLabel(), chartRows(series.share, 100, chartWidth, height, glyphs), series.shareNow === undefined ? '' : say.shareNowText(series.shareNow)],
+    [say.rateChartLabel(), chartRows(series.rate, peak, chartWidth, height, glyphs), say.rateNowText(series.rateNow ?? 0, peak)],
+  ];
+  const lines: Line[] = [];
+  for (const [label, rows, value] of charts) {
+    rows.forEach((row, i) => {
+      lines.push(
+        clipLine([seg(i === 0 ? ` ${label}`.padEnd(CHART_LABEL) : ' '.repeat(CHART_LABEL), 'bold'), seg(row, 'good'), seg(i === 0 ? ` ${value}` : '')], width),
+      );
+    });
+  }
+  return lines;
 }
 
 /** "2 compile, 1 send" for a host's jobs. */

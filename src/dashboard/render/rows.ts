@@ -3,7 +3,7 @@ import { counted, otherCount } from '../../messages/dashboard-view.js';
 import type { CauseCount } from '../parse/distcc-log.js';
 import type { NodeProcess } from '../parse/ps.js';
 import { joinNode, REMOTE_PHASES } from '../join.js';
-import { nodeCpuSeconds, type DashboardState, type LiveJob, type NodeState } from '../state.js';
+import { compiledSoFar, nodeCpuSeconds, type DashboardState, type LiveJob, type NodeState } from '../state.js';
 
 // What the screen shows, derived from the state: one row per host (the nodes, then
 // localhost), and one row per piece of work (a distcc job, a compile on a node, or both when
@@ -34,6 +34,8 @@ export interface HostRow {
   node?: NodeState;
   /** Nodes only: running compilers of the distcc user there that serve no job of this run. */
   foreign?: number;
+  /** Busy slots at each sample, oldest first; -1 where the node was not reached. */
+  history: readonly number[];
   /** localhost only: jobs of the nodes preprocessing here (distcc notes them as host localhost). */
   preprocessing?: number;
 }
@@ -58,6 +60,7 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
       slots: node.slotsTotal,
       done: stats?.jobs ?? 0,
       fellBack: stats?.fallbacks ?? 0,
+      history: node.busyHistory,
       node,
     };
     if (row.condition === 'distcc-backoff' && node.distccBackoffUntil !== undefined)
@@ -80,6 +83,7 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
     slots: localhostSlots(state.localSlots),
     done: local?.jobs ?? 0,
     fellBack: 0,
+    history: state.localBusyHistory,
     preprocessing: phases?.preprocess ?? 0,
   });
   return rows;
@@ -255,8 +259,7 @@ export function causeCounts(causes: readonly CauseCount[], room: number): string
 }
 
 export function totals(state: DashboardState, now: number): Totals {
-  const remote = state.distcc.hosts.filter((h) => h.host !== LOCALHOST).reduce((sum, h) => sum + h.jobs, 0);
-  const local = state.distcc.localByChoice + state.distcc.localAfterFallback;
+  const { remote, local } = compiledSoFar(state.distcc);
   const result: Totals = {
     remote,
     local,
