@@ -47,6 +47,12 @@ export class DashboardScreen {
     this.box = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', tags: true, wrap: false });
   }
 
+  /** Whether blessed takes the terminal for UTF-8 (locale or terminfo's U8); it draws "?" for the rest when not. */
+  get unicode(): boolean {
+    const tput = (this.screen as unknown as { tput?: { unicode?: boolean; numbers?: { U8?: number } } }).tput;
+    return tput?.unicode === true || tput?.numbers?.U8 === 1;
+  }
+
   get size(): { width: number; height: number } {
     return { width: Number(this.screen.width) || 0, height: Number(this.screen.height) || 0 };
   }

@@ -8,17 +8,19 @@
 import { DISTCC_PHASES, DISTCC_STATE_MAX_AGE_MS, liveJobs } from './parse/distcc-state.js';
 import type { DistccJob, DistccPhase } from './parse/distcc-state.js';
 import { applyDistccLogEvents, emptyDistccLogStats } from './parse/distcc-log.js';
-import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
+import type { CauseCount, DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
 import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
 import type { PortageSnapshot } from './parse/observability.js';
+import type { RunInfo } from './run-info.js';
 import { TICKS_PER_SECOND } from './parse/ps.js';
 import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
 import { parentIn, rootOf, treesByRoot } from './process-tree.js';
 import { causeDiskFull } from '../messages.js';
 import { sampleIncomplete } from '../messages/dashboard-view.js';
 import { sanitizeTerminalText } from './sanitize.js';
+import { REMOTE_PHASES } from './join.js';
 
 /**
  * The sampler's view of a node: reaching it, up (the last sample came back) or unreachable (the
@@ -48,12 +50,27 @@ interface TrackedTree {
  * tree of compilers.
  */
 export interface NodeCompile {
+  /** The tree's root (the driver, or cc1 alone). */
+  pid: number;
   /** Its busiest live member: the stage at work. */
   shown: NodeProcess;
-  /** The source file the tree's arguments name. */
+  /** The source file the tree's arguments name (under distccd, its temp file: never shown). */
   sourceFile?: string;
   /** Its root's elapsed time. */
   elapsedSeconds: number;
+  /** When its root started, by the sample: sample time minus etimes (whole seconds). */
+  startedAt: number;
+  /** Every member is a zombie: the compile is over, distccd has not reaped it yet. */
+  finished: boolean;
+}
+
+/** A job from the state files, with when it entered the phases that involve its node. */
+export interface LiveJob extends DistccJob {
+  /**
+   * For a job in send, compile or receive: the mtime of its first state file seen in one of
+   * them (when it started sending), kept while it stays there. Otherwise its mtime.
+   */
+  sinceMs: number;
 }
 
 export interface NodeState {
@@ -102,6 +119,20 @@ export interface NodeState {
   problem?: string;
   /** Free KiB in the distcc user's TMPDIR, where distccd writes every job's files. */
   tmpFreeKiB?: number;
+  /**
+   * This run's jobs on the node at each sample, oldest first, at most HISTORY_LENGTH; -1 where
+   * the sampler lost the node.
+   */
+  busyHistory: readonly number[];
+}
+
+/** The run's compiles so far, as DISTCC_LOG has them, at one moment. */
+export interface ClusterSample {
+  at: number;
+  /** Completed on the nodes. */
+  remote: number;
+  /** Distributable jobs compiled here (by choice or after a fallback). */
+  local: number;
 }
 
 export interface NodeEventRecord {
@@ -124,7 +155,7 @@ export interface DashboardState {
   startedAt: number;
   nodes: readonly NodeState[];
   /** Live jobs from the state files, stale ones dropped. */
-  jobs: readonly DistccJob[];
+  jobs: readonly LiveJob[];
   /** The same jobs counted per host and phase, hosts sorted by name. */
   jobsByHost: readonly HostJobs[];
   jobsUpdatedAt?: number;
@@ -135,12 +166,51 @@ export interface DashboardState {
   localSlots: number;
   /** Portage's own live status (FEATURES=observability), when it publishes one. */
   portage?: PortageSnapshot;
+  /** How often the nodes are sampled: how close two starts must be to be told apart. */
+  sampleIntervalMs: number;
+  /**
+   * Each job's package (category/name-version) by client pid, when an attribution of jobs to
+   * packages fills it; absent, a job's package is known only while one package builds.
+   */
+  jobPackages?: Readonly<Record<number, string>>;
+  /**
+   * Each package's distcc jobs so far, when an attribution of jobs to packages provides them;
+   * absent, the dashboard shows no per-package share.
+   */
+  packageTallies?: readonly PackageTally[];
+  /** localhost's compiles at each read of the state files, like NodeState.busyHistory. */
+  localBusyHistory: readonly number[];
+  /** The run's compiles so far at each local tick, oldest first, at most HISTORY_LENGTH. */
+  cluster: readonly ClusterSample[];
+}
+
+/** One package's distcc jobs so far: where they compiled, and why the local ones stayed. */
+export interface PackageTally {
+  /** category/name-version, as emerge.log and Portage's status file name it. */
+  atom: string;
+  remote: number;
+  local: number;
+  /** The local ones by cause (local-only causes, fallback), most first or in any order. */
+  localCauses: readonly CauseCount[];
 }
 
 /** A node as the dashboard starts with it (not config's NodeConfig: only what the screen needs). */
 interface DashboardNode {
   name: string;
   slots: number;
+}
+
+/**
+ * Samples of history kept, per node and for the cluster: a column each on a 200-column
+ * terminal's widest chart, a few minutes at 1 Hz. Bounded whatever the run's length.
+ */
+export const HISTORY_LENGTH = 240;
+
+/** `items` with `item` appended, the oldest dropped beyond `max`. */
+export function pushBounded<T>(items: readonly T[], item: T, max: number = HISTORY_LENGTH): T[] {
+  const kept = items.length >= max ? items.slice(items.length - max + 1) : [...items];
+  kept.push(item);
+  return kept;
 }
 
 const MAX_NAME = 128;
@@ -151,9 +221,15 @@ const MAX_JOBS = 4096;
 const MAX_TREE_DEPTH = 64;
 const MAX_COMPILE_DEPTH = 16;
 
-export function createDashboardState(options: { startedAt: number; nodes: readonly DashboardNode[]; localSlots?: number }): DashboardState {
+export function createDashboardState(options: {
+  startedAt: number;
+  nodes: readonly DashboardNode[];
+  localSlots?: number;
+  sampleIntervalMs?: number;
+}): DashboardState {
   return {
     startedAt: options.startedAt,
+    sampleIntervalMs: Math.max(1, options.sampleIntervalMs ?? 1000),
     localSlots: Math.max(0, Math.floor(options.localSlots ?? 0)),
     nodes: options.nodes.map((node) => ({
       name: sanitizeTerminalText(node.name, MAX_NAME),
@@ -164,12 +240,25 @@ export function createDashboardState(options: { startedAt: number; nodes: readon
       compiles: [],
       compilerCpuSeconds: 0,
       trackedCompilers: [],
+      busyHistory: [],
     })),
+    localBusyHistory: [],
+    cluster: [],
     jobs: [],
     jobsByHost: [],
     distcc: emptyDistccLogStats(),
     emerge: emptyEmergeProgress(),
   };
+}
+
+/** The state a run's dashboard (or a viewer of it) starts from. */
+export function createRunState(info: Pick<RunInfo, 'startedAt' | 'nodes' | 'localSlots' | 'sampleIntervalMs'>): DashboardState {
+  return createDashboardState({
+    startedAt: info.startedAt,
+    nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })),
+    localSlots: info.localSlots,
+    sampleIntervalMs: info.sampleIntervalMs,
+  });
 }
 
 function updateNode(state: DashboardState, name: string, change: (node: NodeState) => NodeState): DashboardState {
@@ -276,7 +365,7 @@ export function withNodeEvents(state: DashboardState, events: Iterable<NodeEvent
  * The compiles among a node's processes. Each is shown as one process, its busiest live member
  * (the stage at work), with the source file the tree's arguments name.
  */
-function compilesOf(processes: readonly NodeProcess[]): NodeCompile[] {
+function compilesOf(processes: readonly NodeProcess[], at: number): NodeCompile[] {
   const compilers = processes.filter((p) => p.role === 'compiler');
   return [...treesByRoot(compilers, parentIn(compilers), MAX_COMPILE_DEPTH)].map(([root, members]) => {
     const live = members.filter((m) => !m.stat.startsWith('Z'));
@@ -284,7 +373,13 @@ function compilesOf(processes: readonly NodeProcess[]): NodeCompile[] {
     const shown = candidates.reduce((best, m) =>
       m.cpuPercent > best.cpuPercent || (m.cpuPercent === best.cpuPercent && m.elapsedSeconds < best.elapsedSeconds) ? m : best,
     );
-    const compile: NodeCompile = { shown, elapsedSeconds: root.elapsedSeconds };
+    const compile: NodeCompile = {
+      pid: root.pid,
+      shown,
+      elapsedSeconds: root.elapsedSeconds,
+      startedAt: at - root.elapsedSeconds * 1000,
+      finished: live.length === 0,
+    };
     const sourceFile = [root, ...members].find((m) => m.sourceFile !== undefined)?.sourceFile;
     if (sourceFile !== undefined) compile.sourceFile = sourceFile;
     return compile;
@@ -298,8 +393,9 @@ export function withNodeSample(state: DashboardState, name: string, sample: Node
     const next: NodeState = {
       ...rest,
       processes: sample.processes,
-      compiles: compilesOf(sample.processes),
+      compiles: compilesOf(sample.processes, at),
       sampledAt: at,
+      busyHistory: pushBounded(node.busyHistory, node.slotsBusy),
       ...(sample.cpu !== undefined && sample.cpu.length > 0 ? trackTrees(node, sample.cpu, sample.samplerPid) : trackCompilers(node, sample.processes, at)),
     };
     // A forced command (`command="distccd --inetd"` in authorized_keys) runs instead of ours.
@@ -338,7 +434,14 @@ function withTmpFree(node: NodeState, freeKiB: number, at: number): NodeState {
 export function withNodeUnreachable(state: DashboardState, name: string, reason: string): DashboardState {
   return updateNode(state, name, (node) => {
     const { rttMs: _rtt, ...rest } = baseNode(node, 'unreachable');
-    return { ...rest, unreachableReason: sanitizeTerminalText(reason, MAX_REASON), processes: [], compiles: [], ...settleCompilers(node) };
+    return {
+      ...rest,
+      unreachableReason: sanitizeTerminalText(reason, MAX_REASON),
+      processes: [],
+      compiles: [],
+      busyHistory: pushBounded(node.busyHistory, -1),
+      ...settleCompilers(node),
+    };
   });
 }
 
@@ -365,13 +468,20 @@ export function countJobsByHost(jobs: readonly DistccJob[]): HostJobs[] {
 
 /** A fresh read of the state directory: all parsed jobs; stale ones are dropped here. */
 export function withJobs(state: DashboardState, jobs: readonly DistccJob[], now: number, maxAgeMs: number = DISTCC_STATE_MAX_AGE_MS): DashboardState {
-  const live = liveJobs(jobs, now, maxAgeMs).slice(0, MAX_JOBS);
+  const before = new Map(state.jobs.filter((j) => REMOTE_PHASES.has(j.phase)).map((j) => [`${j.pid}\0${j.host}`, j.sinceMs]));
+  const live: LiveJob[] = liveJobs(jobs, now, maxAgeMs)
+    .slice(0, MAX_JOBS)
+    .map((job) => {
+      const kept = REMOTE_PHASES.has(job.phase) ? before.get(`${job.pid}\0${job.host}`) : undefined;
+      return { ...job, sinceMs: kept === undefined ? job.mtimeMs : Math.min(kept, job.mtimeMs) };
+    });
   const jobsByHost = countJobsByHost(live);
   const nodes = state.nodes.map((node) => {
     const busy = jobsByHost.find((h) => h.host === node.name)?.total ?? 0;
     return busy === node.slotsBusy ? node : { ...node, slotsBusy: busy };
   });
-  return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now };
+  const localBusy = jobsByHost.find((h) => h.host === 'localhost')?.phases.compile ?? 0;
+  return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now, localBusyHistory: pushBounded(state.localBusyHistory, localBusy) };
 }
 
 export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>): DashboardState {
@@ -400,6 +510,44 @@ export function withPortageSnapshot(state: DashboardState, snapshot: PortageSnap
     return rest;
   }
   return { ...state, portage: snapshot };
+}
+
+/** Remote and local compiles of distributable jobs so far (DISTCC_LOG). */
+export function compiledSoFar(distcc: DistccLogStats): { remote: number; local: number } {
+  return {
+    remote: distcc.hosts.filter((h) => h.host !== 'localhost').reduce((sum, h) => sum + h.jobs, 0),
+    local: distcc.localByChoice + distcc.localAfterFallback,
+  };
+}
+
+/** A point of the cluster's history: what was compiled by `at`. Once a local tick. */
+export function withClusterSample(state: DashboardState, at: number): DashboardState {
+  return { ...state, cluster: pushBounded(state.cluster, { at, ...compiledSoFar(state.distcc) }) };
+}
+
+const MAX_TALLIES = 4096;
+const MAX_ATOM = 256;
+const MAX_CAUSES = 32;
+
+function count(value: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Per-package tallies from the attribution of jobs to packages; undefined removes them. */
+export function withPackageTallies(state: DashboardState, tallies: readonly PackageTally[] | undefined): DashboardState {
+  if (tallies === undefined) {
+    const { packageTallies: _gone, ...rest } = state;
+    return rest;
+  }
+  return {
+    ...state,
+    packageTallies: tallies.slice(0, MAX_TALLIES).map((t) => ({
+      atom: sanitizeTerminalText(t.atom, MAX_ATOM),
+      remote: count(t.remote),
+      local: count(t.local),
+      localCauses: t.localCauses.slice(0, MAX_CAUSES).map((c) => ({ cause: sanitizeTerminalText(c.cause, MAX_REASON), count: count(c.count) })),
+    })),
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { chooseCharset, type Charset } from './render/charts.js';
 import { renderFrame } from './render/frame.js';
 import { hostRows } from './render/rows.js';
 import type { DashboardScreen, KeyPress } from './screen.js';
@@ -22,6 +23,8 @@ interface ViewOptions {
   /** Drawing failed (a bug): the owner gives up the dashboard rather than the build. */
   onError?(error: unknown): void;
   refreshMs?: number;
+  /** The environment whose locale decides block characters or ASCII (chooseCharset); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 // What makes a redraw urgent: a node's state changing.
@@ -38,10 +41,12 @@ export class DashboardView {
   private drawnStatus = '';
   private unsubscribe: (() => void) | undefined;
   private readonly now: () => number;
+  private readonly charset: Charset;
 
   constructor(private readonly options: ViewOptions) {
     this.ui = initialUi(options.readOnly);
     this.now = options.now ?? Date.now;
+    this.charset = chooseCharset(options.env ?? process.env, options.screen.unicode);
   }
 
   start(): void {
@@ -98,6 +103,7 @@ export class DashboardView {
           width,
           height,
           now: this.lastDraw,
+          charset: this.charset,
           ...(emergeLine === undefined ? {} : { emergeLine }),
           ...(this.notice === undefined ? {} : { notice: this.notice }),
         }),

@@ -9,7 +9,7 @@ import { isDescendantOf } from './collect/process-tree.js';
 import { renderStatusLine } from './render/status-line.js';
 import { findRuns, pickRun, type FoundRun } from './run-info.js';
 import { DashboardScreen } from './screen.js';
-import { createDashboardState } from './state.js';
+import { createRunState } from './state.js';
 import { renderSummary, summarize } from './summary.js';
 import { DashboardStore } from './store.js';
 import { DashboardView } from './view.js';
@@ -30,9 +30,7 @@ export async function watchBuild(ctx: Context, options: WatchOptions): Promise<n
   if (run === undefined) throw new NothingToWatchError(...msg.noRunToWatch(options.watchPid));
   const { info } = run;
   const auth = connectAuth(ctx, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
-  const store = new DashboardStore(
-    createDashboardState({ startedAt: info.startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
-  );
+  const store = new DashboardStore(createRunState(info));
   const collectors = startCollectors(info, auth, store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, info.pid) });
   const output = ctx.stdout as NodeJS.WriteStream;
   const input = output.isTTY === true && ctx.env.TERM !== 'dumb' ? ctx.terminalInput?.() : undefined;
@@ -98,6 +96,7 @@ function watchScreen(ctx: Context, run: FoundRun, store: DashboardStore, termina
       screen,
       readOnly: true,
       now: ctx.now,
+      env: ctx.env,
       onAction: (action) => {
         if (action === 'quit') finish(false);
       },

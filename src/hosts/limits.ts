@@ -6,6 +6,13 @@ export const DEFAULT_REMOTE_SLOTS = 4;
 // hosts.c:417 `hostdef->n_slots = 2;` for a bare `localhost`.
 export const DEFAULT_LOCAL_SLOTS = 2;
 
+// lock.c:92-99 `_dcc_local` has 4 slots (`--localslots=N` in the host list changes it; demerge's
+// DISTCC_HOSTS never sets it). compile.c:977-982 takes one of them for every job that runs here
+// without picking `localhost/N` from the list: jobs distcc will not distribute (links, -E,
+// -march=native) and fallbacks. Both share the lock files `cpu_localhost_<i>` (lock.c:151), so
+// at most max(N, 4) local compiles run at once, even with no `localhost` in DISTCC_HOSTS.
+export const LOCAL_ONLY_SLOTS = 4;
+
 // hosts.c:221 rejects 0; there is no explicit maximum, but where.c:176 only tries slots
 // `i_cpu < 10000`, so a larger limit is never used: cap it there instead of silently.
 export const MIN_SLOTS = 1;

@@ -36,12 +36,18 @@ export const helpLines = (readOnly: boolean): string[] => [
   '   STATE  up; unreachable (the sampler gets no answer); connecting;',
   '          backoff Ns (distcc skips the node for a while after a failure)',
   '   RTT    channel round trip   SLOTS  jobs on the host / its distcc limit',
+  "          (localhost: compiles here / the larger of localhost/N and distcc's 4)",
+  "   FOREIGN  +N compilers there that serve no job of this run (another run's)",
   '   DONE   compiles completed there (DISTCC_LOG)   FELL  jobs that gave up on it',
   '   CPU    CPU time of the distcc user there, as sampled (a lower bound)',
   '',
   ' WORK',
-  '   one row per distcc job (its state file) and per compiler on a node; a',
-  "   compiler gets its job's file when the counts on that host agree",
+  '   one row per distcc job (its state file) with the compiler serving it on the',
+  '   node, joined by start time: oldest job to oldest compiler. JOIN "by order":',
+  '   another job or compiler there started within a sample, so only the order',
+  '   decided. COMPILER: waiting (still sending), none yet (not sampled yet, or',
+  '   shorter than a sample), done (receiving). PHASE foreign: a compiler of the',
+  "   distcc user there that serves no job of this run (another run's, say)",
   '   LOCAL-ONLY  compiles distcc keeps here by its own rules, and which rule',
   '',
   ' any key goes back',
@@ -57,6 +63,15 @@ export const hostStateWords = {
   'distcc-backoff': 'backoff',
   local: 'local',
 } as const;
+/** Compilers on a node that serve no job of this run. */
+export const foreignCount = (count: number): string => `+${count}`;
+/** The title of the hosts' busy-slot strips, with the time they span. */
+export const activityTitle = (span: string): string => `BUSY SLOTS, LAST ${span}`;
+export const activityShort = (): string => 'BUSY';
+export const remoteChartLabel = (): string => 'REMOTE';
+export const rateChartLabel = (): string => 'JOBS/S';
+export const shareNowText = (percent: number): string => `${percent.toFixed(0)}% remote`;
+export const rateNowText = (rate: number, peak: number): string => `${rate.toFixed(1)}/s top ${peak.toFixed(0)}`;
 export const distccBackoffLeft = (seconds: number): string => `backoff ${seconds}s`;
 
 // ---- work, totals, Portage ----
@@ -67,8 +82,20 @@ export const otherCount = (count: number): string => `${count} other`;
 /** "node2 1": a host and how many of something it has. */
 export const hostAndCount = (host: string, count: number): string => `${host} ${count}`;
 
-/** The PHASE of a compiler no job could be paired with. */
-export const compilerRunning = (): string => 'running';
+/** The PHASE of a compiler of the distcc user that serves no job of this run. */
+export const foreignPhase = (): string => 'foreign';
+/** The COMPILER of a job compiling on the front end. */
+export const localCompile = (): string => 'local';
+/** What a work row says of its job's compiler on the node (src/dashboard/join.ts). */
+export const joinWords = {
+  paired: '',
+  'by-order': 'by order',
+  waiting: 'waiting',
+  'no-compiler': 'none yet',
+  done: 'done',
+  foreign: '',
+  here: '',
+} as const;
 export const noWork = (): string => 'no distcc jobs or compilers running';
 export const moreWork = (count: number): string => `… ${count} more (Enter on a host shows all of its work)`;
 export const moreRows = (count: number): string => `… ${count} more`;
@@ -85,6 +112,11 @@ export const packagesText = (packages: readonly string[]): string => ` │ ${pac
 export const snapshotProgress = (completed: number, total: number, running: number): string => `${completed} of ${total} done, ${running} running`;
 export const snapshotFailed = (failed: number): string => `, ${failed} failed`;
 export const taskText = (cpv: string, phase: string, elapsed: string): string => `${cpv} ${phase} ${elapsed}`.trimEnd();
+/** A package's distcc jobs so far (from the per-package tallies). */
+export const tallyText = (remote: number, local: number, sharePercent: number | undefined): string =>
+  `${remote} remote, ${local} local${sharePercent === undefined ? '' : ` (${sharePercent.toFixed(0)}% remote)`}`;
+export const shareShort = (sharePercent: number): string => `${sharePercent.toFixed(0)}% remote`;
+export const localCausesText = (causes: string): string => ` · local: ${causes}`;
 export const emergeStopped = (): string => 'emerge stopped';
 export const waitingForEmerge = (): string => 'waiting for emerge to start building';
 export const packagesDone = (completed: number, total: number | undefined): string =>
@@ -100,6 +132,11 @@ export const loadText = (one: number, five: number, fifteen: number): string => 
 export const cpusText = (cpus: number): string => `${cpus} CPUs`;
 export const sampledAgo = (age: string): string => `sampled ${age} ago`;
 export const slotsBusy = (busy: number, slots: number): string => `slots ${busy}/${slots} busy`;
+export const localSlotsExplained = (listed: number, localOnly: number, preprocessing: number): string =>
+  `${listed > 0 ? `localhost/${listed} takes jobs distcc could send` : 'no localhost in DISTCC_HOSTS'}; ` +
+  `local-only jobs and fallbacks: up to ${localOnly} (distcc's own limit)` +
+  (preprocessing > 0 ? `; ${preprocessing} node job${preprocessing === 1 ? '' : 's'} preprocessing here` : '');
+export const foreignDetail = (count: number): string => `+${count} foreign (compiler${count === 1 ? '' : 's'} serving no job of this run)`;
 export const jobsByPhase = (phases: string): string => `jobs: ${phases}`;
 export const distccCounts = (done: number, failed: number, retried: number, fellBack: number): string =>
   `distcc: ${done} done, ${failed} failed, ${retried} retried elsewhere, ${fellBack} fell back`;

@@ -49,6 +49,8 @@ export class PtySession {
     private readonly terminal: Terminal,
     private readonly emerge: PtyEmergeProcess,
     private readonly store: DashboardStore,
+    /** Whose locale decides block characters or ASCII in the dashboard's charts. */
+    private readonly env: Readonly<Record<string, string | undefined>> = process.env,
   ) {}
 
   start(): void {
@@ -138,6 +140,7 @@ export class PtySession {
       store: this.store,
       screen: this.screen,
       readOnly: false,
+      env: this.env,
       emergeLine: () => this.lastLine.line,
       onAction: (action) => this.action(action),
       onHiddenKey: (key) => this.hiddenKey(key),

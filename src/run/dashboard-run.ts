@@ -3,7 +3,7 @@ import { startCollectors } from '../dashboard/collect/collectors.js';
 import { isDescendantOf } from '../dashboard/collect/process-tree.js';
 import { renderStatusLine } from '../dashboard/render/status-line.js';
 import { writeRunInfo, type RunInfo } from '../dashboard/run-info.js';
-import { buildHasStarted, createDashboardState } from '../dashboard/state.js';
+import { buildHasStarted, createRunState } from '../dashboard/state.js';
 import { renderSummary, summarize } from '../dashboard/summary.js';
 import { DashboardStore } from '../dashboard/store.js';
 import { startEmerge, startEmergeInPty, type EmergeOutcome } from '../emerge/launch.js';
@@ -108,7 +108,7 @@ async function runInPty(state: Ready, store: DashboardStore, terminal: Terminal,
   // emerge has a terminal of its own: a SIGINT or SIGQUIT sent to demerge (typed keys reach
   // emerge through its terminal) would be lost unless the relay forwards it.
   state.relay.attach(emerge, { ownTerminal: true });
-  const session = new PtySession(terminal, emerge, store);
+  const session = new PtySession(terminal, emerge, store, state.ctx.env);
   session.start();
   state.screen.taken = true;
   try {
@@ -140,9 +140,7 @@ export async function runWatched(state: Ready): Promise<EmergeOutcome> {
   const startedAt = ctx.now();
   const info = runInfoOf(state, startedAt);
   writeRunInfo(state.runDir.path, info);
-  const store = new DashboardStore(
-    createDashboardState({ startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
-  );
+  const store = new DashboardStore(createRunState(info));
   const collectors = startCollectors(info, authFor(state), store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, process.pid) });
   const { holdNode } = state.transport;
   const stopHolding = holdNode === undefined ? undefined : holdFullNodes(store, holdNode);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startCollectors } from '../../src/dashboard/collect/collectors.js';
 import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
 import { parseRunInfo, type RunInfo } from '../../src/dashboard/run-info.js';
-import { createDashboardState, type DashboardState } from '../../src/dashboard/state.js';
+import { createRunState, type DashboardState } from '../../src/dashboard/state.js';
 import { DashboardStore } from '../../src/dashboard/store.js';
 import { initialUi } from '../../src/dashboard/ui.js';
 import { connectAuth } from '../../src/ssh/auth.js';
@@ -37,9 +37,7 @@ export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store:
   rmSync(log, { force: true });
   linkSync(info.distccLog!.path, log);
   const watched: RunInfo = { ...info, distccLog: { path: log, offset: 0 }, ...overrides };
-  const store = new DashboardStore(
-    createDashboardState({ startedAt: info.startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
-  );
+  const store = new DashboardStore(createRunState(watched));
   const auth = connectAuth(
     { readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') },
     { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds },

@@ -8,7 +8,10 @@ import { isDescendantOf, parentFromStat } from '../../src/dashboard/collect/proc
 import { DISTCC_STATE_MAGIC } from '../../src/dashboard/parse/distcc-state.js';
 import { parseObservability } from '../../src/dashboard/parse/observability.js';
 import type { RunInfo } from '../../src/dashboard/run-info.js';
-import { buildHasStarted, createDashboardState } from '../../src/dashboard/state.js';
+import { portageLine } from '../../src/dashboard/render/main-view.js';
+import { lineText } from '../../src/dashboard/render/text.js';
+import { buildHasStarted, createDashboardState, createRunState } from '../../src/dashboard/state.js';
+import { emergeLogPath, portageFacts, PORTAGE_VARIABLES } from '../../src/portage/index.js';
 import { DashboardStore } from '../../src/dashboard/store.js';
 
 // The local collectors against real files laid out as distcc and Portage lay them out.
@@ -188,6 +191,46 @@ describe('startCollectors', () => {
     expect(state.distcc.hosts).toEqual([expect.objectContaining({ host: 'node1', jobs: 1 })]);
     expect(state.emerge.open.map((p) => p.cpv)).toEqual(['dev-util/hello-1.0']);
     expect(buildHasStarted(state)).toBe(true);
+  });
+
+  it("reads emerge.log where Portage's answer puts it, and the PORTAGE line follows the build", async () => {
+    // Issue 14 saw "waiting for emerge to start building" for a whole build: the dashboard
+    // tailed /var/log/emerge.log while Portage wrote elsewhere. The run now takes the place
+    // from portageq (EMERGE_LOG_DIR, else ${BROOT}/var/log), as src/run/dashboard-run.ts does.
+    const root = dir();
+    const values = new Map(PORTAGE_VARIABLES.map((name) => [name as string, '']));
+    values.set('EMERGE_LOG_DIR', join(root, 'log'));
+    const facts = portageFacts({ ok: true, program: 'portageq', ms: 1, values }, {});
+    mkdirSync(join(root, 'log'));
+    const path = emergeLogPath(facts);
+    expect(path).toBe(join(root, 'log', 'emerge.log'));
+    writeFileSync(path, '');
+    const info: RunInfo = {
+      version: 1,
+      pid: process.pid,
+      startedAt: 1_795_700_000_000,
+      nodes: [],
+      localSlots: 2,
+      distccDir: join(root, 'distcc'),
+      emergeLog: { path, offset: 0 },
+      ssh: { key: '/nonexistent', knownHosts: '/nonexistent', connectTimeoutSeconds: 5 },
+      sampleIntervalMs: 1000,
+      backoffPeriodMs: 60_000,
+    };
+    const store = new DashboardStore(createRunState(info));
+    const collectors = startCollectors(info, undefined, store, { now: () => 1_795_700_042_000 });
+    const line = (): string => lineText(portageLine(store.state, 1_795_700_042_000, 200));
+    expect(line()).toBe(' PORTAGE waiting for emerge to start building');
+    appendFileSync(
+      path,
+      '1795700000:  >>> emerge (1 of 2) dev-util/hello-1.0 to /\n1795700001:  === (1 of 2) Compiling/Merging (dev-util/hello-1.0::/x.ebuild)\n',
+    );
+    await collectors.flush();
+    expect(line()).toBe(' PORTAGE 0 of 2 done │ dev-util/hello-1.0 (1 of 2) Compiling/Merging 0:42');
+    appendFileSync(path, '1795700040:  ::: completed emerge (1 of 2) dev-util/hello-1.0 to /\n');
+    await collectors.flush();
+    collectors.stop();
+    expect(line()).toBe(' PORTAGE 1 of 2 done');
   });
 
   it('notices a lost node within 3 s at 1 Hz', () => {

@@ -4,6 +4,7 @@ import { parseEmergeLogLine, type EmergeLogEvent } from '../../src/dashboard/par
 import { parseSample } from '../../src/dashboard/parse/ps.js';
 import {
   createDashboardState,
+  withClusterSample,
   withDistccLogEvents,
   withEmergeLogEvents,
   withJobs,
@@ -154,4 +155,56 @@ export function localOnlyState(): DashboardState {
     state,
     EMERGE_LOG.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined),
   );
+}
+
+/**
+ * busyState's nodes after a minute of samples, a second apart: node1 and node3 busier and
+ * idler in turn, node2 lost after 40 s, jobs completing on the nodes and here, as the
+ * collectors record them (state files, samples, DISTCC_LOG, a cluster sample per tick).
+ */
+export function historyState(seconds = 60): DashboardState {
+  let state = createDashboardState({
+    startedAt: T0,
+    nodes: [
+      { name: 'node1', slots: 2 },
+      { name: 'node2', slots: 2 },
+      { name: 'node3', slots: 4 },
+    ],
+    localSlots: 2,
+  });
+  const interpreter = new DistccLogInterpreter();
+  const start = NOW - seconds * 1000;
+  let client = 1000;
+  for (let t = 0; t < seconds; t++) {
+    const at = start + t * 1000;
+    const jobs: DistccJob[] = [];
+    for (let i = 0; i < t % 3; i++) jobs.push({ pid: 100 + i, cpid: 100 + i, file: `a${i}.c`, host: 'node1', slot: i, phase: 'compile', mtimeMs: at - 200 });
+    for (let i = 0; i < Math.floor(t / 15); i++)
+      jobs.push({ pid: 200 + i, cpid: 200 + i, file: `b${i}.c`, host: 'node3', slot: i, phase: 'compile', mtimeMs: at - 200 });
+    if (t % 4 === 0) jobs.push({ pid: 300, cpid: 300, file: 'main.c', host: 'localhost', slot: 0, phase: 'compile', mtimeMs: at - 100 });
+    state = withJobs(state, jobs, at);
+    state = withNodeSample(state, 'node1', parseSample(sampleText(900, [])), at, 3);
+    state = withNodeSample(state, 'node3', parseSample(sampleText(901, [])), at, 4);
+    if (t < 40) state = withNodeSample(state, 'node2', parseSample(sampleText(902, [])), at, 5);
+    else state = withNodeUnreachable(state, 'node2', 'connection refused');
+    const lines: string[] = [];
+    for (let i = 0; i < (t % 4) + (t > 30 ? 2 : 0); i++) {
+      client++;
+      const host = i % 2 === 0 ? 'node1/2' : 'node3/4';
+      lines.push(
+        `distcc[${client}] exec on distcc@${host}: gcc -c src/x${client}.c`,
+        `distcc[${client}] compile src/x${client}.c on distcc@${host} completed ok`,
+      );
+    }
+    if (t % 5 === 0) {
+      client++;
+      lines.push(`distcc[${client}] exec on localhost: gcc -c src/y${client}.c`, `distcc[${client}] compile src/y${client}.c on localhost completed ok`);
+    }
+    state = withDistccLogEvents(
+      state,
+      lines.flatMap((line) => interpreter.pushLine(line)),
+    );
+    state = withClusterSample(state, at);
+  }
+  return state;
 }

@@ -7,6 +7,7 @@ import { parseNodeEventLine, type NodeEvent } from '../parse/node-events.js';
 import { OBSERVABILITY_DIR } from '../parse/observability.js';
 import type { RunInfo } from '../run-info.js';
 import {
+  withClusterSample,
   withDistccBackoff,
   withDistccLogEvents,
   withEmergeLogEvents,
@@ -102,6 +103,7 @@ class LocalTick {
       const snapshot = readPortageSnapshot(this.options.observabilityDir ?? OBSERVABILITY_DIR, this.options.isOurEmerge);
       store.update((s) => withPortageSnapshot(s, snapshot));
     }
+    store.update((s) => withClusterSample(s, this.now()));
   }
 }
 

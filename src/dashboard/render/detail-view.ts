@@ -1,3 +1,4 @@
+import { LOCAL_ONLY_SLOTS } from '../../hosts/index.js';
 import * as say from '../../messages/dashboard-view.js';
 import { nodeEventLine } from '../../messages/summary.js';
 import { endsProblem } from '../parse/node-events.js';
@@ -58,6 +59,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
     seg(
       ` ${words([
         say.slotsBusy(row.busy, row.slots),
+        row.foreign ? say.foreignDetail(row.foreign) : undefined,
         jobs ? say.jobsByPhase(phaseSummary(jobs.phases)) : undefined,
         say.distccCounts(stats?.jobs ?? 0, stats?.failed ?? 0, stats?.failedAttempts ?? 0, stats?.fallbacks ?? 0),
         stats && stats.jobSeconds > 0 ? say.jobTimeText(formatClock(stats.jobSeconds)) : undefined,
@@ -65,6 +67,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
       ])}`,
     ),
   ]);
+  if (row.name === LOCALHOST) lines.push([seg(` ${say.localSlotsExplained(state.localSlots, LOCAL_ONLY_SLOTS, row.preprocessing ?? 0)}`, 'dim')]);
   if (node?.unreachableReason !== undefined) lines.push([seg(` ${say.unreachableBecause(node.unreachableReason)}`, 'bad')]);
   if (row.condition === 'distcc-backoff') lines.push([seg(` ${say.distccSkipsNode(row.distccBackoffSeconds)}`, 'warn')]);
   if (node?.note !== undefined) lines.push([seg(` ${node.note}`, 'warn')]);
@@ -73,7 +76,7 @@ export function detailView(state: DashboardState, now: number, width: number, ro
     lines.push([seg(` ${nodeEventLine(when, event.kind, event.cause, event.count)}`, endsProblem(event.kind) ? 'good' : 'warn')]);
   }
   lines.push([]);
-  const work = workRows(state).filter((w) => w.host === row.name);
+  const work = workRows(state, now).filter((w) => w.host === row.name);
   const columns = layoutColumns(workColumns(now, Math.min(15, row.name.length)), width - 1);
   const processes = node?.processes ?? [];
   // Split what is left between the work and the processes.

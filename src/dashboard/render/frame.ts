@@ -3,8 +3,9 @@ import type { DashboardState } from '../state.js';
 import type { UiState } from '../ui.js';
 import { detailView } from './detail-view.js';
 import { formatClock } from './format.js';
-import { hostTable, localOnlyLine, portageLine, problemsLine, totalsLine, workTable } from './main-view.js';
-import { hostRows, totals, workRows } from './rows.js';
+import { glyphsFor, type Charset } from './charts.js';
+import { clusterCharts, hostTable, localOnlyLine, portageLines, problemsLine, totalsLine, workTable } from './main-view.js';
+import { buildingPackages, hostRows, totals, workRows } from './rows.js';
 import { clipLine, fit, lineText, seg, type Line } from './text.js';
 
 // A whole screen as lines: exactly `height` of them, none wider than `width`. Pure: the
@@ -20,6 +21,8 @@ interface FrameInput {
   emergeLine?: string;
   /** A message for the whole screen's attention ("the build has ended"). */
   notice?: string;
+  /** Block characters or ASCII for the charts (chooseCharset decides); block characters by default. */
+  charset?: Charset;
 }
 
 const MIN_WIDTH = 40;
@@ -52,19 +55,35 @@ function footer(input: FrameInput): Line[] {
   return [first, [seg(fit(` ${keys}`, width), 'dim')]];
 }
 
+// The cluster charts grow to this many rows each when the terminal has the room.
+const MAX_CHART_ROWS = 24;
+// Below this many rows for the main view the charts give their room to hosts and work.
+const CHARTS_FROM_ROWS = 14;
+
 function mainView(input: FrameInput, rows: number): Line[] {
   const { state, now, width, ui } = input;
+  const glyphs = glyphsFor(input.charset ?? 'unicode');
   const hosts = hostRows(state, now).length;
-  // Portage above, totals below; hosts take what they need unless the work would get less
-  // than half, and the work always keeps a header and a row.
-  const room = Math.max(4, rows - 2);
-  const workWant = Math.max(2, Math.min(Math.floor(room / 2), workRows(state).length + 1));
-  const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
-  const lines: Line[] = [portageLine(state, now, width)];
-  lines.push(...hostTable(state, now, width, hostRoom, ui.selected));
+  const work = workRows(state, now).length;
+  // Top to bottom: Portage (a line per package building when there is room), the hosts with
+  // their busy-slot strips, the cluster's charts, the work, the totals. Hosts take what they
+  // need unless the work would get less than half; the work always keeps a header and a row;
+  // rows the work does not need make the charts taller.
+  const building = buildingPackages(state, now).length;
+  const portageRows = rows >= 16 && building > 0 ? Math.min(1 + building, 4) : 1;
   const localOnly = localOnlyLine(state, now, width);
   const problems = problemsLine(state, width);
   const below = [totalsLine(state, now, width), localOnly, problems].filter((line): line is Line => line !== undefined);
+  const avail = Math.max(4, rows - portageRows - below.length);
+  const charts = avail >= CHARTS_FROM_ROWS;
+  const room = avail - (charts ? 2 : 0);
+  const workWant = Math.max(2, Math.min(Math.floor(room / 2), work + 1));
+  const hostRoom = Math.max(2, Math.min(hosts + 1, room - workWant));
+  const spare = room - hostRoom - Math.max(2, work + 1);
+  const chartRows = charts ? 1 + Math.max(0, Math.min(MAX_CHART_ROWS - 1, Math.floor(spare / 2))) : 0;
+  const lines: Line[] = portageLines(state, now, width, portageRows);
+  lines.push(...hostTable(state, now, width, hostRoom, ui.selected, glyphs));
+  lines.push(...clusterCharts(state, width, chartRows, glyphs));
   lines.push(...workTable(state, now, width, Math.max(1, rows - lines.length - below.length)));
   lines.push(...below);
   return lines;

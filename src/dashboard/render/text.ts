@@ -69,16 +69,28 @@ export function escapeTags(text: string): string {
   return text.replace(/[{}]/g, (brace) => (brace === '{' ? '{open}' : '{close}'));
 }
 
+// East Asian Wide and Fullwidth code points of the BMP (Unicode's EastAsianWidth W and F,
+// merged into ranges): a terminal draws each in two columns, the layout counts one. Astral
+// code points are two UTF-16 units already, as wide as most of them are drawn.
+const WIDE =
+  /[\u1100-\u115f\u231a\u231b\u2329\u232a\u23e9-\u23ec\u23f0\u23f3\u25fd\u25fe\u2614\u2615\u2648-\u2653\u267f\u2693\u26a1\u26aa\u26ab\u26bd\u26be\u26c4\u26c5\u26ce\u26d4\u26ea\u26f2\u26f3\u26f5\u26fa\u26fd\u2705\u270a\u270b\u2728\u274c\u274e\u2753-\u2755\u2757\u2795-\u2797\u27b0\u27bf\u2b1b\u2b1c\u2b50\u2b55\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6]/g;
+
+/** One column per UTF-16 unit, as the layout counted: a wide character becomes "?". */
+export function narrowText(text: string): string {
+  return text.replace(WIDE, '?');
+}
+
 /**
  * The frame in blessed's tag markup. Every piece of text goes through the sanitizer once
- * more on its way out: blessed would obey escape sequences inside content.
+ * more on its way out (blessed would obey escape sequences inside content), and wide
+ * characters become "?" so that no line is wider on the terminal than the layout made it.
  */
 export function toTagged(lines: readonly Line[]): string {
   return lines
     .map((line) =>
       line
         .map((segment) => {
-          const text = escapeTags(sanitizeTerminalText(segment.text, segment.text.length));
+          const text = escapeTags(narrowText(sanitizeTerminalText(segment.text, segment.text.length)));
           if (segment.style === undefined) return text;
           const [open, close] = TAGS[segment.style];
           return `${open}${text}${close}`;
