@@ -70,7 +70,9 @@ describe('key checks', () => {
 
   it('reads the public half of an encrypted key that is not in the OpenSSH format from its .pub', () => {
     // PEM (ssh-keygen -m PEM) keeps nothing in the clear; only a .pub tells which key it is.
-    const pem = Buffer.from('-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\nAAAA\n-----END RSA PRIVATE KEY-----\n');
+    const pem = Buffer.from(
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00000000000000000000000000000000\n\nAAAA\n-----END RSA PRIVATE KEY-----\n',
+    );
     const pub = readFileSync(join(KEYS, 'rsa3072.pub'), 'utf8');
     const withPub = keyChecks(input('rsa3072', {}, { data: { ok: true, data: pem }, readPub: () => pub }));
     expect(withPub.agentKey?.toString('base64')).toBe(pub.split(' ')[1]);
