@@ -229,7 +229,7 @@ describe('a build key with a passphrase, held by ssh-agent', () => {
       // The tunnel's master logs in once per node (beside demerge's own probe and sampler, which
       // sign through the agent in-process); the recipe's ssh once per job, each through the bridge.
       const logins = acceptedLogins(1) - loginsBefore;
-    console.log(`transport ${transport}: ${sum(counts.values())}/${TRANSLATION_UNITS} units remote ${JSON.stringify([...counts])}, node 1 logins ${logins}`);
+      console.log(`transport ${transport}: ${sum(counts.values())}/${TRANSLATION_UNITS} units remote ${JSON.stringify([...counts])}, node 1 logins ${logins}`);
       if (transport === 'tunnel') expect(logins).toBeLessThanOrEqual(3);
       else expect(logins).toBeGreaterThanOrEqual(counts.get(1) ?? 1);
       expect(runDirsLeft()).toEqual([]);
