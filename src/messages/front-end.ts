@@ -102,7 +102,7 @@ export const keyAgentLacks = (path: string, fingerprintText: string, socket: str
 ];
 
 export const keyAgentHolds = (fingerprintText: string, socket: string): string =>
-  `passphrase: the ssh-agent at ${socket} holds the key (${fingerprintText}); demerge and the build sign through it, with this key only`;
+  `a passphrase, and the ssh-agent at ${socket} holds the key (${fingerprintText}): demerge and the build sign through it, with this key only`;
 
 export const keyEncryptedNoPublic = (path: string): Problem => [
   `SSH key ${quote(path)} has a passphrase, and neither the key file nor ${path}.pub tells its public half, which an agent's keys are matched by`,

@@ -184,7 +184,7 @@ describe('a build key with a passphrase, held by ssh-agent', () => {
         1,
       ),
     ).toBe(0);
-    expect(doc.checks.find((c) => c.id === 'key.passphrase')?.message).toMatch(/^passphrase: the ssh-agent at .* holds the key \(SHA256:/);
+    expect(doc.checks.find((c) => c.id === 'key.passphrase')?.message).toMatch(/^a passphrase, and the ssh-agent at .* holds the key \(SHA256:/);
     // Every node logged in through the agent and compiled the trial file.
     for (const node of [1, 2, 3]) {
       expect(doc.checks.find((c) => c.id === 'node.login' && c.node === nodeAddress(node))).toMatchObject({ verdict: 'ok' });

@@ -298,7 +298,7 @@ describe('the key check of an agent-held key', () => {
   it('passes when the agent holds the key', async () => {
     const outcome = await agentKeyCheck(path, buildBlob, agentSocket);
     expect(outcome.check.verdict).toBe('ok');
-    expect(outcome.check.message).toMatch(/^passphrase: the ssh-agent at .*agent\.sock holds the key \(SHA256:[A-Za-z0-9+/]{43}\)/);
+    expect(outcome.check.message).toMatch(/^a passphrase, and the ssh-agent at .*agent\.sock holds the key \(SHA256:[A-Za-z0-9+/]{43}\)/);
     expect(outcome.agent).toEqual({ socket: agentSocket, publicKey: buildBlob });
   });
 
