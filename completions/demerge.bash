@@ -214,7 +214,7 @@ _demerge_setup()
         [[ $cur == -* ]] && _demerge_add "$cur" "$node"$'\n--help'
         ;;
     key)
-        [[ $cur == -* ]] && _demerge_add "$cur" $'--config=\n--force\n--help'
+        [[ $cur == -* ]] && _demerge_add "$cur" $'--config=\n--force\n--passphrase\n--help'
         ;;
     node | trust)
         if [[ $cur == -* ]]; then

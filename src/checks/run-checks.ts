@@ -8,11 +8,13 @@ import {
   localToolChecks,
   portageChecks,
   startFrontCompilerQuery,
+  type FileOutcome,
   type FrontCompilerOutcome,
   type LocalEnv,
   type PortageOutcome,
   type ToolOutcome,
 } from './local/local-checks.js';
+import { agentKeyCheck } from './local/agent-check.js';
 import { nodeName } from './node-name.js';
 import { lzoSuggestion } from './node/lzo-suggestion.js';
 import { checkNode } from './node/check-node.js';
@@ -55,6 +57,8 @@ export interface CheckRun {
   portage: Promise<PortageOutcome>;
   nodes: NodeRun[];
   report: Promise<Report>;
+  /** How demerge's own logins sign: the key file, the agent (a key with a passphrase), or not at all. */
+  auth: Promise<SshAuth | undefined>;
 }
 
 // Beyond the login's bound: the compile itself and distcc's own start-up.
@@ -64,8 +68,19 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   const emit = options.onCheck ?? (() => {});
   // Every node's connect and probe listens for the abort.
   if (options.signal !== undefined) setMaxListeners(0, options.signal);
-  const files = localFileChecks(env, config);
-  files.checks.forEach(emit);
+  const localFiles = localFileChecks(env, config);
+  localFiles.checks.forEach(emit);
+  // A key with a passphrase: the agent's answer is the key's last check.
+  const agentOutcome = localFiles.agentKey === undefined ? undefined : agentKeyCheck(config.key, localFiles.agentKey, env.env.SSH_AUTH_SOCK);
+  const files: Promise<FileOutcome> = (async () => {
+    const outcome = await agentOutcome;
+    if (outcome === undefined) return localFiles;
+    emit(outcome.check);
+    const lastKeyCheck = localFiles.checks.map((check) => check.id.startsWith('key.')).lastIndexOf(true);
+    const checks = [...localFiles.checks];
+    checks.splice(lastKeyCheck + 1, 0, outcome.check);
+    return { ...localFiles, checks };
+  })();
   // The compiler query spawns processes, and each spawn blocks the event loop for tens of
   // milliseconds (Node.js forks its whole process): it starts before any node's TCP connect, so
   // that no connect's completion waits behind it and every round trip is measured as it is.
@@ -85,10 +100,15 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
   });
   const local =
     options.deferPortage === true
-      ? tools.then((outcome) => [...files.checks, ...outcome.checks])
-      : Promise.all([tools, portage]).then(([outcome, answered]) => [...files.checks, ...outcome.checks, ...answered.checks]);
-  const auth: SshAuth | undefined =
-    files.privateKey === undefined ? undefined : { privateKey: files.privateKey, knownHosts: files.knownHosts, timeoutMs: config.connectTimeout * 1000 };
+      ? Promise.all([files, tools]).then(([file, outcome]) => [...file.checks, ...outcome.checks])
+      : Promise.all([files, tools, portage]).then(([file, outcome, answered]) => [...file.checks, ...outcome.checks, ...answered.checks]);
+  const knownHosts = localFiles.knownHosts;
+  const timeoutMs = config.connectTimeout * 1000;
+  const auth: Promise<SshAuth | undefined> =
+    localFiles.privateKey !== undefined
+      ? Promise.resolve({ privateKey: localFiles.privateKey, knownHosts, timeoutMs })
+      : (agentOutcome?.then((outcome) => (outcome.agent === undefined ? undefined : { agent: outcome.agent, knownHosts, timeoutMs })) ??
+        Promise.resolve(undefined));
 
   let trial: { setup: TrialSetup; runner: TrialRunner } | undefined;
   let trialSetupError: Error | undefined;
@@ -98,7 +118,7 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
       const outcome = await tools;
       if (outcome.ssh === undefined || hasFrontEndBlocker(await local)) return undefined;
       try {
-        const setup = prepareTrial(env.uid, files.buildUser, env.env.PATH || '/usr/bin:/bin', config.transport);
+        const setup = prepareTrial(env.uid, localFiles.buildUser, env.env.PATH || '/usr/bin:/bin', config.transport);
         trial = { setup, runner: startTrialRunner(setup, config.connectTimeout + TRIAL_EXTRA_S, options.signal) };
       } catch (error) {
         trialSetupError = error as Error;
@@ -123,8 +143,8 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
         add(fail('node.duplicate-host', name, msg.duplicateHost(node.host, first)));
       } else {
         const outcome = await checkNode(
-          { node, name, auth, keyPath: config.key, knownHostsPath: config.knownHosts, compiler, signal: options.signal, emit },
-          options.trial && !hasFailure(files.checks)
+          { node, name, auth: await auth, keyPath: config.key, knownHostsPath: config.knownHosts, compiler, signal: options.signal, emit },
+          options.trial && !hasFailure((await files).checks)
             ? {
                 runner: trialRunner,
                 setupError: () => trialSetupError,
@@ -159,5 +179,5 @@ export function startChecks(env: LocalEnv, config: Config, options: CheckOptions
       trial?.setup.remove();
     }
   })();
-  return { local, portage, nodes, report };
+  return { local, portage, nodes, report, auth };
 }

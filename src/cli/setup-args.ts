@@ -26,14 +26,15 @@ export interface TrustCommandArgs {
   setup: SetupArgs;
 }
 
-type OptionName = '--config' | '--force' | '--print' | '--admin' | '--admin-key' | '--from' | '--restrict' | '--unlock' | '--fingerprint' | '--replace';
+type OptionName =
+  '--config' | '--force' | '--passphrase' | '--print' | '--admin' | '--admin-key' | '--from' | '--restrict' | '--unlock' | '--fingerprint' | '--replace';
 
 const NODE_OPTIONS: OptionName[] = ['--admin', '--admin-key', '--from', '--restrict', '--unlock'];
 
 /** Which options each step takes; the rest are refused with the list of what it does take. */
 const STEP_OPTIONS: Record<SetupStep, readonly OptionName[]> = {
   all: ['--config', ...NODE_OPTIONS],
-  key: ['--config', '--force'],
+  key: ['--config', '--force', '--passphrase'],
   node: ['--config', '--print', ...NODE_OPTIONS],
   trust: ['--config', '--fingerprint', '--replace'],
 };
@@ -103,6 +104,9 @@ function applyOption(given: { config?: string }, setup: SetupArgs, name: OptionN
       return;
     case '--force':
       setup.force = true;
+      return;
+    case '--passphrase':
+      setup.passphrase = true;
       return;
     case '--print':
       setup.print = true;

@@ -72,13 +72,41 @@ export const keyFileOk = (path: string, owner: string, mode: string): string => 
 
 export const keyNotAFile = (path: string): Problem => [`SSH key ${quote(path)} is not a regular file`, 'point key = in demerge.conf at the private key file'];
 
-export const keyEncrypted = (path: string, agentSocket: string | undefined): Problem => [
-  `SSH key ${quote(path)} has a passphrase: the build runs without a terminal and cannot type it${
-    agentSocket === undefined
-      ? ''
-      : "; SSH_AUTH_SOCK is set, but demerge does not use agents: the build's ssh runs as the build user with this key file only (IdentitiesOnly)"
-  }`,
-  `remove the passphrase: ssh-keygen -p -N '' -f ${path} (it asks for the old one)`,
+// A key with a passphrase: the build cannot type it, so the ssh-agent of the user running demerge
+// (keychain's, say) must hold the key; demerge bridges it to the build user for the run.
+
+const agentRecipe = (path: string): string =>
+  `load it into an agent and run demerge from that shell: eval "$(keychain --eval --agents ssh ${path})" (or eval "$(ssh-agent)" && ssh-add ${path}); or remove the passphrase: ssh-keygen -p -N '' -f ${path}`;
+
+export const keyNoAgent = (path: string): Problem => [
+  `SSH key ${quote(path)} has a passphrase and SSH_AUTH_SOCK is not set: the build runs without a terminal, so only an ssh-agent holding the key can sign its logins`,
+  agentRecipe(path),
+];
+
+const AGENT_FAILURES: Record<string, string> = {
+  ENOENT: 'no such socket: the agent has ended',
+  ECONNREFUSED: 'nothing listens there: the agent has ended',
+  EACCES: "permission denied: the socket is another user's",
+  ETIMEDOUT: 'it does not answer',
+  EPROTO: 'it does not answer as an ssh-agent',
+};
+
+export const keyAgentUnreachable = (path: string, socket: string, code: string): Problem => [
+  `SSH key ${quote(path)} has a passphrase, and the ssh-agent at SSH_AUTH_SOCK=${quote(socket)} cannot be asked for it: ${AGENT_FAILURES[code] ?? code}`,
+  `start the agent again and run demerge from its shell: ${agentRecipe(path)}`,
+];
+
+export const keyAgentLacks = (path: string, fingerprintText: string, socket: string): Problem => [
+  `SSH key ${quote(path)} (${fingerprintText}) has a passphrase and the ssh-agent at ${quote(socket)} does not hold it: load it with ssh-add ${path}`,
+  `ssh-add ${path} (it asks for the passphrase once), then run demerge again from the same shell`,
+];
+
+export const keyAgentHolds = (fingerprintText: string, socket: string): string =>
+  `a passphrase, and the ssh-agent at ${socket} holds the key (${fingerprintText}): demerge and the build sign through it, with this key only`;
+
+export const keyEncryptedNoPublic = (path: string): Problem => [
+  `SSH key ${quote(path)} has a passphrase, and neither the key file nor ${path}.pub tells its public half, which an agent's keys are matched by`,
+  `write it beside the key: ssh-keygen -y -f ${path} > ${path}.pub (it asks for the passphrase)`,
 ];
 
 export const keyNotParsed = (path: string, reason: string): Problem => [

@@ -52,6 +52,10 @@ run again and says "already fine" when there is nothing to do):
   demerge setup key             create the build key (ed25519, no passphrase,
                                 portage:portage 0600); --force replaces it; a
                                 DSA key is replaced and kept as <key>.dsa-old
+     --passphrase               encrypt the new key with a passphrase asked
+                                twice at the terminal, for root's ssh-agent:
+                                eval "$(keychain --eval --agents ssh KEY)" in
+                                root's shell profile, demerge from that shell
   demerge trust HOST...         show each node's host key fingerprint, ask, and
                                 write the build's known_hosts; --fingerprint
                                 SHA256:... pins it without asking; --replace
@@ -84,6 +88,9 @@ Environment:
   DEMERGE_EMERGE    the emerge program (default: emerge from PATH)
   DEMERGE_PORTAGEQ  the portageq program (default: the one beside emerge,
                     else portageq from PATH)
+  SSH_AUTH_SOCK     the ssh-agent holding a build key with a passphrase;
+                    the build user reaches it through a socket of the run
+                    that passes the build key's signatures only
 
 Exit status: emerge's own (0, 1, 130 on SIGINT or --ask answered No,
 143 on SIGTERM); 2 for a configuration error; 127 when emerge is missing.

@@ -39,3 +39,8 @@ export const networkSandboxLifted = (): string =>
  */
 export const flagCopyNotMounted = (target: string): string =>
   `demerge: cannot put the run's copy of ${target} in place; set resolve_native = false in demerge.conf to build without it`;
+
+export const agentBridgeFailed = (runDir: string, reason: string): Problem => [
+  `the bridge to the ssh-agent for the build user could not be made in ${quote(runDir)}: ${reason}`,
+  "check that demerge's run directory is on a local file system that takes unix sockets (/run), or use a key without a passphrase",
+];

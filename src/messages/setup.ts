@@ -59,6 +59,39 @@ export const createdFile = (path: string): string => `created ${path}`;
 
 export const keyCreated = (key: string, user: string): string => `created an ed25519 key without passphrase (${user}:${user} 0600) and ${key}.pub`;
 
+export const keyCreatedWithPassphrase = (key: string, user: string): string =>
+  `created an ed25519 key with a passphrase (${user}:${user} 0600, OpenSSH's format: aes256-ctr, bcrypt 16 rounds) and ${key}.pub`;
+
+export const keyReplacedWithPassphrase = (key: string): string => `replaced the key with a new ed25519 key with a passphrase (--force); ${key}.pub too`;
+
+export const loadKeyIntoAgent = (key: string): string =>
+  `the build signs with this key only through root's ssh-agent: load it there with ssh-add ${key}, or with keychain put eval "$(keychain --eval --agents ssh ${key})" in root's shell profile, and run demerge from that shell (demerge --dry-check tells whether the agent holds it)`;
+
+export const keyWithoutPassphraseKept = (key: string): Problem => [
+  `the build key ${quote(key)} exists without a passphrase, and the nodes trust it: setup does not replace it`,
+  `give it a passphrase: ssh-keygen -p -f ${key} (it asks for it), or make a new key with demerge setup key --force --passphrase, then run demerge setup node again`,
+];
+
+export const keyPublicHalfUnknown = (): string => 'it has a passphrase, and neither the file nor its .pub tells its public half';
+
+export const passphraseNeedsTerminal = (): Problem => [
+  'setup key --passphrase asks for the passphrase at a terminal, and there is none',
+  'run it at a terminal (the passphrase is never taken from the command line or the environment, where other users could read it)',
+];
+
+export const passphraseQuestion = (key: string): string => `Passphrase for the new build key ${key}: `;
+
+export const passphraseAgain = (): string => 'The same passphrase again: ';
+
+export const passphraseEmpty = (): Problem => [
+  'the passphrase is empty: nothing was written',
+  'type a passphrase, or run demerge setup key without --passphrase for a key without one',
+];
+
+export const passphraseMismatch = (): Problem => ['the two passphrases differ: nothing was written', 'run demerge setup key --passphrase again'];
+
+export const passphraseAborted = (): Problem => ['no passphrase given: nothing was written', 'run demerge setup key --passphrase again'];
+
 export const keyReplaced = (key: string): string => `replaced the key with a new ed25519 key (--force); ${key}.pub too`;
 
 export const dsaMigrated = (aside: string): string => `replaced the DSA key with a new ed25519 key; the DSA key is kept as ${aside}`;

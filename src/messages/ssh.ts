@@ -33,3 +33,5 @@ export const sshKeyRefused = (): string => 'the node refused the key (authorized
 export const sshForwardingRefused = (port: number, detail: string): string => `forwarding to the node's 127.0.0.1:${port} refused: ${detail}`;
 
 export const sshScriptEndedEarly = (): string => 'the node-side script ended before its distccd listened';
+
+export const sshAgentNotBuildKey = (): string => 'demerge signs with the build key only';

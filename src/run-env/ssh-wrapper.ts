@@ -7,6 +7,15 @@ import { shellQuote, sshPercentEscape } from './shell-quote.js';
 // and under userpriv ssh runs as `portage` with HOME in the build dir, where ssh ignores $HOME
 // anyway. So everything ssh needs is spelled out in a wrapper and a config file of this run.
 
+/**
+ * A build key with a passphrase, held by the agent of the user running demerge: the run's bridge
+ * to it (ssh/agent-bridge.ts), which the build user can open, and the key's public half there.
+ */
+export interface RunAgent {
+  socket: string;
+  identity: string;
+}
+
 export interface WrapperInput {
   runId: string;
   ssh: string;
@@ -14,11 +23,16 @@ export interface WrapperInput {
   key: string;
   knownHosts: string;
   connectTimeout: number;
+  agent?: RunAgent | undefined;
 }
 
 export function sshOptions(input: Omit<WrapperInput, 'runId' | 'ssh' | 'sshConfigPath'>): string[] {
+  // An agent-held key: ssh offers the public half named here, and the bridge signs with it.
+  // IdentitiesOnly keeps ssh to that one key, and the bridge would refuse any other anyway.
+  const identity = input.agent === undefined ? [] : [`IdentityAgent=${sshPercentEscape(input.agent.socket)}`];
   return [
-    `IdentityFile=${sshPercentEscape(input.key)}`,
+    `IdentityFile=${sshPercentEscape(input.agent?.identity ?? input.key)}`,
+    ...identity,
     'IdentitiesOnly=yes',
     'BatchMode=yes',
     'StrictHostKeyChecking=yes',

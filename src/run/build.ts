@@ -1,4 +1,5 @@
 import type { EmergeOutcome } from '../emerge/launch.js';
+import { bridgeAgent } from './agent-bridge.js';
 import type { Context } from '../system/context.js';
 import { SignalRelay } from '../system/signal-relay.js';
 import { prepareDistccLog } from './dashboard-log.js';
@@ -21,6 +22,7 @@ export async function build(ctx: Context, options: BuildOptions): Promise<Emerge
       .step(loadRunConfig)
       .step(verifyNodes)
       .step(prepareRunDir)
+      .step(bridgeAgent)
       .step(transport)
       .step(portageSettings)
       .step(nativeFlags)

@@ -5,6 +5,8 @@ import type { EmergeOutcome } from '../emerge/launch.js';
 import type { NativePlan, PortageFacts } from '../portage/index.js';
 import type { EmergeCommand } from '../run-env/flag-mounts.js';
 import type { RunDir } from '../run-env/run-dir.js';
+import type { RunAgent } from '../run-env/ssh-wrapper.js';
+import type { AgentKey } from '../ssh/connect.js';
 import type { Context } from '../system/context.js';
 import type { SignalRelay } from '../system/signal-relay.js';
 
@@ -53,6 +55,8 @@ export interface Verified extends Loaded {
   readonly live: readonly NodeConfig[];
   /** The checks that need Portage's answer, which the build takes after the transport. */
   readonly portageChecks: Promise<PortageOutcome>;
+  /** A build key with a passphrase: the agent that holds it (the checks asked it). */
+  readonly agentKey: AgentKey | undefined;
 }
 
 /** The run directory. */
@@ -60,6 +64,11 @@ export interface Prepared extends Verified {
   readonly runDir: RunDir;
   /** The build user's ids when running as root (Portage's userpriv). */
   readonly buildUser: { uid: number; gid: number } | undefined;
+}
+
+/** The agent's bridge for the build user, when the key is agent-held. */
+export interface Bridged extends Prepared {
+  readonly agent: RunAgent | undefined;
 }
 
 export interface Transport {
@@ -79,7 +88,7 @@ export interface Transport {
 }
 
 /** The run's DISTCC_SSH; live is now the nodes it reaches. */
-export interface Connected extends Prepared {
+export interface Connected extends Bridged {
   readonly transport: Transport;
 }
 

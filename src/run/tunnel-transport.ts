@@ -4,13 +4,13 @@ import { recordRunProcess } from '../run-env/run-processes.js';
 import { RunTunnels, type TunnelEvent } from '../transport/index.js';
 import { localFallback } from './local-fallback.js';
 import { createNodeEventLog } from './node-event-log.js';
-import { endedBySignal, say, type Connected, type Ended, type Prepared } from './run-state.js';
+import { endedBySignal, say, type Bridged, type Connected, type Ended } from './run-state.js';
 import { sshForRun } from './ssh-for-run.js';
 
 // demerge's default transport: one connection per node for the whole run, each with a distccd of
 // this run on the node's loopback; DISTCC_SSH is a connector that reaches it from inside
 // Portage's network sandbox, which therefore stays on.
-export async function tunnelTransport(state: Prepared): Promise<Connected | Ended> {
+export async function tunnelTransport(state: Bridged): Promise<Connected | Ended> {
   const { ctx, config, runDir, buildUser } = state;
   const ssh = sshForRun(state);
   const events = createNodeEventLog(runDir.path);
@@ -24,6 +24,7 @@ export async function tunnelTransport(state: Prepared): Promise<Connected | Ende
       key: config.key,
       knownHosts: config.knownHosts,
       connectTimeout: config.connectTimeout,
+      agent: state.agent,
       buildUser,
       fileOwner: buildUser === undefined ? undefined : { uid: ctx.uid, gid: buildUser.gid },
       // Decided once Portage has answered (make.conf may name it), before any job can need it;

@@ -46,7 +46,7 @@ export async function verifyNodes(state: Loaded): Promise<Verified | Ended> {
   }
   const live = report.nodes.filter((node) => node.usable).map((node) => node.node);
   if (live.length === 0) return localFallback(state);
-  return { ...state, live, portageChecks: run.portage };
+  return { ...state, live, portageChecks: run.portage, agentKey: (await run.auth)?.agent };
 }
 
 function warning(check: Check): string {

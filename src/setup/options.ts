@@ -14,6 +14,8 @@ export interface SetupArgs {
   hosts: HostArg[];
   /** setup key: replace an existing key. */
   force: boolean;
+  /** setup key: a new key with a passphrase, asked for at the terminal (never on the command line). */
+  passphrase?: boolean;
   /** setup node: print the node scripts instead of running them. */
   print: boolean;
   /** The account the admin logs in as on the nodes (default root). */

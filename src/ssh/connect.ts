@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
-import ssh2, { type Client, type ConnectConfig, type ParsedKey } from 'ssh2';
+import ssh2, { type Client, type ConnectConfig, type IdentityCallback, type ParsedKey, type SignCallback, type SigningRequestOptions } from 'ssh2';
 import * as say from '../messages/ssh.js';
 import { hostKeyAlgorithms, keysForHost, type KnownHostLine } from './known-hosts.js';
 
 // ssh2 is CommonJS: its runtime values come through the default export.
-const { Client: SshClient, utils } = ssh2;
+const { Client: SshClient, OpenSSHAgent, utils } = ssh2;
 
 /** A bare ssh2 client, for the one other user of the library in demerge: the host-key fetch. */
 export function newSshClient(): Client {
@@ -22,9 +22,19 @@ export interface SshTarget {
   sock?: Socket;
 }
 
+/** A build key with a passphrase, held by the ssh-agent of the user running demerge. */
+export interface AgentKey {
+  /** $SSH_AUTH_SOCK. */
+  socket: string;
+  /** The key's public blob: the one identity of the agent's that is offered. */
+  publicKey: Buffer;
+}
+
 export interface SshAuth {
-  /** The key file's bytes: ssh2 signs with what it parses from them itself. */
-  privateKey: Buffer;
+  /** The key file's bytes (a key without passphrase): ssh2 signs with what it parses from them itself. */
+  privateKey?: Buffer;
+  /** Otherwise the agent signs, with the build key only. */
+  agent?: AgentKey;
   knownHosts: KnownHostLine[];
   timeoutMs: number;
 }
@@ -60,6 +70,53 @@ export function parsePrivateKey(data: Buffer): KeyParseResult {
   return { ok: true, key };
 }
 
+/** The public blob of a key as ssh2's agent code hands keys around (parsed, wire bytes, text, or an entry holding one). */
+function publicBlobOf(key: unknown): Buffer | undefined {
+  if (typeof key === 'string' || Buffer.isBuffer(key)) {
+    const parsed = utils.parseKey(key);
+    return publicBlobOf(Array.isArray(parsed) ? (parsed[0] as unknown) : parsed);
+  }
+  if (typeof key !== 'object' || key === null || key instanceof Error) return undefined;
+  if (typeof (key as ParsedKey).getPublicSSH === 'function') return (key as ParsedKey).getPublicSSH();
+  return 'pubKey' in key ? publicBlobOf(key.pubKey) : undefined;
+}
+
+/**
+ * The agent as the build's logins see it: its identities less every key but the build key, so
+ * that no other key of the user's is ever offered to a node, and no signature asked for another.
+ */
+class BuildKeyAgent extends OpenSSHAgent {
+  constructor(private readonly key: AgentKey) {
+    super(key.socket);
+  }
+
+  override getIdentities(cb: IdentityCallback<ParsedKey>): void {
+    super.getIdentities((error, keys) => {
+      if (error) cb(error);
+      else
+        cb(
+          undefined,
+          (keys ?? []).filter((key) => publicBlobOf(key)?.equals(this.key.publicKey) === true),
+        );
+    });
+  }
+
+  override sign(pubKey: ParsedKey | Buffer | string, data: Buffer, options?: SigningRequestOptions | SignCallback, cb?: SignCallback): boolean {
+    const callback = typeof options === 'function' ? options : cb;
+    if (publicBlobOf(pubKey)?.equals(this.key.publicKey) !== true) {
+      callback?.(new Error(say.sshAgentNotBuildKey()));
+      return false;
+    }
+    return typeof options === 'function' ? super.sign(pubKey, data, options) : super.sign(pubKey, data, options, cb);
+  }
+}
+
+/** A new ed25519 key pair in OpenSSH's format, its private half encrypted as ssh-keygen does it (aes256-ctr, bcrypt with 16 rounds). */
+export function generateEncryptedKeyPair(passphrase: string, comment: string): { privateKey: string; publicKey: string } {
+  const pair = utils.generateKeyPairSync('ed25519', { comment, passphrase, cipher: 'aes256-ctr', rounds: 16 });
+  return { privateKey: pair.private, publicKey: pair.public };
+}
+
 /** For long-lived connections that watch the peer themselves (the dashboard's samplers). */
 export interface ConnectOptions {
   /** ssh keepalive period (default 5000); 0 turns keepalives off. */
@@ -89,12 +146,13 @@ export function connect(target: SshTarget, auth: SshAuth, now: () => number = Da
     port: target.port,
     username: target.user,
     ...(target.sock === undefined ? {} : { sock: target.sock }),
-    privateKey: auth.privateKey,
+    ...(auth.privateKey === undefined ? {} : { privateKey: auth.privateKey }),
+    ...(auth.agent === undefined ? {} : { agent: new BuildKeyAgent(auth.agent) }),
     hostVerifier,
     readyTimeout: auth.timeoutMs,
     keepaliveInterval: options.keepaliveIntervalMs ?? 5000,
     ...(options.keepaliveCountMax === undefined ? {} : { keepaliveCountMax: options.keepaliveCountMax }),
-    // No agent, no password, no keyboard-interactive: the build uses the key alone.
+    // No password, no keyboard-interactive, and of an agent only the build key: the build uses that key alone.
     tryKeyboard: false,
     ...(algorithms.length > 0 ? { algorithms: { serverHostKey: algorithms as never } } : {}),
   };

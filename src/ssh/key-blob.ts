@@ -80,3 +80,42 @@ export function fingerprintLine(blob: Buffer, comment: string): string {
   const info = keyInfo(blob);
   return `${info?.bits ?? '?'} ${fingerprint(blob)} ${comment} (${info?.label ?? 'UNKNOWN'})`;
 }
+
+const OPENSSH_ARMOR = /-----BEGIN OPENSSH PRIVATE KEY-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END OPENSSH PRIVATE KEY-----/;
+const OPENSSH_MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
+
+/** What an OpenSSH private key file (PROTOCOL.key) tells without its passphrase. */
+export interface OpensshKeyHeader {
+  /** "none" for a key without passphrase. */
+  cipher: string;
+  /** The first key's public blob, which the format stores in the clear. */
+  publicKey: Buffer;
+}
+
+/** The clear part of an OpenSSH-format private key; undefined for another format or a malformed file. */
+export function opensshKeyHeader(data: Buffer): OpensshKeyHeader | undefined {
+  const armor = OPENSSH_ARMOR.exec(data.toString('latin1'));
+  if (armor === null) return undefined;
+  const raw = Buffer.from((armor[1] ?? '').replace(/\s+/g, ''), 'base64');
+  if (raw.length < OPENSSH_MAGIC.length || !raw.subarray(0, OPENSSH_MAGIC.length).equals(OPENSSH_MAGIC)) return undefined;
+  const body = raw.subarray(OPENSSH_MAGIC.length);
+  // string ciphername, string kdfname, string kdfoptions, uint32 N, string publickey1...
+  const head = fields(body, 3);
+  if (head === undefined) return undefined;
+  const [cipher, kdf, options] = head as [Buffer, Buffer, Buffer];
+  const at = 12 + cipher.length + kdf.length + options.length;
+  if (at + 4 > body.length || body.readUInt32BE(at) < 1) return undefined;
+  const [publicKey] = fields(body.subarray(at + 4), 1) ?? [];
+  if (publicKey === undefined || keyInfo(publicKey) === undefined) return undefined;
+  return { cipher: cipher.toString('latin1'), publicKey: Buffer.from(publicKey) };
+}
+
+/** The blob of a public key line (`type base64 [comment]`, a .pub file); undefined unless it is one. */
+export function publicLineBlob(text: string): Buffer | undefined {
+  const [type, base64] = text.trim().split(/\s+/);
+  if (type === undefined || base64 === undefined || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
+  const blob = Buffer.from(base64, 'base64');
+  const [typeField] = fields(blob, 1) ?? [];
+  if (typeField?.toString('latin1') !== type || keyInfo(blob) === undefined) return undefined;
+  return blob;
+}

@@ -1,5 +1,5 @@
 import type { NodeConfig } from '../config/types.js';
-import { sshOptions } from '../run-env/ssh-wrapper.js';
+import { sshOptions, type RunAgent } from '../run-env/ssh-wrapper.js';
 import { sshPercentEscape } from '../run-env/shell-quote.js';
 
 // The one connection per node: an OpenSSH master run as the build user, because OpenSSH's
@@ -15,6 +15,8 @@ export interface MasterInput {
   connectTimeout: number;
   controlPath: string;
   remoteCommand: string;
+  /** An agent-held key: the run's bridge, through which the master authenticates (once, and on each reconnect). */
+  agent?: RunAgent | undefined;
 }
 
 export function masterArgs(input: MasterInput): string[] {

@@ -1,6 +1,7 @@
 import { chownSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NodeConfig } from '../config/types.js';
+import type { RunAgent } from '../run-env/ssh-wrapper.js';
 import * as msg from '../messages.js';
 import { clearBackoff } from '../run-env/distcc-dir.js';
 import { startProcess } from '../system/spawn.js';
@@ -22,6 +23,8 @@ export interface TunnelSetup {
   key: string;
   knownHosts: string;
   connectTimeout: number;
+  /** An agent-held key: the run's bridge to the agent, for the masters' logins. */
+  agent?: RunAgent | undefined;
   /** Who runs the masters and the connector: the build user when demerge runs as root. */
   buildUser?: { uid: number; gid: number } | undefined;
   /** Owner of the connector file: the caller, group of the build user. */

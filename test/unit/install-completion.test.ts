@@ -138,7 +138,7 @@ describe('bash completion', () => {
   it("offers each step's own options", () => {
     expect(complete(['demerge', 'setup', ''])).toEqual(['key', 'node']);
     expect(complete(['demerge', 'setup', '--r'])).toEqual(['--restrict']);
-    expect(complete(['demerge', 'setup', 'key', '-'])).toEqual(['--config=', '--force', '--help']);
+    expect(complete(['demerge', 'setup', 'key', '-'])).toEqual(['--config=', '--force', '--passphrase', '--help']);
     expect(complete(['demerge', 'setup', 'node', '--p'])).toEqual(['--print']);
     expect(complete(['demerge', 'trust', '--'])).toEqual(['--config=', '--fingerprint', '--replace', '--help']);
     expect(complete(['demerge', 'trust', '--fingerprint', ''])).toEqual([]);

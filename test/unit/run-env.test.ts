@@ -11,6 +11,7 @@ import { removeStaleRunDirs } from '../../src/run-env/run-dir.js';
 import { shellQuote } from '../../src/run-env/shell-quote.js';
 import { renderSshConfig, renderSshWrapper, unsafeSshPathReason } from '../../src/run-env/ssh-wrapper.js';
 import { isTerminalForeground } from '../../src/system/foreground.js';
+import { masterArgs } from '../../src/transport/master-args.js';
 
 const node = (host: string, slots: number, extra: object = {}) => ({ host, user: 'distcc', port: 22, slots, options: [], ...extra });
 
@@ -113,6 +114,26 @@ describe('ssh wrapper', () => {
     const script = renderSshWrapper({ ...input, ssh: '/bin/echo' }).replace('exec /bin/echo', 'exec printf "%s\\n"');
     const out = execFileSync('/bin/sh', ['-c', script, 'sh', '-l', 'distcc', 'host', 'distccd', '--inetd'], { cwd: dir, encoding: 'utf8' });
     expect(out.split('\n').slice(-5, -1)).toEqual(['distcc', 'host', 'distccd', '--inetd']);
+  });
+
+  it('with an agent-held key, names the bridge and the public half, never the key file (wrapper and master alike)', () => {
+    const agent = { socket: '/run/demerge/1-abc/agent/socket', identity: '/run/demerge/1-abc/agent/key.pub' };
+    const script = renderSshWrapper({ ...input, agent });
+    const master = masterArgs({
+      ...input,
+      node: { host: 'a', port: 22, user: 'distcc' },
+      controlPath: '/run/demerge/1-abc/tunnel/1',
+      remoteCommand: 'R',
+      agent,
+    });
+    for (const words of [script, master.join(' ')]) {
+      expect(words).toContain('-o IdentityAgent=/run/demerge/1-abc/agent/socket');
+      expect(words).toContain('-o IdentityFile=/run/demerge/1-abc/agent/key.pub');
+      expect(words).toContain('-o IdentitiesOnly=yes');
+      expect(words).not.toContain('id_%');
+    }
+    // Without one, ssh is given the key file and no agent option, as always.
+    expect(renderSshWrapper(input)).not.toContain('IdentityAgent');
   });
 
   it('writes one Host block per node', () => {

@@ -21,6 +21,8 @@ describe('parseArgs: setup and trust sub-commands', () => {
     { argv: ['setup'], mode: 'setup', step: 'all' },
     { argv: ['setup', 'key'], mode: 'setup', step: 'key' },
     { argv: ['setup', 'key', '--force'], mode: 'setup', step: 'key', force: true },
+    { argv: ['setup', 'key', '--passphrase'], mode: 'setup', step: 'key', passphrase: true },
+    { argv: ['setup', 'key', '--force', '--passphrase'], mode: 'setup', step: 'key', force: true, passphrase: true },
     { argv: ['setup', 'node', 'a.lan', 'b.lan'], mode: 'setup', step: 'node', hosts: [{ host: 'a.lan' }, { host: 'b.lan' }] },
     { argv: ['setup', 'node', 'alice@a.lan'], mode: 'setup', step: 'node', hosts: [{ host: 'a.lan', admin: 'alice' }] },
     { argv: ['setup', 'node', '--print', 'a.lan'], mode: 'setup', step: 'node', print: true, hosts: [{ host: 'a.lan' }] },
@@ -61,6 +63,7 @@ describe('parseArgs: setup and trust sub-commands', () => {
       unlock = false,
       fingerprints = [],
       replace = false,
+      passphrase,
       config,
     }) => {
       const args = parseArgs(argv);
@@ -82,6 +85,7 @@ describe('parseArgs: setup and trust sub-commands', () => {
           fingerprints,
           replace,
           ...(from === undefined ? {} : { from }),
+          ...(passphrase === undefined ? {} : { passphrase }),
         },
       });
     },
@@ -108,7 +112,12 @@ describe('parseArgs: setup and trust sub-commands', () => {
     [['setup', 'nodes'], /"setup nodes" is not a setup step/],
     [['setup', 'key', 'a.lan'], /setup key takes no host/],
     [['setup', 'a.lan'], /"setup a.lan" is not a setup step/],
-    [['setup', 'key', '--restrict'], /setup key has no option "--restrict".*--config, --force/],
+    [['setup', 'key', '--restrict'], /setup key has no option "--restrict".*--config, --force, --passphrase/],
+    // A passphrase never goes on the command line: ps shows every process's arguments.
+    [['setup', 'key', '--passphrase=hunter2'], /--passphrase.*invalid value "hunter2"/],
+    [['setup', 'key', '--passphrase', 'hunter2'], /setup key takes no host/],
+    [['setup', '--passphrase'], /demerge setup has no option "--passphrase"/],
+    [['setup', 'node', 'a', '--passphrase'], /setup node has no option "--passphrase"/],
     [['trust', '--force'], /trust has no option "--force"/],
     [['setup', '--print'], /demerge setup has no option "--print"/],
     [['setup', 'node', '-x'], /no option "-x"/],

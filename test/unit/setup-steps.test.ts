@@ -74,6 +74,7 @@ function fakes(events: string[], answers: boolean[] = []): SetupDeps {
       events.push(`asked: ${question.slice(0, 30)}`);
       return answers.shift() ?? false;
     },
+    secret: async () => undefined,
     close: () => events.push('terminal released'),
   };
   return {

@@ -48,6 +48,7 @@ function terminal(...answers: boolean[]): Prompter & { asked: string[] } {
       asked.push(question);
       return answers.shift() ?? false;
     },
+    secret: async () => undefined,
     close: () => undefined,
   };
 }

@@ -1,14 +1,14 @@
 import * as msg from '../../messages.js';
-import { parsePrivateKey } from '../../ssh/connect.js';
+import { readKeyFile } from '../../ssh/key-file.js';
 import { fail, ok, warn, type Check } from '../types.js';
 import type { Identity, ReadResult, StatResult } from './file-facts.js';
-import { fingerprint, rsaBits } from '../../ssh/key-blob.js';
+import { fingerprint, keyInfo, rsaBits } from '../../ssh/key-blob.js';
 import { keyReaders, octal, sshRefusesKeyMode } from './key-perm.js';
 import type { Names } from './names.js';
 
 // The build key, as ssh running as the build user will meet it: there, of a type current OpenSSH
-// accepts, without a passphrase, with permissions ssh accepts, readable by the build user, and
-// kept from everyone else.
+// accepts, with permissions ssh accepts, readable by the build user, and kept from everyone
+// else; without a passphrase, or else held by an ssh-agent (agent-check.ts asks it).
 
 export interface KeyInput {
   path: string;
@@ -18,8 +18,8 @@ export interface KeyInput {
   /** The key as the build user reads it; undefined when the build user is unknown. */
   asBuildUser: ReadResult | undefined;
   buildUser: Identity | undefined;
-  /** $SSH_AUTH_SOCK, when set. */
-  agentSocket: string | undefined;
+  /** The .pub beside the key, for a key with a passphrase whose file does not tell its public half. */
+  readPub?: () => string | undefined;
   names: Names;
 }
 
@@ -27,12 +27,14 @@ export interface KeyOutcome {
   checks: Check[];
   /** The key's bytes when they can sign the probes' logins. */
   privateKey?: Buffer;
+  /** A key with a passphrase, of a usable type: its public blob, for the agent to be asked about. */
+  agentKey?: Buffer;
 }
 
 // OpenSSH 9.1's RequiredRSASize default; below it ssh refuses the key outright.
 const RSA_REFUSED_BELOW = 1024;
 const RSA_ADVISED_BITS = 3072;
-// parsePrivateKey's reason for a public key.
+// readKeyFile's reason for a public key.
 const NOT_PRIVATE = 'not a private key';
 
 export function keyChecks(input: KeyInput): KeyOutcome {
@@ -46,18 +48,27 @@ export function keyChecks(input: KeyInput): KeyOutcome {
   const owner = `${input.names.user(file.uid)}:${input.names.group(file.gid)}`;
   const checks: Check[] = [ok('key.file', null, msg.keyFileOk(path, owner, octal(file.mode)))];
   let privateKey: Buffer | undefined;
+  let agentKey: Buffer | undefined;
 
   if (input.data !== undefined && !input.data.ok) {
     checks.push(fail('key.type', null, msg.keyUnreadable(path, input.data.code)));
   } else if (input.data !== undefined) {
-    const parsed = parsePrivateKey(input.data.data);
-    if (!parsed.ok && /encrypted/i.test(parsed.reason)) {
-      checks.push(fail('key.passphrase', null, msg.keyEncrypted(path, input.agentSocket)));
-    } else if (!parsed.ok) {
-      const problem = parsed.reason === NOT_PRIVATE ? msg.keyNotPrivate(path) : msg.keyNotParsed(path, parsed.reason);
+    const user = input.buildUser?.name ?? 'portage';
+    const keyFile = readKeyFile(input.data.data, input.readPub ?? (() => undefined));
+    if (keyFile.kind === 'encrypted') {
+      // The passphrase check is the agent's answer, which agent-check.ts gets.
+      const type = keyFile.publicKey === undefined ? undefined : keyInfo(keyFile.publicKey)?.type;
+      if (keyFile.publicKey === undefined || type === undefined) checks.push(fail('key.passphrase', null, msg.keyEncryptedNoPublic(path)));
+      else {
+        const typeCheck = keyTypeCheck(path, type, keyFile.publicKey, user);
+        checks.push(typeCheck);
+        if (typeCheck.verdict !== 'fail') agentKey = keyFile.publicKey;
+      }
+    } else if (keyFile.kind === 'unusable') {
+      const problem = keyFile.reason === NOT_PRIVATE ? msg.keyNotPrivate(path) : msg.keyNotParsed(path, keyFile.reason);
       checks.push(fail('key.type', null, problem));
     } else {
-      const typeCheck = keyTypeCheck(path, parsed.key.type, parsed.key.getPublicSSH(), input.buildUser?.name ?? 'portage');
+      const typeCheck = keyTypeCheck(path, keyFile.key.type, keyFile.key.getPublicSSH(), user);
       checks.push(typeCheck, ok('key.passphrase', null, msg.keyNoPassphrase()));
       if (typeCheck.verdict !== 'fail') privateKey = input.data.data;
     }
@@ -83,7 +94,7 @@ export function keyChecks(input: KeyInput): KeyOutcome {
       else checks.push(ok('key.exposure', null, msg.keyNotExposed()));
     }
   }
-  return privateKey === undefined ? { checks } : { checks, privateKey };
+  return { checks, ...(privateKey === undefined ? {} : { privateKey }), ...(agentKey === undefined ? {} : { agentKey }) };
 }
 
 function keyTypeCheck(path: string, type: string, blob: Buffer, user: string): Check {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/types.js';
 import * as msg from '../../messages.js';
 import type { KnownHostLine } from '../../ssh/known-hosts.js';
@@ -29,6 +30,8 @@ export interface FileOutcome {
   checks: Check[];
   buildUser?: Identity;
   privateKey?: Buffer;
+  /** A key with a passphrase: its public blob, for agentKeyCheck. */
+  agentKey?: Buffer;
   knownHosts: KnownHostLine[];
 }
 
@@ -51,7 +54,7 @@ export function localFileChecks(local: LocalEnv, config: Pick<Config, 'key' | 'k
   const key = keyChecks({
     ...readFacts(config.key, buildUser),
     buildUser,
-    agentSocket: local.env.SSH_AUTH_SOCK || undefined,
+    readPub: () => readFileSync(`${config.key}.pub`, 'utf8'),
     names,
   });
   const hosts = knownHostsChecks({
@@ -62,6 +65,7 @@ export function localFileChecks(local: LocalEnv, config: Pick<Config, 'key' | 'k
     checks: [user.check, ...key.checks, ...hosts.checks],
     ...(buildUser === undefined ? {} : { buildUser }),
     ...(key.privateKey === undefined ? {} : { privateKey: key.privateKey }),
+    ...(key.agentKey === undefined ? {} : { agentKey: key.agentKey }),
     knownHosts: hosts.entries,
   };
 }
