@@ -112,9 +112,12 @@ describe('NodeSampler', () => {
     // Nor its subshell's ps.
     expect(sample.processes.some((p) => p.comm === 'ps')).toBe(false);
     expect(rtt).toBeLessThan(1000);
-    // About one sample per interval.
-    const gaps = run.samples.slice(1).map((s, i) => s.at - run.samples[i]!.at);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(80);
+    // One sample per interval, not a burst. A late answer makes the next one come sooner (the
+    // loop keeps its own clock), so single gaps shrink under load; the rate over the whole
+    // stretch does not exceed one per interval, however slow the machine is.
+    const first = run.samples[0]!.at;
+    const last = run.samples.at(-1)!.at;
+    expect(run.samples.length - 1).toBeLessThanOrEqual(Math.ceil((last - first) / 100) + 1);
   });
 
   it('makes a node unreachable when a sample does not come back in time, and reconnects', async () => {
