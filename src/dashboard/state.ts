@@ -12,6 +12,7 @@ import type { DistccLogEvent, DistccLogStats } from './parse/distcc-log.js';
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
 import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
+import { emptyPackages, withPackageJobs, withPackageTimes, withSharedJobs, type Attribution, type PackagesState } from './packages.js';
 import type { PortageSnapshot } from './parse/observability.js';
 import { TICKS_PER_SECOND } from './parse/ps.js';
 import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
@@ -128,8 +129,10 @@ export interface DashboardState {
   /** The same jobs counted per host and phase, hosts sorted by name. */
   jobsByHost: readonly HostJobs[];
   jobsUpdatedAt?: number;
-  /** Jobs, failures and fallbacks per host from DISTCC_LOG. */
+  /** Jobs, failures and fallbacks per host from DISTCC_LOG (every package's log, when each has one). */
   distcc: DistccLogStats;
+  /** The same jobs per package, and how they were told apart (packages.ts); they add up to `distcc`. */
+  packages: PackagesState;
   emerge: EmergeProgress;
   /** localhost/N of DISTCC_HOSTS: the jobs the front end compiles itself. */
   localSlots: number;
@@ -151,7 +154,12 @@ const MAX_JOBS = 4096;
 const MAX_TREE_DEPTH = 64;
 const MAX_COMPILE_DEPTH = 16;
 
-export function createDashboardState(options: { startedAt: number; nodes: readonly DashboardNode[]; localSlots?: number }): DashboardState {
+export function createDashboardState(options: {
+  startedAt: number;
+  nodes: readonly DashboardNode[];
+  localSlots?: number;
+  attribution?: Attribution;
+}): DashboardState {
   return {
     startedAt: options.startedAt,
     localSlots: Math.max(0, Math.floor(options.localSlots ?? 0)),
@@ -168,6 +176,7 @@ export function createDashboardState(options: { startedAt: number; nodes: readon
     jobs: [],
     jobsByHost: [],
     distcc: emptyDistccLogStats(),
+    packages: emptyPackages(options.attribution ?? 'emerge-log'),
     emerge: emptyEmergeProgress(),
   };
 }
@@ -374,12 +383,25 @@ export function withJobs(state: DashboardState, jobs: readonly DistccJob[], now:
   return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now };
 }
 
-export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>): DashboardState {
-  return { ...state, distcc: applyDistccLogEvents(state.distcc, events) };
+/**
+ * Events of the run's own DISTCC_LOG. `building`: the packages emerge.log showed open while the
+ * lines were read (for the 'emerge-log' attribution; default: the ones open now).
+ */
+export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>, building?: readonly string[]): DashboardState {
+  const list = [...events];
+  const open = building ?? state.emerge.open.map((p) => p.cpv);
+  return { ...state, distcc: applyDistccLogEvents(state.distcc, list), packages: withSharedJobs(state.packages, list, open) };
+}
+
+/** Events of one package's own log (`atom` is its category/pf). */
+export function withPackageLogEvents(state: DashboardState, atom: string, events: Iterable<DistccLogEvent>): DashboardState {
+  const list = [...events];
+  return { ...state, distcc: applyDistccLogEvents(state.distcc, list), packages: withPackageJobs(state.packages, atom, list) };
 }
 
 export function withEmergeLogEvents(state: DashboardState, events: Iterable<EmergeLogEvent>): DashboardState {
-  return { ...state, emerge: applyEmergeLogEvents(state.emerge, events) };
+  const list = [...events];
+  return { ...state, emerge: applyEmergeLogEvents(state.emerge, list), packages: withPackageTimes(state.packages, list) };
 }
 
 /** distcc's backoff of a host: `until` from its backoff file, undefined once the file is gone. */

@@ -31,7 +31,12 @@ export async function watchBuild(ctx: Context, options: WatchOptions): Promise<n
   const { info } = run;
   const auth = connectAuth(ctx, { key: info.ssh.key, knownHosts: info.ssh.knownHosts, connectTimeout: info.ssh.connectTimeoutSeconds });
   const store = new DashboardStore(
-    createDashboardState({ startedAt: info.startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
+    createDashboardState({
+      startedAt: info.startedAt,
+      nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })),
+      localSlots: info.localSlots,
+      attribution: info.packageLogs === undefined ? 'emerge-log' : 'package-logs',
+    }),
   );
   const collectors = startCollectors(info, auth, store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, info.pid) });
   const output = ctx.stdout as NodeJS.WriteStream;

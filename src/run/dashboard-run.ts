@@ -55,6 +55,7 @@ function runInfoOf(state: Ready, startedAt: number): RunInfo {
     backoffPeriodMs: backoffSeconds(env.DISTCC_BACKOFF_PERIOD) * 1000,
   };
   if (state.distccLog !== undefined) info.distccLog = { path: state.distccLog, offset: sizeOf(state.distccLog) };
+  if (state.packageLogs !== undefined) info.packageLogs = { dir: state.packageLogs.dir };
   // From its start: what happened to the connections before emerge began belongs to the run.
   if (state.transport.nodeEvents !== undefined) info.nodeEvents = { path: state.transport.nodeEvents, offset: 0 };
   return info;
@@ -141,7 +142,12 @@ export async function runWatched(state: Ready): Promise<EmergeOutcome> {
   const info = runInfoOf(state, startedAt);
   writeRunInfo(state.runDir.path, info);
   const store = new DashboardStore(
-    createDashboardState({ startedAt, nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })), localSlots: info.localSlots }),
+    createDashboardState({
+      startedAt,
+      nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })),
+      localSlots: info.localSlots,
+      attribution: info.packageLogs === undefined ? 'emerge-log' : 'package-logs',
+    }),
   );
   const collectors = startCollectors(info, authFor(state), store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, process.pid) });
   const { holdNode } = state.transport;
