@@ -13,6 +13,7 @@ import { connectAuth } from '../ssh/auth.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { which } from '../system/which.js';
 import { holdFullNodes } from './hold-full-nodes.js';
+import { recordRun } from './record-run.js';
 import { PtySession, type Terminal } from './dashboard-pty.js';
 import { say, type Ready } from './run-state.js';
 
@@ -167,6 +168,8 @@ export async function runWatched(state: Ready): Promise<EmergeOutcome> {
     collectors.stop();
     stopHolding?.();
   }
-  ctx.stderr.write(renderSummary(summarize(store.state, ctx.now())));
+  const summary = summarize(store.state, ctx.now());
+  ctx.stderr.write(renderSummary(summary));
+  await recordRun(state, summary, outcome);
   return outcome;
 }
