@@ -130,7 +130,7 @@ describe('the table and the chart', () => {
     expect(text).toContain('Run 100-a  2026-01-02 03:04Z  1m 05s  exit 0  1 node  --jobs=2 hello tiny');
     expect(text).toContain('Run 200-b  2026-01-03 03:04Z  1m 05s  ended by SIGINT');
     expect(text).toContain(`  dev-util/hello-1.0                121      1   100%      24s  ${'█'.repeat(16)}`);
-    expect(text).toMatch(/dev-util\/hello-1\.0 +60 +62 +49\.6% +24s  █{7}▉/);
+    expect(text).toMatch(/dev-util\/hello-1\.0 +60 +62 +49\.6% +24s {2}█{7}▉/);
     expect(text).toMatch(/app-misc\/data-1 +no C\/C\+\+ jobs +3\.0s/);
     for (const line of text.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
   });
@@ -139,8 +139,8 @@ describe('the table and the chart', () => {
     const rows = runs.map((r) => ({ run: r, pkg: r.packages[0] as RunRecord['packages'][number] }));
     const text = renderPackage('dev-util/hello', rows, false);
     expect(text.split('\n')[0]).toBe('dev-util/hello in 2 recorded runs');
-    expect(text).toMatch(/2026-01-02 03:04Z 1\.0 +121 +1 +100% +24s  #{16}\n/);
-    expect(text).toMatch(/2026-01-03 03:04Z 1\.0 +60 +62 +49\.6% +24s  #{8}\n/);
+    expect(text).toMatch(/2026-01-02 03:04Z 1\.0 +121 +1 +100% +24s {2}#{16}\n/);
+    expect(text).toMatch(/2026-01-03 03:04Z 1\.0 +60 +62 +49\.6% +24s {2}#{8}\n/);
     expect(/[^\x00-\x7f]/.test(text)).toBe(false);
   });
 
