@@ -7,7 +7,7 @@
 //   L2  run, setup (report)                     the commands' work
 //       checks, dashboard                       what that work uses
 //   L3  transport                               the run's connections to the nodes
-//       ssh, run-env, emerge
+//       ssh, run-env, emerge, history
 //   L4  config -> hosts; portage -> distcc      two chains, unrelated to each other
 //   L5  system
 //       messages -> errors
@@ -25,6 +25,7 @@ const GROUPS = {
   ssh: ['ssh/'],
   'run-env': ['run-env/'],
   emerge: ['emerge/'],
+  history: ['history/'],
   config: ['config/'],
   hosts: ['hosts/'],
   portage: ['portage/'],
@@ -41,7 +42,7 @@ const ROWS = [
   ['run', 'setup', 'report'],
   ['checks', 'dashboard'],
   ['transport'],
-  ['ssh', 'run-env', 'emerge'],
+  ['ssh', 'run-env', 'emerge', 'history'],
   ['config', 'portage'],
   ['hosts', 'distcc'],
   ['system'],

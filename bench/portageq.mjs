@@ -59,6 +59,7 @@ function run(portageq) {
     DEMERGE_PORTAGEQ: portageq,
     PORTAGE_TMPDIR: dir,
     EMERGE_LOG_DIR: dir,
+    DEMERGE_HISTORY: join(dir, 'history.jsonl'),
   };
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, [join(ROOT, 'bin/demerge.js'), '--no-dashboard', '--oneshot', 'dev-util/tiny'], { env, encoding: 'utf8' });

@@ -325,6 +325,7 @@ async function demergeHello() {
         DEMERGE_EMERGE: join(ROOT, 'test/emerge-standin/emerge'),
         PORTAGE_TMPDIR: dir,
         EMERGE_LOG_DIR: dir,
+        DEMERGE_HISTORY: join(dir, 'history.jsonl'),
         FEATURES: 'noclean',
       },
       stdio: ['ignore', 'ignore', 'pipe'],

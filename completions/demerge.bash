@@ -3,7 +3,7 @@
 # Installed as /usr/share/bash-completion/completions/demerge, bash-completion loads it the
 # first time demerge is completed; without bash-completion, source it from ~/.bashrc.
 #
-# Completes demerge's options and sub-commands (setup, trust), the configured compile nodes
+# Completes demerge's options and sub-commands (setup, trust, report), the configured compile nodes
 # after `trust` and `setup node`, and hands emerge's arguments to emerge's own completion
 # (_emerge, from Gentoo's app-shells/gentoo-bashcomp) where it is installed, with demerge's
 # own options taken out of the line it sees.
@@ -118,6 +118,15 @@ _demerge()
         [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
         return 0
     fi
+    # `demerge report`: its own options only; nothing reaches emerge.
+    if [[ $command == report ]]; then
+        case $option in
+        --last | --package) return 0 ;;
+        esac
+        [[ $cur == -* || -z $cur ]] && _demerge_add "$cur" $'--last=\n--package=\n--json\n--help'
+        [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+        return 0
+    fi
 
     # A build. demerge's own option values first.
     case $option in
@@ -175,7 +184,7 @@ _demerge()
     else
         compopt -o default 2>/dev/null
     fi
-    ((cword == 1)) && _demerge_add "$cur" $'setup\ntrust'
+    ((cword == 1)) && _demerge_add "$cur" $'setup\ntrust\nreport'
     _demerge_add "$cur" "$own"
     [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
     return 0

@@ -12,7 +12,7 @@ chmod 0755 "$work"
 echo
 echo ">>> demerge --oneshot dev-util/hello   (emerge is test/emerge-standin/emerge)"
 DEMERGE_EMERGE="$PWD/test/emerge-standin/emerge" DEMERGE_CONFIG=/var/lib/demerge-lab/demerge.conf \
-  PORTAGE_TMPDIR="$work" EMERGE_LOG_DIR="$work" ./bin/demerge.js --oneshot dev-util/hello
+  PORTAGE_TMPDIR="$work" EMERGE_LOG_DIR="$work" DEMERGE_HISTORY="$work/history.jsonl" ./bin/demerge.js --oneshot dev-util/hello
 echo
 echo ">>> compiles recorded by each node's own process accounting:"
 lab/lab compiles all

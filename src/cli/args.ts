@@ -1,5 +1,6 @@
 import { DemergeError } from '../errors.js';
 import { badOptionValue, dashboardTakesNoArguments, expected, unknownDemergeOption } from '../messages.js';
+import { parseReportArgs, type ReportArgs } from './report-args.js';
 import { parseSetupArgs, SETUP_COMMANDS, type SetupCommandArgs, type TrustCommandArgs } from './setup-args.js';
 
 // demerge's own options are a small set that emerge does not know; everything else reaches
@@ -43,7 +44,7 @@ export interface VersionArgs {
   mode: 'version';
 }
 
-export type Args = BuildArgs | DryCheckArgs | DashboardArgs | HelpArgs | VersionArgs | SetupCommandArgs | TrustCommandArgs;
+export type Args = BuildArgs | DryCheckArgs | DashboardArgs | HelpArgs | VersionArgs | SetupCommandArgs | TrustCommandArgs | ReportArgs;
 
 /** Every option of the build, the dry check and the dashboard, as the words set them. */
 interface Flags {
@@ -110,9 +111,10 @@ const OPTIONS: Record<string, Handler> = {
 export function parseArgs(argv: readonly string[]): Args {
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) return { mode: 'help' };
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) return { mode: 'version' };
-  // `setup` and `trust` are demerge's sub-commands only as the first word (`demerge -- setup`
+  // `setup`, `trust` and `report` are demerge's sub-commands only as the first word (`demerge -- setup`
   // emerges a package of that name).
   if ((SETUP_COMMANDS as readonly string[]).includes(argv[0] ?? '')) return parseSetupArgs(argv);
+  if (argv[0] === 'report') return parseReportArgs(argv);
   const flags: Flags = { mode: 'build', emergeArgs: [], strict: false, json: false, noDashboard: false };
   for (let i = 0; i < argv.length; i++) {
     const word = argv[i] as string;

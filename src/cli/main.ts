@@ -6,6 +6,7 @@ import { buildCommand } from './commands/build/index.js';
 import { dashboard } from './commands/dashboard/index.js';
 import { dryCheck } from './commands/dry-check/index.js';
 import { help } from './commands/help/index.js';
+import { report } from './commands/report/index.js';
 import { setup } from './commands/setup/index.js';
 import { trust } from './commands/trust/index.js';
 import { showVersion } from './commands/version/index.js';
@@ -29,6 +30,8 @@ export async function main(ctx: Context): Promise<Exit> {
         return commandExit(await setup(ctx, args));
       case 'trust':
         return commandExit(await trust(ctx, args));
+      case 'report':
+        return commandExit(await report(ctx, args));
       case 'dashboard':
         return commandExit(await dashboard(ctx, args));
       case 'build':

@@ -30,6 +30,8 @@ export interface RunInfo {
   localSlots: number;
   distccDir: string;
   distccLog?: TailedFile;
+  /** The directory of the per-package DISTCC_LOGs (run-env/package-logs.ts), each read from its start. */
+  packageLogs?: { dir: string };
   /** The run's node-events file (parse/node-events.ts), with the tunnel transport. */
   nodeEvents?: TailedFile;
   emergeLog: TailedFile;
@@ -111,6 +113,10 @@ export function parseRunInfo(text: string): RunInfo | undefined {
     const log = tailed(data.distccLog);
     if (log === undefined) return undefined;
     info.distccLog = log;
+  }
+  if (data.packageLogs !== undefined) {
+    if (!isRecord(data.packageLogs) || !isPath(data.packageLogs.dir)) return undefined;
+    info.packageLogs = { dir: data.packageLogs.dir };
   }
   if (data.nodeEvents !== undefined) {
     const events = tailed(data.nodeEvents);

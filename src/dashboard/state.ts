@@ -12,13 +12,23 @@ import type { CauseCount, DistccLogEvent, DistccLogStats } from './parse/distcc-
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
 import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
+import {
+  emptyPackages,
+  localJobsOf,
+  remoteJobsOf,
+  withPackageJobs,
+  withPackageTimes,
+  withSharedJobs,
+  type Attribution,
+  type PackagesState,
+} from './packages.js';
 import type { PortageSnapshot } from './parse/observability.js';
 import type { RunInfo } from './run-info.js';
 import { TICKS_PER_SECOND } from './parse/ps.js';
 import type { LoadAverage, NodeProcess, NodeSample, ProcessCpu } from './parse/ps.js';
 import { parentIn, rootOf, treesByRoot } from './process-tree.js';
 import { causeDiskFull } from '../messages.js';
-import { sampleIncomplete } from '../messages/dashboard-view.js';
+import { localAfterFallbackCause, localByChoiceCause, sampleIncomplete } from '../messages/dashboard-view.js';
 import { sanitizeTerminalText } from './sanitize.js';
 import { REMOTE_PHASES } from './join.js';
 
@@ -159,8 +169,10 @@ export interface DashboardState {
   /** The same jobs counted per host and phase, hosts sorted by name. */
   jobsByHost: readonly HostJobs[];
   jobsUpdatedAt?: number;
-  /** Jobs, failures and fallbacks per host from DISTCC_LOG. */
+  /** Jobs, failures and fallbacks per host from DISTCC_LOG (every package's log, when each has one). */
   distcc: DistccLogStats;
+  /** The same jobs per package, and how they were told apart (packages.ts); they add up to `distcc`. */
+  packages: PackagesState;
   emerge: EmergeProgress;
   /** localhost/N of DISTCC_HOSTS: the jobs the front end compiles itself. */
   localSlots: number;
@@ -226,6 +238,7 @@ export function createDashboardState(options: {
   nodes: readonly DashboardNode[];
   localSlots?: number;
   sampleIntervalMs?: number;
+  attribution?: Attribution;
 }): DashboardState {
   return {
     startedAt: options.startedAt,
@@ -247,17 +260,19 @@ export function createDashboardState(options: {
     jobs: [],
     jobsByHost: [],
     distcc: emptyDistccLogStats(),
+    packages: emptyPackages(options.attribution ?? 'emerge-log'),
     emerge: emptyEmergeProgress(),
   };
 }
 
 /** The state a run's dashboard (or a viewer of it) starts from. */
-export function createRunState(info: Pick<RunInfo, 'startedAt' | 'nodes' | 'localSlots' | 'sampleIntervalMs'>): DashboardState {
+export function createRunState(info: Pick<RunInfo, 'startedAt' | 'nodes' | 'localSlots' | 'sampleIntervalMs' | 'packageLogs'>): DashboardState {
   return createDashboardState({
     startedAt: info.startedAt,
     nodes: info.nodes.map((n) => ({ name: n.host, slots: n.slots })),
     localSlots: info.localSlots,
     sampleIntervalMs: info.sampleIntervalMs,
+    attribution: info.packageLogs === undefined ? 'emerge-log' : 'package-logs',
   });
 }
 
@@ -484,12 +499,25 @@ export function withJobs(state: DashboardState, jobs: readonly DistccJob[], now:
   return { ...state, nodes, jobs: live, jobsByHost, jobsUpdatedAt: now, localBusyHistory: pushBounded(state.localBusyHistory, localBusy) };
 }
 
-export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>): DashboardState {
-  return { ...state, distcc: applyDistccLogEvents(state.distcc, events) };
+/**
+ * Events of the run's own DISTCC_LOG. `building`: the packages emerge.log showed open while the
+ * lines were read (for the 'emerge-log' attribution; default: the ones open now).
+ */
+export function withDistccLogEvents(state: DashboardState, events: Iterable<DistccLogEvent>, building?: readonly string[]): DashboardState {
+  const list = [...events];
+  const open = building ?? state.emerge.open.map((p) => p.cpv);
+  return withPackages({ ...state, distcc: applyDistccLogEvents(state.distcc, list) }, withSharedJobs(state.packages, list, open));
+}
+
+/** Events of one package's own log (`atom` is its category/pf). */
+export function withPackageLogEvents(state: DashboardState, atom: string, events: Iterable<DistccLogEvent>): DashboardState {
+  const list = [...events];
+  return withPackages({ ...state, distcc: applyDistccLogEvents(state.distcc, list) }, withPackageJobs(state.packages, atom, list));
 }
 
 export function withEmergeLogEvents(state: DashboardState, events: Iterable<EmergeLogEvent>): DashboardState {
-  return { ...state, emerge: applyEmergeLogEvents(state.emerge, events) };
+  const list = [...events];
+  return withPackages({ ...state, emerge: applyEmergeLogEvents(state.emerge, list) }, withPackageTimes(state.packages, list));
 }
 
 /** distcc's backoff of a host: `until` from its backoff file, undefined once the file is gone. */
@@ -531,6 +559,25 @@ const MAX_CAUSES = 32;
 
 function count(value: number): number {
   return Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+// The per-package figures and the renderer's view of them move together: each package with a
+// job gets a tally (remote, local, the local ones by cause), so the PORTAGE lines show its share.
+function withPackages(state: DashboardState, packages: PackagesState): DashboardState {
+  if (packages === state.packages) return state;
+  const tallies = packages.list
+    .filter((p) => remoteJobsOf(p.distcc) + localJobsOf(p.distcc) > 0)
+    .map((p) => ({
+      atom: p.atom,
+      remote: remoteJobsOf(p.distcc),
+      local: localJobsOf(p.distcc),
+      localCauses: [
+        ...p.distcc.localOnlyByCause,
+        { cause: localByChoiceCause(), count: p.distcc.localByChoice },
+        { cause: localAfterFallbackCause(), count: p.distcc.localAfterFallback },
+      ],
+    }));
+  return withPackageTallies({ ...state, packages }, tallies.length === 0 ? undefined : tallies);
 }
 
 /** Per-package tallies from the attribution of jobs to packages; undefined removes them. */

@@ -2,7 +2,8 @@
 // run accumulated. summarize() is data; renderSummary() is plain text for a terminal or a log.
 
 import * as say from '../messages/summary.js';
-import type { CauseCount, ReasonCount } from './parse/distcc-log.js';
+import { localJobsOf, remoteJobsOf, type Attribution } from './packages.js';
+import type { CauseCount, DistccLogStats, ReasonCount } from './parse/distcc-log.js';
 import { sanitizeTerminalText } from './sanitize.js';
 import { nodeCpuSeconds, type DashboardState, type NodeEventRecord } from './state.js';
 
@@ -26,7 +27,39 @@ interface NodeSummary {
   unreachableReason?: string;
 }
 
-interface RunSummary {
+/** Why a package's jobs ran locally: distcc's causes, and the two kinds of distributable local jobs. */
+export interface LocalCauses {
+  /** A localhost slot was free. */
+  byChoice: number;
+  /** A remote attempt failed. */
+  afterFallback: number;
+  /** Jobs distcc would not distribute, by cause label, most first. */
+  localOnly: CauseCount[];
+}
+
+/** One package of the run, as the summary and the history tell it. */
+export interface PackageSummary {
+  /** category/name-version. */
+  atom: string;
+  remoteJobs: number;
+  localJobs: number;
+  /** Share of its distributable jobs compiled remotely; absent when it had none. */
+  remoteSharePercent?: number;
+  localCauses: LocalCauses;
+  /** From emerge.log's start to its completion; absent when it did not complete. */
+  seconds?: number;
+  /** emerge.log logged its completion. */
+  merged: boolean;
+}
+
+/** Jobs no single package could be given; absent when there were none. */
+export interface UnattributedSummary {
+  remoteJobs: number;
+  localJobs: number;
+  localCauses: LocalCauses;
+}
+
+export interface RunSummary {
   /** Epoch ms: event times are shown from here. */
   startedAt: number;
   wallSeconds: number;
@@ -43,6 +76,27 @@ interface RunSummary {
   remoteSharePercent?: number;
   fallbacks: { total: number; byHost: Array<{ host: string; count: number }>; reasons: ReasonCount[] };
   emerge: { completed: number; total?: number; exitCode?: number; failed: boolean; failedPackages: string[] };
+  /** How jobs were given to packages (dashboard/packages.ts). */
+  attribution: Attribution;
+  packages: PackageSummary[];
+  unattributed?: UnattributedSummary;
+}
+
+function localCausesOf(stats: DistccLogStats): LocalCauses {
+  return {
+    byChoice: stats.localByChoice,
+    afterFallback: stats.localAfterFallback,
+    localOnly: [...stats.localOnlyByCause].sort((a, b) => b.count - a.count),
+  };
+}
+
+function packageSummary(atom: string, stats: DistccLogStats, startedAt: number | undefined, finishedAt: number | undefined): PackageSummary {
+  const remoteJobs = remoteJobsOf(stats);
+  const distributable = remoteJobs + stats.localByChoice + stats.localAfterFallback;
+  const summary: PackageSummary = { atom, remoteJobs, localJobs: localJobsOf(stats), localCauses: localCausesOf(stats), merged: finishedAt !== undefined };
+  if (distributable > 0) summary.remoteSharePercent = (remoteJobs / distributable) * 100;
+  if (startedAt !== undefined && finishedAt !== undefined) summary.seconds = Math.max(0, finishedAt - startedAt);
+  return summary;
 }
 
 /** Summary data for a run that began at state.startedAt and ended at endTime (epoch ms). */
@@ -100,7 +154,13 @@ export function summarize(state: DashboardState, endTime: number): RunSummary {
       failed: state.emerge.failed,
       failedPackages: [...state.emerge.failedPackages],
     },
+    attribution: state.packages.attribution,
+    packages: state.packages.list.map((p) => packageSummary(p.atom, p.distcc, p.startedAt, p.finishedAt)),
   };
+  const loose = state.packages.unattributed;
+  if (remoteJobsOf(loose) + localJobsOf(loose) > 0) {
+    summary.unattributed = { remoteJobs: remoteJobsOf(loose), localJobs: localJobsOf(loose), localCauses: localCausesOf(loose) };
+  }
   if (distributableJobs > 0) summary.remoteSharePercent = (remoteJobs / distributableJobs) * 100;
   if (state.emerge.total !== undefined) summary.emerge.total = state.emerge.total;
   if (state.emerge.exitCode !== undefined) summary.emerge.exitCode = state.emerge.exitCode;
@@ -178,6 +238,44 @@ function nodeProblemLines(node: NodeSummary, startedAt: number): string[] {
   return lines;
 }
 
+const ATOM_W = 36;
+
+function causesText(causes: LocalCauses): string {
+  const parts = causes.localOnly.map((c) => say.causeCount(c.count, c.cause));
+  if (causes.byChoice > 0) parts.push(say.byChoiceCount(causes.byChoice));
+  if (causes.afterFallback > 0) parts.push(say.afterFallbackCount(causes.afterFallback));
+  return parts.join(', ');
+}
+
+function jobColumns(remote: number, local: number, share: number | undefined, time: string): string {
+  const shown = share === undefined ? '-' : `${share.toFixed(share === 100 ? 0 : 1)}%`;
+  return `${right(remote, 7)} ${right(local, 6)} ${right(shown, 6)} ${right(time, 8)}`;
+}
+
+/** One line per package (its local jobs' causes on the next), then the jobs no package could be given. */
+function packageLines(summary: RunSummary): string[] {
+  const head = say.packageTableHeads;
+  const lines = [`${left(head.pkg, ATOM_W)} ${right(head.remote, 7)} ${right(head.local, 6)} ${right(head.share, 6)} ${right(head.time, 8)}`];
+  for (const p of summary.packages) {
+    const time = p.seconds === undefined ? say.notCompleted() : formatDuration(p.seconds);
+    if (p.remoteJobs + p.localJobs === 0) {
+      lines.push(`${left(p.atom, ATOM_W)} ${left(say.noCompilerJobs(), 21)} ${right(time, 8)}`);
+      continue;
+    }
+    lines.push(`${left(p.atom, ATOM_W)} ${jobColumns(p.remoteJobs, p.localJobs, p.remoteSharePercent, time)}`);
+    const causes = causesText(p.localCauses);
+    if (causes !== '') lines.push(...wrap(say.localCausesLine(causes), '      ', '    '));
+  }
+  const loose = summary.unattributed;
+  if (loose !== undefined) {
+    const label = summary.attribution === 'package-logs' ? say.outsidePackages() : say.unattributed();
+    lines.push(`${left(label, ATOM_W)} ${jobColumns(loose.remoteJobs, loose.localJobs, undefined, '')}`);
+    const causes = causesText(loose.localCauses);
+    if (causes !== '') lines.push(...wrap(say.localCausesLine(causes), '      ', '    '));
+  }
+  return lines;
+}
+
 /** The summary as plain text lines, none wider than 80 columns. */
 export function renderSummary(summary: RunSummary): string {
   const lines: string[] = [say.summaryTitle(), ...wrap(emergeLine(summary)), ...wrap(jobsSentence(summary))];
@@ -198,6 +296,7 @@ export function renderSummary(summary: RunSummary): string {
       );
     }
   }
+  if (summary.packages.length > 0 || summary.unattributed !== undefined) lines.push('', ...packageLines(summary));
   const withProblems = summary.nodes.filter((node) => node.events !== undefined || node.unreachableReason !== undefined);
   if (withProblems.length > 0) {
     lines.push('', say.nodeProblemsHead());

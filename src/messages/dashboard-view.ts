@@ -117,6 +117,9 @@ export const tallyText = (remote: number, local: number, sharePercent: number | 
   `${remote} remote, ${local} local${sharePercent === undefined ? '' : ` (${sharePercent.toFixed(0)}% remote)`}`;
 export const shareShort = (sharePercent: number): string => `${sharePercent.toFixed(0)}% remote`;
 export const localCausesText = (causes: string): string => ` · local: ${causes}`;
+/** Causes of a package's distributable jobs that compiled locally, beside distcc's local-only ones. */
+export const localByChoiceCause = (): string => 'by choice';
+export const localAfterFallbackCause = (): string => 'after a fallback';
 export const emergeStopped = (): string => 'emerge stopped';
 export const waitingForEmerge = (): string => 'waiting for emerge to start building';
 export const packagesDone = (completed: number, total: number | undefined): string =>

@@ -9,6 +9,7 @@ Usage:
   demerge --dashboard[=PID]
   demerge setup [key | node HOST...] [setup options]
   demerge trust [HOST...] [--fingerprint SHA256:...]... [--replace]
+  demerge report [--last=N] [--package=ATOM] [--json]
 
 Every argument that is not a demerge option reaches emerge unchanged and in
 order; "--" ends demerge's options. demerge checks the compile nodes, builds
@@ -74,6 +75,19 @@ run again and says "already fine" when there is nothing to do):
                                 then --dry-check (takes the node options)
   The first word must be setup or trust; "demerge -- setup" emerges "setup".
 
+The history of runs: every build with distcc appends one record (its nodes,
+and per package the jobs remote and local, local jobs by cause, build time)
+to \${EPREFIX}/var/lib/demerge/history.jsonl (or $DEMERGE_HISTORY).
+  demerge report                the last 10 runs, each with its packages and
+                                a bar of each package's remote share
+     --last=N                   the last N runs instead
+     --package=ATOM             that package across runs (category/name,
+                                name or =category/name-version)
+     --json                     one JSON document (schema in the source:
+                                schema/report.schema.json)
+  Bars are block characters in a UTF-8 locale, # otherwise (LANG=C).
+  The first word must be report; "demerge -- report" emerges "report".
+
 On a terminal, once emerge starts building, a dashboard shows every node
 (state, distcc backoff, rtt, load, slots, its compilers), every distcc job
 and its phase, fallbacks to local compiles with their reasons, and Portage's
@@ -81,7 +95,10 @@ progress. Until then (--ask, --pretend) the terminal is emerge's as usual.
 Keys: up/down/Tab select a node, Enter its details, e emerge's own output,
 q leave the dashboard (the build goes on; s there stops it), ? help. After
 emerge ends, a summary on stderr: jobs and CPU time per node, the remote
-share, local jobs by cause, fallbacks and why, the wall time.
+share, local jobs by cause, fallbacks and why, the wall time, and one line
+per package: jobs remote and local, its remote share, its local jobs by
+cause and its build time. As root each package's jobs are told apart
+exactly (a DISTCC_LOG of its own), with emerge --jobs too.
 
 Environment:
   DEMERGE_CONFIG    configuration file
@@ -91,13 +108,15 @@ Environment:
   SSH_AUTH_SOCK     the ssh-agent holding a build key with a passphrase;
                     the build user reaches it through a socket of the run
                     that passes the build key's signatures only
+  DEMERGE_HISTORY   the history file (default
+                    \${EPREFIX}/var/lib/demerge/history.jsonl)
 
 Exit status: emerge's own (0, 1, 130 on SIGINT or --ask answered No,
 143 on SIGTERM); 2 for a configuration error; 127 when emerge is missing.
 --dry-check: 0 all good, 1 usable with warnings or some nodes left out,
 2 nothing usable or a configuration error.
 setup and trust: 0 all fine, 1 some step or node failed (trust then writes
-nothing), 2 bad usage or configuration.
+nothing), 2 bad usage or configuration. report: 0, or 2 for bad options.
 
 See demerge(1).
 `;

@@ -32,11 +32,7 @@ export const makeoptsReplaced = (previous: string, next: string): string =>
 export const networkSandboxLifted = (): string =>
   'demerge: note: FEATURES=-network-sandbox for this run: transport = "ssh" starts ssh for every job inside the build, and ssh cannot leave Portage\'s network sandbox (transport = "tunnel", the default, keeps the sandbox on)';
 
-/**
- * What the run's mount script (src/run-env/flag-mounts.ts) says when it cannot bind-mount a copy,
- * inside double quotes in sh: `target` is a shell expansion, and the text holds no ", $, ` or
- * backslash of its own.
- */
+/** What the run's mount script (src/run-env/flag-mounts.ts) says when it cannot bind-mount a copy. */
 export const flagCopyNotMounted = (target: string): string =>
   `demerge: cannot put the run's copy of ${target} in place; set resolve_native = false in demerge.conf to build without it`;
 
@@ -44,3 +40,19 @@ export const agentBridgeFailed = (runDir: string, reason: string): Problem => [
   `the bridge to the ssh-agent for the build user could not be made in ${quote(runDir)}: ${reason}`,
   "check that demerge's run directory is on a local file system that takes unix sockets (/run), or use a key without a passphrase",
 ];
+
+// Which package each distcc job belongs to (src/run-env/package-logs.ts, src/run/dashboard-log.ts).
+
+export const masqueradeEntryNotDistcc = (path: string): string => `${path} is not distcc`;
+export const masqueradeUnreadable = (dir: string, code: string): string => `cannot read ${dir} (${code})`;
+export const masqueradeNotMounted = (dir: string): string =>
+  `demerge: cannot put the run's compiler wrappers over ${dir}; set DISTCC_LOG to a file of yours to build without them`;
+export const notRoot = (): string => 'not running as root';
+export const userDistccLog = (path: string): string => `DISTCC_LOG=${path} is your own`;
+export const noMountTools = (): string => 'unshare or mount is missing';
+export const noBash = (): string => 'bash is missing';
+export const noMasqueradeDir = (): string => 'no distcc masquerade directory';
+
+/** Said once when jobs cannot each be given their package's own log. */
+export const packagesByEmergeLog = (reason: string): string =>
+  `demerge: note: jobs are counted per package from emerge.log's times (${reason}): exact while one package builds at a time; jobs of packages that build at once count as "unattributed"`;

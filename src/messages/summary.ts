@@ -46,3 +46,22 @@ export const nodeEventLine = (when: string, kind: keyof typeof nodeEventWords, c
 
 export const localOnlyHead = (): string => 'Local-only jobs by cause (distcc would not distribute them):';
 export const fallbacksHead = (total: number): string => `Fallbacks to local compiles: ${total}`;
+
+/** The table of packages: one line each, then its local jobs' causes. */
+export const packageTableHeads = {
+  pkg: 'Package',
+  remote: 'Remote',
+  local: 'Local',
+  share: 'Share',
+  time: 'Time',
+} as const;
+export const noCompilerJobs = (): string => 'no C/C++ jobs';
+export const notCompleted = (): string => 'not done';
+export const localCausesLine = (causes: string): string => `local: ${causes}`;
+export const causeCount = (count: number, cause: string): string => `${count} ${cause}`;
+export const byChoiceCount = (count: number): string => `${count} by choice (a local slot was free)`;
+export const afterFallbackCount = (count: number): string => `${count} after a fallback`;
+/** Jobs of the run's shared log when several packages (or none) were building. */
+export const unattributed = (): string => 'unattributed';
+/** Jobs of the run's default log: no package's build ran them. */
+export const outsidePackages = (): string => 'outside any package';

@@ -13,6 +13,7 @@ import { connectAuth } from '../ssh/auth.js';
 import type { SshAuth } from '../ssh/connect.js';
 import { which } from '../system/which.js';
 import { holdFullNodes } from './hold-full-nodes.js';
+import { recordRun } from './record-run.js';
 import { PtySession, type Terminal } from './dashboard-pty.js';
 import { say, type Ready } from './run-state.js';
 
@@ -55,6 +56,7 @@ function runInfoOf(state: Ready, startedAt: number): RunInfo {
     backoffPeriodMs: backoffSeconds(env.DISTCC_BACKOFF_PERIOD) * 1000,
   };
   if (state.distccLog !== undefined) info.distccLog = { path: state.distccLog, offset: sizeOf(state.distccLog) };
+  if (state.packageLogs !== undefined) info.packageLogs = { dir: state.packageLogs.dir };
   // From its start: what happened to the connections before emerge began belongs to the run.
   if (state.transport.nodeEvents !== undefined) info.nodeEvents = { path: state.transport.nodeEvents, offset: 0 };
   return info;
@@ -159,6 +161,8 @@ export async function runWatched(state: Ready): Promise<EmergeOutcome> {
     collectors.stop();
     stopHolding?.();
   }
-  ctx.stderr.write(renderSummary(summarize(store.state, ctx.now())));
+  const summary = summarize(store.state, ctx.now());
+  ctx.stderr.write(renderSummary(summary));
+  await recordRun(state, summary, outcome);
   return outcome;
 }

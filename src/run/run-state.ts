@@ -3,7 +3,8 @@ import type { PortageStart } from '../checks/start-portage.js';
 import type { Config, NodeConfig } from '../config/index.js';
 import type { EmergeOutcome } from '../emerge/launch.js';
 import type { NativePlan, PortageFacts } from '../portage/index.js';
-import type { EmergeCommand } from '../run-env/flag-mounts.js';
+import type { BindMount, EmergeCommand } from '../run-env/flag-mounts.js';
+import type { PackageLogs } from '../run-env/package-logs.js';
 import type { RunDir } from '../run-env/run-dir.js';
 import type { RunAgent } from '../run-env/ssh-wrapper.js';
 import type { AgentKey } from '../ssh/connect.js';
@@ -101,13 +102,17 @@ export interface Answered extends Connected {
 /** What the run does with -march=native and -mtune=native. */
 export interface Flagged extends Answered {
   readonly nativePlan: NativePlan;
-  /** emerge with the user's arguments, or the same behind the run's bind mounts. */
-  readonly emergeCommand: EmergeCommand;
+  /** The copies of Portage's files that emerge's own mount namespace shows at their paths. */
+  readonly binds: readonly BindMount[];
 }
 
 /** DISTCC_LOG of the run, which the dashboard reads (absent: a relative one the user set). */
 export interface Logged extends Flagged {
   readonly distccLog: string | undefined;
+  /** The per-package logs (run-env/package-logs.ts); absent when jobs are told apart by emerge.log. */
+  readonly packageLogs: PackageLogs | undefined;
+  /** emerge with the user's arguments, or the same behind the run's bind mounts. */
+  readonly emergeCommand: EmergeCommand;
 }
 
 /** The run's environment for emerge. */

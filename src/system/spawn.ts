@@ -64,3 +64,17 @@ export function startProgram<O extends Options>(program: string, args: readonly 
 export function startProcess(program: string, args: readonly string[], options: SpawnOptions): ChildProcess {
   return spawn(program, [...args], options);
 }
+
+/**
+ * Locks an open file of ours (flock(2), exclusive) with util-linux's flock(1): the lock belongs
+ * to the open file, which the child shares as its fd 3, so it stays ours after flock exits and
+ * ends when we close the file or die. Node has no flock of its own. False when it could not be
+ * had within `seconds` or flock is missing.
+ */
+export function flockFile(flock: string, fd: number, seconds: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn(flock, ['--exclusive', '--timeout', String(seconds), '3'], { stdio: ['ignore', 'ignore', 'ignore', fd], env: {} });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+}

@@ -49,7 +49,7 @@ export interface Workspace {
   env: Record<string, string>;
 }
 
-/** A private PORTAGE_TMPDIR and log dir per test, readable by the build user. */
+/** A private PORTAGE_TMPDIR, log dir and history per test, readable by the build user. */
 export function workspace(extra: Record<string, string> = {}): Workspace {
   const dir = mkdtempSync(join(tmpdir(), 'demerge-lab-'));
   // Portage's userpriv builds as portage, which must be able to enter PORTAGE_TMPDIR.
@@ -65,6 +65,8 @@ export function workspace(extra: Record<string, string> = {}): Workspace {
       EMERGE_LOG_DIR: dir,
       STANDIN_ARGV_FILE: join(dir, 'argv.json'),
       STANDIN_SIGNAL_LOG: join(dir, 'signals.log'),
+      // Runs are recorded here, never in the machine's /var/lib/demerge.
+      DEMERGE_HISTORY: join(dir, 'history.jsonl'),
       ...extra,
     },
   };

@@ -1,4 +1,4 @@
-import { existsSync, linkSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCollectors } from '../../src/dashboard/collect/collectors.js';
 import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
@@ -31,12 +31,38 @@ export async function runOf(pid: number): Promise<{ dir: string; info: RunInfo }
 /**
  * Watches a running build from this process. The run's DISTCC_LOG is hard-linked first (same
  * tmpfs): the run removes its directory when it ends, and the test still wants to read the log.
+ * With per-package logs, each is hard-linked into a directory of the test's as it appears, and
+ * the watcher reads that one; `log` is then every package's log and the default one, joined.
  */
 export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store: DashboardStore; log: string; stop(): Promise<void> } {
   const log = `/run/demerge-labtest-${info.pid}.log`;
+  const kept = `/run/demerge-labtest-${info.pid}.d`;
   rmSync(log, { force: true });
-  linkSync(info.distccLog!.path, log);
-  const watched: RunInfo = { ...info, distccLog: { path: log, offset: 0 }, ...overrides };
+  rmSync(kept, { recursive: true, force: true });
+  const live = info.packageLogs?.dir;
+  const keep = (): void => {
+    if (live === undefined) return;
+    for (const name of existsSync(live) ? readdirSync(live) : []) {
+      if (!existsSync(join(kept, name))) {
+        try {
+          linkSync(join(live, name), join(kept, name));
+        } catch {
+          // Removed meanwhile: the run has ended.
+        }
+      }
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (live === undefined) linkSync(info.distccLog!.path, log);
+  else {
+    mkdirSync(kept);
+    keep();
+    timer = setInterval(keep, 100);
+  }
+  const watched: RunInfo =
+    live === undefined
+      ? { ...info, distccLog: { path: log, offset: 0 }, ...overrides }
+      : { ...info, distccLog: { path: join(kept, 'run.log'), offset: 0 }, packageLogs: { dir: kept }, ...overrides };
   const store = new DashboardStore(createRunState(watched));
   const auth = connectAuth(
     { readBinary: (p) => readFileSync(p), readFile: (p) => readFileSync(p, 'utf8') },
@@ -47,8 +73,19 @@ export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store:
     store,
     log,
     stop: async () => {
+      clearInterval(timer);
       await collectors.flush();
       collectors.stop();
+      if (live !== undefined) {
+        // The logs the run wrote, one after the other (each package's lines stay in order).
+        writeFileSync(
+          log,
+          readdirSync(kept)
+            .map((name) => readFileSync(join(kept, name), 'utf8'))
+            .join(''),
+        );
+        rmSync(kept, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -1,10 +1,16 @@
 // A small JSON Schema validator for the subset schema/dry-check.schema.json uses (type, const,
 // enum, required, properties, additionalProperties: false, items, minimum, maximum,
-// minLength, pattern, if/then). Enough to hold --json to its schema without a dependency.
+// minLength, pattern, if/then, and $ref to "#/$defs/NAME" of the root). Enough to hold --json to its schema without a dependency.
 
 type Schema = Record<string, unknown>;
 
-export function validate(schema: Schema, value: unknown, path = '$'): string[] {
+export function validate(schema: Schema, value: unknown, path = '$', root: Schema = schema): string[] {
+  if (typeof schema.$ref === 'string') {
+    const name = /^#\/\$defs\/(.+)$/.exec(schema.$ref)?.[1];
+    const target = name === undefined ? undefined : ((root.$defs ?? {}) as Record<string, Schema>)[name];
+    if (target === undefined) return [`${path}: unresolved $ref ${schema.$ref}`];
+    return validate(target, value, path, root);
+  }
   const errors: string[] = [];
   const fail = (message: string): void => {
     errors.push(`${path}: ${message}`);
@@ -27,19 +33,19 @@ export function validate(schema: Schema, value: unknown, path = '$'): string[] {
     if (typeof schema.pattern === 'string' && !new RegExp(schema.pattern, 'u').test(value)) fail(`must match ${schema.pattern}`);
   }
   if (Array.isArray(value) && schema.items !== undefined) {
-    value.forEach((item, index) => errors.push(...validate(schema.items as Schema, item, `${path}[${index}]`)));
+    value.forEach((item, index) => errors.push(...validate(schema.items as Schema, item, `${path}[${index}]`, root)));
   }
   if (isObject(value)) {
     const properties = (schema.properties ?? {}) as Record<string, Schema>;
     for (const name of (schema.required ?? []) as string[]) if (!(name in value)) fail(`lacks required property ${name}`);
     for (const [name, item] of Object.entries(value)) {
       const sub = properties[name];
-      if (sub !== undefined) errors.push(...validate(sub, item, `${path}.${name}`));
+      if (sub !== undefined) errors.push(...validate(sub, item, `${path}.${name}`, root));
       else if (schema.additionalProperties === false) fail(`has unexpected property ${name}`);
     }
   }
-  if (schema.if !== undefined && validate(schema.if as Schema, value, path).length === 0 && schema.then !== undefined) {
-    errors.push(...validate(schema.then as Schema, value, path));
+  if (schema.if !== undefined && validate(schema.if as Schema, value, path, root).length === 0 && schema.then !== undefined) {
+    errors.push(...validate(schema.then as Schema, value, path, root));
   }
   return errors;
 }

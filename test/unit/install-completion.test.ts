@@ -100,6 +100,10 @@ describe('bash completion', () => {
 
   it('offers the sub-commands as the first word', () => {
     expect(complete(['demerge', 'tr'])).toEqual(['trust']);
+    expect(complete(['demerge', 're'])).toEqual(['report']);
+    expect(complete(['demerge', 'report', '--'])).toEqual(['--last=', '--package=', '--json', '--help']);
+    expect(complete(['demerge', 'report', '--j'])).toEqual(['--json']);
+    expect(complete(['demerge', 'report', '--package', '=', ''])).toEqual([]);
     expect(complete(['demerge', 's'])).toEqual(['setup']);
     // not later: `demerge -av setup` emerges a package called setup
     expect(complete(['demerge', '-av', 'se'])).toEqual([]);

@@ -5,6 +5,7 @@ import { parseEmergeLogLine, type EmergeLogEvent } from '../parse/emerge-log.js'
 import { LineSplitter } from '../parse/line-splitter.js';
 import { parseNodeEventLine, type NodeEvent } from '../parse/node-events.js';
 import { OBSERVABILITY_DIR } from '../parse/observability.js';
+import { packageOfLogName } from '../../run-env/package-logs.js';
 import type { RunInfo } from '../run-info.js';
 import {
   withClusterSample,
@@ -15,15 +16,16 @@ import {
   withNodeEvents,
   withNodeSample,
   withNodeUnreachable,
+  withPackageLogEvents,
   withPortageSnapshot,
 } from '../state.js';
 import type { DashboardStore } from '../store.js';
-import { FileTail, readDistccBackoffs, readDistccJobs, readPortageSnapshot } from './local-files.js';
+import { DirectoryTail, FileTail, readDistccBackoffs, readDistccJobs, readPortageSnapshot } from './local-files.js';
 import { NodeSampler, type SamplerOptions } from './node-sampler.js';
 
 // The collectors of one run: a sampler per node (timers of their own) and one local tick
-// that reads distcc's state and lock directories, DISTCC_LOG, emerge.log and Portage's
-// status file. They only write the store; nothing here draws.
+// that reads distcc's state and lock directories, DISTCC_LOG and every package's own one,
+// emerge.log and Portage's status file. They only write the store; nothing here draws.
 
 interface CollectorOptions {
   now?: () => number;
@@ -52,6 +54,9 @@ class LocalTick {
   private readonly interpreter = new DistccLogInterpreter();
   private readonly eventsTail: FileTail | undefined;
   private readonly eventLines = new LineSplitter();
+  private readonly packageTail: DirectoryTail | undefined;
+  /** Per package: its lines and its own interpreter (its pids are its own PID namespace's). */
+  private readonly packageReaders = new Map<string, { lines: LineSplitter; interpreter: DistccLogInterpreter }>();
 
   constructor(
     private readonly info: RunInfo,
@@ -62,6 +67,7 @@ class LocalTick {
     this.emergeTail = new FileTail(info.emergeLog.path, info.emergeLog.offset);
     if (info.distccLog) this.distccTail = new FileTail(info.distccLog.path, info.distccLog.offset);
     if (info.nodeEvents) this.eventsTail = new FileTail(info.nodeEvents.path, info.nodeEvents.offset);
+    if (info.packageLogs) this.packageTail = new DirectoryTail(info.packageLogs.dir, packageOfLogName);
   }
 
   /** One round of reads (synchronous, about a millisecond); a failed read waits for the next. */
@@ -79,6 +85,14 @@ class LocalTick {
     store.update((s) => withJobs(s, jobs, this.now()));
     const backoffs = readDistccBackoffs(join(info.distccDir, 'lock'), info.backoffPeriodMs, this.now());
     store.update((s) => s.nodes.reduce((acc, node) => withDistccBackoff(acc, node.name, backoffs.get(node.name)), s));
+    // emerge.log first: a shared DISTCC_LOG's lines belong to the package building while they
+    // were written, which is one open before this read or started during it.
+    const openBefore = store.state.emerge.open.map((p) => p.cpv);
+    const emergeLines = this.emergeLines.push(this.emergeTail.read());
+    const events = emergeLines.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined);
+    if (events.length > 0) store.update((s) => withEmergeLogEvents(s, events));
+    const started = events.flatMap((e) => (e.kind === 'package-start' ? [e.cpv] : []));
+    const building = [...new Set([...openBefore, ...started])];
     if (this.distccTail) {
       const lines = this.distccLines.push(this.distccTail.read());
       if (lines.length > 0)
@@ -86,8 +100,19 @@ class LocalTick {
           withDistccLogEvents(
             s,
             lines.flatMap((line) => this.interpreter.pushLine(line)),
+            building,
           ),
         );
+    }
+    for (const { key, bytes } of this.packageTail?.read() ?? []) {
+      let reader = this.packageReaders.get(key);
+      if (reader === undefined) {
+        reader = { lines: new LineSplitter(), interpreter: new DistccLogInterpreter() };
+        this.packageReaders.set(key, reader);
+      }
+      const { lines, interpreter } = reader;
+      const jobEvents = lines.push(bytes).flatMap((line) => interpreter.pushLine(line));
+      if (jobEvents.length > 0) store.update((s) => withPackageLogEvents(s, key, jobEvents));
     }
     if (this.eventsTail) {
       const events = this.eventLines
@@ -96,9 +121,6 @@ class LocalTick {
         .filter((e): e is NodeEvent => e !== undefined);
       if (events.length > 0) store.update((s) => withNodeEvents(s, events));
     }
-    const emergeLines = this.emergeLines.push(this.emergeTail.read());
-    const events = emergeLines.map(parseEmergeLogLine).filter((e): e is EmergeLogEvent => e !== undefined);
-    if (events.length > 0) store.update((s) => withEmergeLogEvents(s, events));
     if (this.options.isOurEmerge) {
       const snapshot = readPortageSnapshot(this.options.observabilityDir ?? OBSERVABILITY_DIR, this.options.isOurEmerge);
       store.update((s) => withPortageSnapshot(s, snapshot));

@@ -106,8 +106,8 @@ export class FileTail {
     private readonly maxChunk: number = 4 * 1024 * 1024,
   ) {}
 
-  /** What was appended since the last read; empty when nothing was (or no file yet). */
-  read(): Buffer {
+  /** What was appended since the last read (at most `limit` bytes); empty when nothing was (or no file yet). */
+  read(limit: number = this.maxChunk): Buffer {
     let fd: number;
     try {
       fd = openSync(this.path, 'r');
@@ -118,7 +118,7 @@ export class FileTail {
       const { size } = fstatSync(fd);
       // Truncated or replaced by a smaller file (logrotate): start over at its beginning.
       if (size < this.offset) this.offset = 0;
-      const length = Math.min(size - this.offset, this.maxChunk);
+      const length = Math.min(size - this.offset, this.maxChunk, limit);
       if (length <= 0) return Buffer.alloc(0);
       const buffer = Buffer.alloc(length);
       const bytesRead = readSync(fd, buffer, 0, length, this.offset);
@@ -127,5 +127,46 @@ export class FileTail {
     } finally {
       closeSync(fd);
     }
+  }
+}
+
+/** A log that grows and its unread bytes: one per package in the per-package log directory. */
+interface TailedLog {
+  tail: FileTail;
+  key: string;
+}
+
+/**
+ * New bytes of every log in a directory whose name `keyOf` accepts, files that appear later
+ * included, each from its start. At most `maxFiles` files are followed and `budget` bytes read
+ * per call in all; what is left is read by the next calls.
+ */
+export class DirectoryTail {
+  private readonly logs = new Map<string, TailedLog>();
+
+  constructor(
+    readonly dir: string,
+    private readonly keyOf: (name: string) => string | undefined,
+    private readonly maxFiles: number = 4096,
+    private readonly budget: number = 8 * 1024 * 1024,
+  ) {}
+
+  /** The new bytes of each file that has any, by key. */
+  read(): Array<{ key: string; bytes: Buffer }> {
+    for (const name of names(this.dir)) {
+      if (this.logs.size >= this.maxFiles) break;
+      if (this.logs.has(name)) continue;
+      const key = this.keyOf(name);
+      if (key !== undefined) this.logs.set(name, { key, tail: new FileTail(join(this.dir, name), 0) });
+    }
+    const chunks: Array<{ key: string; bytes: Buffer }> = [];
+    let left = this.budget;
+    for (const log of this.logs.values()) {
+      if (left <= 0) break;
+      const bytes = log.tail.read(left);
+      left -= bytes.length;
+      if (bytes.length > 0) chunks.push({ key: log.key, bytes });
+    }
+    return chunks;
   }
 }
