@@ -18,9 +18,18 @@ import { shellQuote } from './shell-quote.js';
 // by basename(argv[0]) (distcc.c). The sandbox lets distcc write there because ebuild.sh adds
 // ${DISTCC_LOG%/*} (the run's default log, in the same directory) to its write list.
 
+// Jobs run as the build user (src_compile) and as root (src_install and other root phases):
+// each writes its package's log in a directory of its own user. A directory the build user owns
+// may hold a symlink it planted under a package's log name, which distcc, opening DISTCC_LOG
+// with O_APPEND|O_CREAT, would follow; so root's jobs never write there. The directory above
+// both, and the run's default log in it, stay root's, as DISTCC_LOG's directory was before.
+
+/** Per-package logs of jobs that run as the build user, then of jobs that run as root. */
+export const PACKAGE_LOG_SUBDIRS = ['build-user', 'root'] as const;
+
 /** The run's per-package logs. */
 export interface PackageLogs {
-  /** Where distcc writes each package's log; the build user's, 0700. */
+  /** Holds the default log (the build user's file) and PACKAGE_LOG_SUBDIRS; root's, 0750 group of the build user. */
   dir: string;
   /** The run's DISTCC_LOG: jobs outside any package's build (CATEGORY unset). */
   defaultLog: string;
@@ -49,13 +58,19 @@ export function packageOfLogName(name: string): string | undefined {
 }
 
 /** The wrapper for one compiler name: bash with -p, so no BASH_ENV, SHELLOPTS or exported functions run in it. */
-export function wrapperScript(bash: string, distcc: string, defaultLog: string, dir: string): string {
+export function wrapperScript(bash: string, distcc: string, defaultLog: string, dir: string, buildUid: number): string {
+  const [buildUserDir, rootDir] = PACKAGE_LOG_SUBDIRS;
   return [
     `#!${bash} -p`,
     "# demerge: this run writes each package's distcc log apart (src/run-env/package-logs.ts).",
     `re=${shellQuote(NAME)}`,
-    `if [[ \${DISTCC_LOG-} == ${shellQuote(defaultLog)} && \${CATEGORY-} =~ $re && \${PF-} =~ $re ]]; then`,
-    `  export DISTCC_LOG=${shellQuote(`${dir}/`)}"$CATEGORY:$PF.log"`,
+    'case $EUID in',
+    `  0) d=${shellQuote(`${dir}/${rootDir}/`)} ;;`,
+    `  ${String(buildUid)}) d=${shellQuote(`${dir}/${buildUserDir}/`)} ;;`,
+    "  *) d='' ;;",
+    'esac',
+    `if [[ -n $d && \${DISTCC_LOG-} == ${shellQuote(defaultLog)} && \${CATEGORY-} =~ $re && \${PF-} =~ $re ]]; then`,
+    '  export DISTCC_LOG="$d$CATEGORY:$PF.log"',
     'fi',
     `exec -a "$0" ${shellQuote(distcc)} "$@"`,
     '',
@@ -109,9 +124,15 @@ export function preparePackageLogs(options: PackageLogsOptions): PackageLogsOutc
   }
   if (typeof entries === 'string') return { ok: false, reason: entries };
   const dir = join(runDir, LOG_DIR);
-  mkdirSync(dir, { mode: 0o700 });
-  chownSync(dir, buildUser.uid, buildUser.gid);
-  chmodSync(dir, 0o700);
+  mkdirSync(dir, { mode: 0o750 });
+  chownSync(dir, 0, buildUser.gid);
+  chmodSync(dir, 0o750);
+  const [buildUserDir, rootDir] = PACKAGE_LOG_SUBDIRS;
+  mkdirSync(join(dir, buildUserDir), { mode: 0o700 });
+  chownSync(join(dir, buildUserDir), buildUser.uid, buildUser.gid);
+  chmodSync(join(dir, buildUserDir), 0o700);
+  mkdirSync(join(dir, rootDir), { mode: 0o700 });
+  chmodSync(join(dir, rootDir), 0o700);
   const defaultLog = join(dir, DEFAULT_LOG);
   writeFileSync(defaultLog, '', { mode: 0o660, flag: 'wx' });
   chownSync(defaultLog, buildUser.uid, buildUser.gid);
@@ -123,7 +144,7 @@ export function preparePackageLogs(options: PackageLogsOptions): PackageLogsOutc
     const path = join(wrappers, entry.name);
     if ('link' in entry) symlinkSync(entry.link, path);
     else {
-      writeFileSync(path, wrapperScript(bash, entry.distcc, defaultLog, dir), { mode: 0o755, flag: 'wx' });
+      writeFileSync(path, wrapperScript(bash, entry.distcc, defaultLog, dir, buildUser.uid), { mode: 0o755, flag: 'wx' });
       chmodSync(path, 0o755);
     }
   }

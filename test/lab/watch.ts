@@ -5,6 +5,7 @@ import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
 import { parseRunInfo, type RunInfo } from '../../src/dashboard/run-info.js';
 import { createRunState, type DashboardState } from '../../src/dashboard/state.js';
 import { DashboardStore } from '../../src/dashboard/store.js';
+import { PACKAGE_LOG_SUBDIRS } from '../../src/run-env/package-logs.js';
 import { initialUi } from '../../src/dashboard/ui.js';
 import { connectAuth } from '../../src/ssh/auth.js';
 import { readOrUndefined, waitFor } from './lab.js';
@@ -42,12 +43,16 @@ export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store:
   const live = info.packageLogs?.dir;
   const keep = (): void => {
     if (live === undefined) return;
-    for (const name of existsSync(live) ? readdirSync(live) : []) {
-      if (!existsSync(join(kept, name))) {
-        try {
-          linkSync(join(live, name), join(kept, name));
-        } catch {
-          // Removed meanwhile: the run has ended.
+    for (const sub of ['', ...PACKAGE_LOG_SUBDIRS]) {
+      const from = join(live, sub);
+      mkdirSync(join(kept, sub), { recursive: true });
+      for (const name of existsSync(from) ? readdirSync(from) : []) {
+        if (!existsSync(join(kept, sub, name))) {
+          try {
+            linkSync(join(from, name), join(kept, sub, name));
+          } catch {
+            // Removed meanwhile (the run has ended), or a directory.
+          }
         }
       }
     }

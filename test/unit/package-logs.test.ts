@@ -65,12 +65,27 @@ describe('the wrapper', () => {
   const logs = join(dir, 'logs');
   const defaultLog = join(logs, 'run.log');
   const wrapper = join(dir, 'gcc');
-  writeFileSync(wrapper, wrapperScript(BASH, fakeCompiler(dir), defaultLog, logs), { mode: 0o755 });
-  const run = (env: Record<string, string>, args: string[] = ['-c', 'x.c']) =>
-    execFileSync(wrapper, args, { env: { PATH: '/usr/bin:/bin', DISTCC_LOG: defaultLog, ...env }, encoding: 'utf8' }).split('\n');
+  const BUILD_UID = 250;
+  chmodSync(dir, 0o755);
+  writeFileSync(wrapper, wrapperScript(BASH, fakeCompiler(dir), defaultLog, logs, BUILD_UID), { mode: 0o755 });
+  const run = (env: Record<string, string>, args: string[] = ['-c', 'x.c'], uid?: number) =>
+    execFileSync(wrapper, args, {
+      env: { PATH: '/usr/bin:/bin', DISTCC_LOG: defaultLog, ...env },
+      encoding: 'utf8',
+      ...(uid === undefined ? {} : { uid }),
+    }).split('\n');
+  const asRoot = process.getuid?.() === 0;
 
-  it("points DISTCC_LOG at the package's own file", () => {
-    expect(run({ CATEGORY: 'dev-util', PF: 'hello-1.0' })[0]).toBe(`log=${logs}/dev-util:hello-1.0.log`);
+  it.skipIf(!asRoot)("points DISTCC_LOG at the package's own file, in root's directory for a job run as root", () => {
+    expect(run({ CATEGORY: 'dev-util', PF: 'hello-1.0' })[0]).toBe(`log=${logs}/root/dev-util:hello-1.0.log`);
+  });
+
+  it.skipIf(!asRoot)("and in the build user's directory for the build user's jobs", () => {
+    expect(run({ CATEGORY: 'dev-util', PF: 'hello-1.0' }, ['-c', 'x.c'], BUILD_UID)[0]).toBe(`log=${logs}/build-user/dev-util:hello-1.0.log`);
+  });
+
+  it.skipIf(!asRoot)('keeps the default log for any other user', () => {
+    expect(run({ CATEGORY: 'dev-util', PF: 'hello-1.0' }, ['-c', 'x.c'], BUILD_UID + 1)[0]).toBe(`log=${defaultLog}`);
   });
 
   it.each([
@@ -121,9 +136,10 @@ describe.skipIf(DISTCC === undefined)('the wrapper in front of real distcc', () 
     const masq = join(dir, 'masq');
     const logs = join(dir, 'logs');
     mkdirSync(masq);
-    mkdirSync(logs);
+    mkdirSync(join(logs, 'root'), { recursive: true });
+    mkdirSync(join(logs, 'build-user'));
     const defaultLog = join(logs, 'run.log');
-    writeFileSync(join(masq, 'gcc'), wrapperScript(BASH, DISTCC as string, defaultLog, logs), { mode: 0o755 });
+    writeFileSync(join(masq, 'gcc'), wrapperScript(BASH, DISTCC as string, defaultLog, logs, 250), { mode: 0o755 });
     const after = compile(masq, defaultLog, { CATEGORY: 'dev-util', PF: 'x-1' });
     expect(after.equals(before)).toBe(true);
     const execs = (text: string) =>
@@ -131,7 +147,7 @@ describe.skipIf(DISTCC === undefined)('the wrapper in front of real distcc', () 
         .split('\n')
         .filter((l) => / exec on /.test(l))
         .map((l) => l.replace(/^distcc\[[0-9]+\] /, ''));
-    const log = readFileSync(join(logs, 'dev-util:x-1.log'), 'utf8');
+    const log = readFileSync(join(logs, process.getuid?.() === 0 ? 'root' : 'build-user', 'dev-util:x-1.log'), 'utf8');
     expect(execs(log)).toEqual(execs(readFileSync(join(dir, 'plain.log'), 'utf8')));
     expect(execs(log)).toHaveLength(1);
     expect(log).not.toMatch(/recursive/);
@@ -165,8 +181,14 @@ describe.skipIf(process.getuid?.() !== 0)('the run directory (root)', () => {
     expect(readlinkSync(join(logs.bind.source, 'not-distcc'))).toBe('/usr/bin/true');
     const wrappers = statSync(logs.bind.source);
     expect([wrappers.uid, wrappers.mode & 0o7777]).toEqual([0, 0o755]);
-    const logDir = statSync(logs.dir);
-    expect([logDir.uid, logDir.gid, logDir.mode & 0o7777]).toEqual([250, 250, 0o700]);
+    // Root's jobs never write where the build user could plant a symlink.
+    const owners = (path: string) => {
+      const info = statSync(path);
+      return [info.uid, info.gid, info.mode & 0o7777];
+    };
+    expect(owners(logs.dir)).toEqual([0, 250, 0o750]);
+    expect(owners(join(logs.dir, 'build-user'))).toEqual([250, 250, 0o700]);
+    expect(owners(join(logs.dir, 'root'))).toEqual([0, 0, 0o700]);
     expect(lstatSync(logs.defaultLog).uid).toBe(250);
   });
 

@@ -5,7 +5,7 @@ import { parseEmergeLogLine, type EmergeLogEvent } from '../parse/emerge-log.js'
 import { LineSplitter } from '../parse/line-splitter.js';
 import { parseNodeEventLine, type NodeEvent } from '../parse/node-events.js';
 import { OBSERVABILITY_DIR } from '../parse/observability.js';
-import { packageOfLogName } from '../../run-env/package-logs.js';
+import { PACKAGE_LOG_SUBDIRS, packageOfLogName } from '../../run-env/package-logs.js';
 import type { RunInfo } from '../run-info.js';
 import {
   withClusterSample,
@@ -54,7 +54,7 @@ class LocalTick {
   private readonly interpreter = new DistccLogInterpreter();
   private readonly eventsTail: FileTail | undefined;
   private readonly eventLines = new LineSplitter();
-  private readonly packageTail: DirectoryTail | undefined;
+  private readonly packageTails: readonly DirectoryTail[];
   /** Per package: its lines and its own interpreter (its pids are its own PID namespace's). */
   private readonly packageReaders = new Map<string, { lines: LineSplitter; interpreter: DistccLogInterpreter }>();
 
@@ -67,7 +67,8 @@ class LocalTick {
     this.emergeTail = new FileTail(info.emergeLog.path, info.emergeLog.offset);
     if (info.distccLog) this.distccTail = new FileTail(info.distccLog.path, info.distccLog.offset);
     if (info.nodeEvents) this.eventsTail = new FileTail(info.nodeEvents.path, info.nodeEvents.offset);
-    if (info.packageLogs) this.packageTail = new DirectoryTail(info.packageLogs.dir, packageOfLogName);
+    const logs = info.packageLogs;
+    this.packageTails = logs === undefined ? [] : PACKAGE_LOG_SUBDIRS.map((sub) => new DirectoryTail(join(logs.dir, sub), packageOfLogName));
   }
 
   /** One round of reads (synchronous, about a millisecond); a failed read waits for the next. */
@@ -104,11 +105,14 @@ class LocalTick {
           ),
         );
     }
-    for (const { key, bytes } of this.packageTail?.read() ?? []) {
-      let reader = this.packageReaders.get(key);
+    // A package can have a log in each directory (its build user's jobs, its root phases' jobs):
+    // each file gets its own line splitter.
+    const chunks = this.packageTails.flatMap((tail, index) => tail.read().map((chunk) => ({ ...chunk, file: `${String(index)}/${chunk.key}` })));
+    for (const { key, bytes, file } of chunks) {
+      let reader = this.packageReaders.get(file);
       if (reader === undefined) {
         reader = { lines: new LineSplitter(), interpreter: new DistccLogInterpreter() };
-        this.packageReaders.set(key, reader);
+        this.packageReaders.set(file, reader);
       }
       const { lines, interpreter } = reader;
       const jobEvents = lines.push(bytes).flatMap((line) => interpreter.pushLine(line));

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DISTCC_STATE_SIZE_LP64, jobFromStateFile, pidFromStateFileName, type DistccJob } from '../parse/distcc-state.js';
 import { MAX_OBSERVABILITY_BYTES, parseObservability, pidFromObservabilityName, type PortageSnapshot } from '../parse/observability.js';
@@ -110,12 +110,16 @@ export class FileTail {
   read(limit: number = this.maxChunk): Buffer {
     let fd: number;
     try {
-      fd = openSync(this.path, 'r');
+      // Logs the build user can name (the per-package ones) are read by root: a symlink is not
+      // followed, and a FIFO or device planted under a log's name neither blocks nor is read.
+      fd = openSync(this.path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     } catch {
       return Buffer.alloc(0);
     }
     try {
-      const { size } = fstatSync(fd);
+      const info = fstatSync(fd);
+      if (!info.isFile()) return Buffer.alloc(0);
+      const { size } = info;
       // Truncated or replaced by a smaller file (logrotate): start over at its beginning.
       if (size < this.offset) this.offset = 0;
       const length = Math.min(size - this.offset, this.maxChunk, limit);
