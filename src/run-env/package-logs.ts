@@ -137,9 +137,12 @@ export function preparePackageLogs(options: PackageLogsOptions): PackageLogsOutc
   writeFileSync(defaultLog, '', { mode: 0o660, flag: 'wx' });
   chownSync(defaultLog, buildUser.uid, buildUser.gid);
   chmodSync(defaultLog, 0o660);
+  // Bound over the masquerade directory, it is what root and the build user run; the run
+  // directory's other entries are closed to everyone else, and so is this one.
   const wrappers = join(runDir, WRAPPER_DIR);
-  mkdirSync(wrappers, { mode: 0o755 });
-  chmodSync(wrappers, 0o755);
+  mkdirSync(wrappers, { mode: 0o750 });
+  chownSync(wrappers, 0, buildUser.gid);
+  chmodSync(wrappers, 0o750);
   for (const entry of entries) {
     const path = join(wrappers, entry.name);
     if ('link' in entry) symlinkSync(entry.link, path);

@@ -1,4 +1,4 @@
-import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startCollectors } from '../../src/dashboard/collect/collectors.js';
 import { frameText, renderFrame } from '../../src/dashboard/render/frame.js';
@@ -85,8 +85,10 @@ export function watch(info: RunInfo, overrides: Partial<RunInfo> = {}): { store:
         // The logs the run wrote, one after the other (each package's lines stay in order).
         writeFileSync(
           log,
-          readdirSync(kept)
-            .map((name) => readFileSync(join(kept, name), 'utf8'))
+          ['', ...PACKAGE_LOG_SUBDIRS]
+            .flatMap((sub) => readdirSync(join(kept, sub)).map((name) => join(kept, sub, name)))
+            .filter((path) => lstatSync(path).isFile())
+            .map((path) => readFileSync(path, 'utf8'))
             .join(''),
         );
         rmSync(kept, { recursive: true, force: true });

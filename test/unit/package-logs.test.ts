@@ -180,7 +180,7 @@ describe.skipIf(process.getuid?.() !== 0)('the run directory (root)', () => {
     }
     expect(readlinkSync(join(logs.bind.source, 'not-distcc'))).toBe('/usr/bin/true');
     const wrappers = statSync(logs.bind.source);
-    expect([wrappers.uid, wrappers.mode & 0o7777]).toEqual([0, 0o755]);
+    expect([wrappers.uid, wrappers.gid, wrappers.mode & 0o7777]).toEqual([0, 250, 0o750]);
     // Root's jobs never write where the build user could plant a symlink.
     const owners = (path: string) => {
       const info = statSync(path);
