@@ -63,9 +63,9 @@ const EMERGE_LOG = [
   '1795700000:  === (1 of 1) Compiling/Merging (dev-util/hello-1.0::/var/db/repos/gentoo/dev-util/hello/hello-1.0.ebuild)',
 ];
 
-/** Three nodes: node1 busy with two compilers, node2 unreachable, node3 idle; jobs on all sides. */
-export function busyState(): DashboardState {
-  let state = createDashboardState({
+/** The fixtures' run: node1 and node2 with 2 slots, node3 with 4, localhost 2, nothing seen yet. */
+function threeNodes(): DashboardState {
+  return createDashboardState({
     startedAt: T0,
     nodes: [
       { name: 'node1', slots: 2 },
@@ -74,6 +74,11 @@ export function busyState(): DashboardState {
     ],
     localSlots: 2,
   });
+}
+
+/** Three nodes: node1 busy with two compilers, node2 unreachable, node3 idle; jobs on all sides. */
+export function busyState(): DashboardState {
+  let state = threeNodes();
   const ps = [
     psLine(800, 1, 'Ss', 30, '0.0', 2000, 'distccd', 'distccd --daemon --no-detach --listen 127.0.0.1'),
     cc1(4242, 800, 'distccd_aaaa', 2),
@@ -163,15 +168,7 @@ export function localOnlyState(): DashboardState {
  * collectors record them (state files, samples, DISTCC_LOG, a cluster sample per tick).
  */
 export function historyState(seconds = 60): DashboardState {
-  let state = createDashboardState({
-    startedAt: T0,
-    nodes: [
-      { name: 'node1', slots: 2 },
-      { name: 'node2', slots: 2 },
-      { name: 'node3', slots: 4 },
-    ],
-    localSlots: 2,
-  });
+  let state = threeNodes();
   const interpreter = new DistccLogInterpreter();
   const start = NOW - seconds * 1000;
   let client = 1000;
