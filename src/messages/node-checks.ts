@@ -209,8 +209,8 @@ export const trialTunnelForcedCommand = (user: string): Problem => [
 ];
 
 export const trialForwardingRefused = (): Problem => [
-  'the node refuses to forward to its own 127.0.0.1, which transport = "tunnel" needs for every job',
-  'allow it for the build key (sshd AllowTcpForwarding, or restrict,port-forwarding,permitopen="127.0.0.1:*" in authorized_keys; demerge setup node --restrict writes that), or set transport = "ssh"',
+  "the node refuses to forward to a unix socket of the login user, which transport = \"tunnel\" needs for every job",
+  'allow it for the build key (sshd AllowStreamLocalForwarding, or restrict,port-forwarding in authorized_keys; demerge setup node --restrict writes that), or set transport = "ssh"',
 ];
 
 export const trialCompilerMissing = (compiler: string, user: string): Problem => [
@@ -234,3 +234,9 @@ export const trialNoAnswer = (compiler: string): Problem => [
   `the node's distccd hung up on the trial compile with ${compiler} without an answer`,
   "read distccd's messages on the node (syslog, or run distccd --inetd --log-stderr by hand) and its sshd log",
 ];
+
+/** The tunnel's node service: its node-wide slots and what other runs (any front end) hold now. */
+export const nodeSharedSlots = (slots: number, others: { jobs: number; waiting: number; runs: number }): string =>
+  others.runs === 0
+    ? `${slots} slots, shared by every demerge run on the node: no other run holds any now`
+    : `${slots} slots, shared by every demerge run on the node: ${others.runs} other run${others.runs === 1 ? '' : 's'} hold${others.runs === 1 ? 's' : ''} ${others.jobs} now${others.waiting > 0 ? `, ${others.waiting} more waiting` : ''}`;

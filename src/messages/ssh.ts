@@ -30,8 +30,8 @@ export const sshClosedByNode = (code: string): string => `the node closed the co
 
 export const sshKeyRefused = (): string => 'the node refused the key (authorized_keys, account locked or shell)';
 
-export const sshForwardingRefused = (port: number, detail: string): string => `forwarding to the node's 127.0.0.1:${port} refused: ${detail}`;
+export const sshForwardingRefused = (socket: string, detail: string): string => `forwarding to the node's socket ${socket} refused: ${detail}`;
 
-export const sshScriptEndedEarly = (): string => 'the node-side script ended before its distccd listened';
+export const sshScriptEndedEarly = (): string => "the node-side session ended before the node's service was ready";
 
 export const sshAgentNotBuildKey = (): string => 'demerge signs with the build key only';

@@ -2,11 +2,22 @@
 // back, what a node's distccd reports, and the connector's own line.
 
 import { printable, quote } from '../errors.js';
+import type { Problem } from './common.js';
 
 export const tunnelForwardingRefused = (): string =>
-  'the node refuses to forward to its own 127.0.0.1 (sshd AllowTcpForwarding, or restrict/no-port-forwarding in authorized_keys): allow it for the build key (e.g. restrict,port-forwarding,permitopen="127.0.0.1:*"), or set transport = "ssh"';
+  'the node refuses to forward to a unix socket (sshd AllowStreamLocalForwarding, or restrict/no-port-forwarding in authorized_keys): allow it for the build key (demerge setup node --restrict writes restrict,port-forwarding,...), or set transport = "ssh"';
 
-export const tunnelNotUp = (detail: string): string => `the run's connection and distccd did not come up: ${quote(detail.slice(0, 300))}`;
+export const tunnelNotUp = (detail: string): string => `the run's connection and the node's service did not come up: ${quote(detail.slice(0, 300))}`;
+
+export const noAnswerThroughForward = (): string => "no answer from the node's service through the connection";
+
+export const noRelayProgram = (): Problem => [
+  'neither perl nor python3 was found in PATH (the tunnel relays each job with one of them)',
+  'install dev-lang/perl, or set transport = "ssh"',
+];
+
+export const nodeSlotsDiffer = (node: string, slots: number, asked: number): string =>
+  `demerge: node ${quote(node)} keeps ${slots} slots for all runs (another run started its service with that), not this config's ${asked}`;
 
 export const tunnelLost = (node: string, detail: string): string =>
   `demerge: warning: connection to node ${quote(node)} lost (${printable(detail.slice(0, 200))}): its jobs compile locally until it is back`;

@@ -9,18 +9,25 @@ export interface KeyRestrictions {
   restrict: boolean;
   from?: string;
   /**
-   * Transport "tunnel" reaches the run's distccd through a forwarded channel to the node's
-   * 127.0.0.1 (ssh -W): a restricted key must still allow that, and only that, forwarding.
-   * distccd's port is random (src/transport/ports.ts), so any port of 127.0.0.1.
+   * Transport "tunnel" reaches the node's service through a forwarded unix socket (streamlocal):
+   * a restricted key must still allow that. authorized_keys cannot name a socket (permitopen
+   * takes host:port only, auth-options.c) nor say "none", and `port-forwarding` opens TCP
+   * forwarding as well; so TCP forwarding both ways is pinned to a name that never resolves
+   * (RFC 6761 `.invalid`): what is left is forwarding to the login user's own unix sockets.
    */
-  loopbackForwarding?: boolean;
+  socketForwarding?: boolean;
 }
+
+/** A host:port that never resolves: TCP forwarding allowed to nothing. */
+export const NO_TCP_FORWARD = 'none.invalid:1';
 
 /** The options field, or undefined when none was asked for (then existing options are kept). */
 export function authorizedKeyOptions(restrictions: KeyRestrictions): string | undefined {
   const options: string[] = [];
   if (restrictions.restrict) options.push('restrict');
-  if (restrictions.restrict && restrictions.loopbackForwarding === true) options.push('port-forwarding', 'permitopen="127.0.0.1:*"');
+  if (restrictions.restrict && restrictions.socketForwarding === true) {
+    options.push('port-forwarding', `permitopen="${NO_TCP_FORWARD}"`, `permitlisten="${NO_TCP_FORWARD}"`);
+  }
   if (restrictions.from !== undefined) options.push(`from="${restrictions.from}"`);
   if (restrictions.restrict) options.push(`command="${COMMAND_FILE}"`);
   return options.length === 0 ? undefined : options.join(',');

@@ -23,7 +23,7 @@ export function nodeSetupOptions(state: SetupState): void {
   state.nodeOptions = {
     key: buildPublicKey(ctx, config.key),
     restrict: options.restrict,
-    loopbackForwarding: config.transport === 'tunnel',
+    socketForwarding: config.transport === 'tunnel',
     ...(options.from === undefined ? {} : { from: options.from }),
     unlock: options.unlock,
     version: request.version!(),

@@ -132,30 +132,46 @@ export function startRelay(client: Client, command: string): RemoteRelay {
   };
 }
 
+/** What the node's session said once it was ready: where the run's socket is, and the slots. */
+export interface TunnelReady {
+  socket: string;
+  slots: number;
+}
+
 /**
  * The tunnel transport's way to the node (src/transport/remote-command.ts) on a connection
- * already open: the run-scoped distccd on the node's loopback, started by the node-side script
- * on one channel, and a direct-tcpip channel to its port for the local stream, as the build's
- * connector reaches it through its ssh master. A node that refuses to forward, or whose forced
- * command does not run the script, fails here as the build would.
+ * already open: a run's session with the node's shared service on one channel, and a
+ * direct-streamlocal channel to the run's socket for the local stream, as the build's master
+ * forwards it. A node that refuses to forward, or whose forced command does not run the session,
+ * fails here as the build would. `onLine` hears the session's later lines (what other runs hold).
  */
-export function startTunnelRelay(client: Client, remoteCommand: string, readyPort: (line: string) => number | undefined): RemoteRelay {
+export function startTunnelRelay(
+  client: Client,
+  remoteCommand: string,
+  ready: (line: string) => TunnelReady | undefined,
+  onLine?: (line: string) => void,
+): RemoteRelay & { readonly ready: Promise<TunnelReady | undefined> } {
   const outcome = new CommandOutcome();
   let control: ClientChannel | undefined;
-  let port: number | undefined;
+  let endpoint: TunnelReady | undefined;
   let forwarding = false;
   let closed = false;
+  let announce: (value: TunnelReady | undefined) => void = () => {};
+  const readyPromise = new Promise<TunnelReady | undefined>((resolve) => {
+    announce = resolve;
+  });
   const finish = (error?: string): void => {
-    // End of file on the script's stdin stops the node's distccd.
+    announce(endpoint);
+    // End of file on the session's stdin ends the run's lease on the node.
     if (outcome.finish(error)) control?.end();
   };
   const connect = (): void => {
     const stream = outcome.local;
-    if (stream === undefined || port === undefined || forwarding || outcome.settled) return;
+    if (stream === undefined || endpoint === undefined || forwarding || outcome.settled) return;
     forwarding = true;
-    const to = port;
+    const to = endpoint.socket;
     try {
-      client.forwardOut('127.0.0.1', 0, '127.0.0.1', to, (error, channel) => {
+      client.openssh_forwardOutStreamLocal(to, (error, channel) => {
         if (error) {
           finish(say.sshForwardingRefused(to, error.message));
           return;
@@ -163,7 +179,7 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
         stream.pipe(channel);
         channel.pipe(stream);
         stream.once('close', () => channel.close());
-        // The job is over when distccd closes its end.
+        // The job is over when the node's side closes its end.
         channel.once('close', () => finish());
       });
     } catch (error) {
@@ -177,23 +193,33 @@ export function startTunnelRelay(client: Client, remoteCommand: string, readyPor
       control = opened;
       let pending = '';
       opened.on('data', (chunk: Buffer) => {
-        if (port !== undefined) return;
-        pending = (pending + chunk.toString('utf8')).slice(-1024);
-        for (const line of pending.split('\n')) port ??= readyPort(line);
-        if (port !== undefined) connect();
+        pending = (pending + chunk.toString('utf8')).slice(-4096);
+        const lines = pending.split('\n');
+        pending = lines.pop() ?? '';
+        for (const line of lines) {
+          if (endpoint === undefined) {
+            endpoint = ready(line);
+            if (endpoint !== undefined) {
+              announce(endpoint);
+              connect();
+            }
+          } else onLine?.(line);
+        }
       });
       if (closed) opened.end();
     },
-    () => finish(port === undefined ? say.sshScriptEndedEarly() : undefined),
+    () => finish(endpoint === undefined ? say.sshScriptEndedEarly() : undefined),
     finish,
   );
   return {
     attach: (stream) => outcome.attach(stream, connect),
     result: outcome.result,
+    ready: readyPromise,
     close() {
       closed = true;
       outcome.local?.destroy();
       control?.end();
+      announce(endpoint);
     },
   };
 }

@@ -28,6 +28,8 @@ export function masterArgs(input: MasterInput): string[] {
     `ControlPath=${sshPercentEscape(input.controlPath)}`,
     // The master ends with its session: nothing of the run outlives the run.
     'ControlPersist=no',
+    // The forwarded jobs socket of a master that was killed is still there for the next one.
+    'StreamLocalBindUnlink=yes',
     // Every job of the node rides on this one connection, and a job on a dead link waits for
     // the master to notice: after two unanswered keepalives, within 2-3 connect timeouts. Then
     // its jobs fail over to local compiles and the connection is made again.

@@ -4,29 +4,32 @@ import { sshNoAnswer } from '../messages/ssh.js';
 import * as say from '../messages/transport.js';
 import { reconnectDelay } from './backoff.js';
 import { LineReader, OutputTail } from './output-tail.js';
-import { HEARTBEAT_BYTE, HEARTBEAT_SECONDS, parseReadyLine } from './remote-command.js';
+import { HEARTBEAT_BYTE, HEARTBEAT_SECONDS, parseOthersLine, parseReadyLine, type NodeEndpoint, type SharedSlots } from './remote-command.js';
 
 // One node's connection for the whole run: an OpenSSH master whose remote command is the run's
-// distccd (remote-command.ts). It is up once the node printed "ready PORT" and one channel went
-// through to that port the way a job's will. If it drops while the run goes on, it is made again
+// session with the node's shared service (node-program.ts). It is up once the node printed
+// "ready SOCKET SLOTS" and one job's way (the forward to that socket, the service, its distccd)
+// answered demerge's probe. If it drops while the run goes on, it is made again
 // after a growing delay; the node's jobs compile locally meanwhile (the connector fails at once
 // and distcc falls back by itself).
 
-export type OpenResult = { ok: true; port: number } | { ok: false; detail: string };
+export type OpenResult = { ok: true; endpoint: NodeEndpoint } | { ok: false; detail: string };
 
 export interface ConnectionHooks {
   /** Starts the master: ssh with masterArgs(), as the build user, in a session of its own. */
   startMaster(): ChildProcess;
-  /** One channel to the node's distccd through the master; undefined when it went through. */
-  probe(port: number): Promise<string | undefined>;
+  /** Forwards the run's socket and tries one job's way through the master; undefined when it answered. */
+  probe(endpoint: NodeEndpoint): Promise<string | undefined>;
   /** The connection dropped during the run; a new one is on its way. */
   onLost(detail: string): void;
-  /** The connection is back, with the node's distccd on `port` (it may differ from before). */
-  onBack(port: number): void;
+  /** The connection is back, with the run's socket on the node at `endpoint` (a new one). */
+  onBack(endpoint: NodeEndpoint): void;
   /** An attempt to make the lost connection again failed; another follows. */
   onRetryFailed?(detail: string): void;
   /** A line the node's distccd wrote (its warnings and errors) while the connection is up. */
   onNodeMessage?(line: string): void;
+  /** What the node's other runs hold now (the node says so on change). */
+  onShared?(shared: SharedSlots): void;
 }
 
 /** How long a master gets to exit after its stdin closed, before it is signalled. */
@@ -34,13 +37,15 @@ const CLOSE_GRACE_MS = 5000;
 const KILL_GRACE_MS = 2000;
 
 export class NodeConnection {
-  /** The run's distccd port on the node while the connection is up. */
-  port: number | undefined;
+  /** The run's socket on the node while the connection is up. */
+  endpoint: NodeEndpoint | undefined;
   private child: ChildProcess | undefined;
   private closing = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private retry: NodeJS.Timeout | undefined;
   private attempt = 0;
+  /** What the current master wrote to stderr (ssh's own lines, the node's before it was ready). */
+  private masterOutput: OutputTail | undefined;
 
   constructor(
     private readonly controlPath: string,
@@ -52,13 +57,16 @@ export class NodeConnection {
     const started = await this.start();
     if (!started.ok) return started;
     const child = this.child;
-    const problem = this.closing ? say.runEnding() : await this.hooks.probe(started.port);
+    const problem = this.closing ? say.runEnding() : await this.hooks.probe(started.endpoint);
     const gone = child === undefined || this.child !== child || child.exitCode !== null || child.signalCode !== null;
     if (problem !== undefined || this.closing || gone) {
+      // When the probe found no way through, the master usually said why (a refused forward).
+      const masterSays = this.masterOutput?.lastLine();
       await this.stopChild();
-      return { ok: false, detail: problem ?? (this.closing ? say.runEnding() : say.connectionClosedAtOnce()) };
+      const detail = problem !== undefined && masterSays !== undefined && /open failed|prohibited|connect to .* failed/i.test(masterSays) ? masterSays : problem;
+      return { ok: false, detail: detail ?? (this.closing ? say.runEnding() : say.connectionClosedAtOnce()) };
     }
-    this.port = started.port;
+    this.endpoint = started.endpoint;
     this.heartbeat = setInterval(() => this.child?.stdin?.write(HEARTBEAT_BYTE), HEARTBEAT_SECONDS * 1000);
     this.heartbeat.unref();
     return started;
@@ -81,6 +89,7 @@ export class NodeConnection {
       // ssh's own lines explain a failure or a drop; once the node is ready, distccd's lines
       // (which share the connection's stderr) are news of their own and kept apart.
       const stderr = new OutputTail();
+      this.masterOutput = stderr;
       const stderrLines = new LineReader((line) => {
         if (ready && /^distccd\[/.test(line)) {
           if (this.child === child) this.hooks.onNodeMessage?.(line);
@@ -105,12 +114,17 @@ export class NodeConnection {
         finish({ ok: false, detail: sshNoAnswer(Math.round(this.readyTimeoutMs / 1000)) });
       }, this.readyTimeoutMs);
       const lines = new LineReader((line) => {
-        const port = parseReadyLine(line);
-        if (port === undefined || ready) return;
+        if (ready) {
+          const shared = parseOthersLine(line);
+          if (shared !== undefined && this.child === child) this.hooks.onShared?.(shared);
+          return;
+        }
+        const endpoint = parseReadyLine(line);
+        if (endpoint === undefined) return;
         ready = true;
-        // What distccd said while it looked for a free port is over and done with.
+        // What the node said while it started its service is over and done with.
         stderr.clear();
-        finish({ ok: true, port });
+        finish({ ok: true, endpoint });
       });
       child.stdout?.on('data', (chunk: Buffer) => lines.push(chunk));
       child.stderr?.on('data', (chunk: Buffer) => stderrLines.push(chunk));
@@ -123,14 +137,14 @@ export class NodeConnection {
         const detail = signal !== null ? say.sshEndedBy(signal) : (stderr.lastLine() ?? say.sshExited(code));
         finish({ ok: false, detail });
         // Only a connection that was up is re-established; a failed first attempt is reported.
-        if (this.child === child && this.port !== undefined) this.lost(detail);
+        if (this.child === child && this.endpoint !== undefined) this.lost(detail);
       });
     });
   }
 
   private lost(detail: string): void {
     this.child = undefined;
-    this.port = undefined;
+    this.endpoint = undefined;
     clearInterval(this.heartbeat);
     if (this.closing) return;
     this.hooks.onLost(detail);
@@ -143,7 +157,7 @@ export class NodeConnection {
         if (this.closing) return;
         if (result.ok) {
           this.attempt = 0;
-          this.hooks.onBack(result.port);
+          this.hooks.onBack(result.endpoint);
         } else {
           this.attempt++;
           this.hooks.onRetryFailed?.(result.detail);

@@ -6,12 +6,12 @@ import * as msg from '../messages.js';
 import { clearBackoff } from '../run-env/distcc-dir.js';
 import { startProcess } from '../system/spawn.js';
 import { connectionCause, nodeMessageCause } from './connection-cause.js';
-import { connectorSshWords, renderConnector, type ConnectorRoute } from './connector.js';
+import { renderConnector, type ConnectorRoute } from './connector.js';
+import { relayWords, type RelayInterpreter } from './job-relay.js';
 import { masterArgs } from './master-args.js';
 import { NodeConnection } from './node-connection.js';
-import { candidatePorts } from './ports.js';
-import { probeChannel } from './probe-channel.js';
-import { renderRemoteCommand } from './remote-command.js';
+import { probeJobWay } from './probe-channel.js';
+import { nodeRunName, renderRemoteCommand, type NodeEndpoint, type SharedSlots } from './remote-command.js';
 
 // The tunnel transport for one run: a connection per node (node-connection.ts), the connector
 // that DISTCC_SSH names (connector.ts), and the upkeep between them while emerge runs.
@@ -20,6 +20,8 @@ export interface TunnelSetup {
   runDir: string;
   runId: string;
   ssh: string;
+  /** The connector's relay interpreter (job-relay.ts). */
+  relay: { kind: RelayInterpreter; path: string };
   key: string;
   knownHosts: string;
   connectTimeout: number;
@@ -33,6 +35,8 @@ export interface TunnelSetup {
   distccDir: () => string | undefined;
   /** Writes down a started master, for the next run to end should this one be SIGKILLed. */
   recordProcess?: ((pid: number | undefined) => void) | undefined;
+  /** What the node's other runs hold now, whenever the node reports a change. */
+  onShared?: ((node: NodeConfig, shared: SharedSlots) => void) | undefined;
 }
 
 /**
@@ -48,7 +52,7 @@ export interface TunnelEvent {
 
 export type TunnelEvents = (event: TunnelEvent) => void;
 
-export type TunnelResult = { node: NodeConfig; ok: true; port: number } | { node: NodeConfig; ok: false; cause: string };
+export type TunnelResult = { node: NodeConfig; ok: true; endpoint: NodeEndpoint } | { node: NodeConfig; ok: false; cause: string };
 
 // ssh runs with a fixed environment: nothing of the caller's (agent, config, locale) applies.
 const MASTER_ENV = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
@@ -67,6 +71,8 @@ function createControlDir(runDir: string, buildUser: TunnelSetup['buildUser']): 
 interface Entry {
   node: NodeConfig;
   controlPath: string;
+  /** Where the master listens for the node's jobs (forwarded to the run's socket on the node). */
+  jobsSocket: string;
   connection: NodeConnection;
 }
 
@@ -74,8 +80,8 @@ export class RunTunnels {
   /** The DISTCC_SSH program: an absolute path, one word. */
   readonly connector: string;
   private readonly entries: Entry[];
-  /** Each node's distccd port once its connection is up: the connector's routes. */
-  private readonly ports = new Map<NodeConfig, number>();
+  /** Each node's socket and slots once its connection is up: the connector's routes. */
+  private readonly endpoints = new Map<NodeConfig, NodeEndpoint>();
   /** Nodes sent no jobs for now, though connected (e.g. their disk is full). */
   private readonly held = new Set<NodeConfig>();
 
@@ -88,8 +94,9 @@ export class RunTunnels {
     this.connector = join(setup.runDir, 'ssh');
     this.entries = nodes.map((node, index) => {
       const controlPath = join(controlDir, String(index + 1));
-      if (Buffer.byteLength(controlPath) > MAX_CONTROL_PATH) throw new Error(`control socket path too long: ${controlPath}`);
-      return { node, controlPath, connection: this.connect(node, controlPath) };
+      const jobsSocket = `${controlPath}.jobs`;
+      if (Buffer.byteLength(jobsSocket) > MAX_CONTROL_PATH) throw new Error(`control socket path too long: ${jobsSocket}`);
+      return { node, controlPath, jobsSocket, connection: this.connect(node, controlPath, jobsSocket) };
     });
   }
 
@@ -99,8 +106,8 @@ export class RunTunnels {
       this.entries.map(async (entry): Promise<TunnelResult> => {
         const opened = await entry.connection.open();
         if (opened.ok) {
-          this.ports.set(entry.node, opened.port);
-          return { node: entry.node, ok: true, port: opened.port };
+          this.endpoints.set(entry.node, opened.endpoint);
+          return { node: entry.node, ok: true, endpoint: opened.endpoint };
         }
         await entry.connection.close();
         return { node: entry.node, ok: false, cause: explainFailure(opened.detail) };
@@ -131,18 +138,19 @@ export class RunTunnels {
     await Promise.all(this.entries.map((entry) => entry.connection.close()));
   }
 
-  private connect(node: NodeConfig, controlPath: string): NodeConnection {
+  private connect(node: NodeConfig, controlPath: string, jobsSocket: string): NodeConnection {
     const { setup } = this;
     // The connection and its node-side script may take: the login, then the shell and distccd.
     const readyTimeoutMs = (setup.connectTimeout + 10) * 1000;
     let lastCause: string | undefined;
+    // Each connection is a run of its own on the node: a new connection never meets the lease
+    // of the one before, which the node drops when it notices that one is gone.
+    let attempt = 0;
+    const asUser = setup.buildUser === undefined ? {} : { user: setup.buildUser };
     return new NodeConnection(controlPath, readyTimeoutMs, {
       startMaster: () => {
-        // The previous connection's port first: its distccd ended with it, and the connector
-        // then stays as it is.
-        const previous = this.ports.get(node);
-        const ports = [...new Set([...(previous === undefined ? [] : [previous]), ...candidatePorts()])];
-        const remoteCommand = renderRemoteCommand({ distccd: node.command ?? 'distccd', ports, jobs: node.slots });
+        attempt++;
+        const remoteCommand = renderRemoteCommand({ distccd: node.command ?? 'distccd', slots: node.slots, run: nodeRunName(setup.runId, attempt) });
         const master = startProcess(setup.ssh, masterArgs({ ...setup, node, controlPath, remoteCommand }), {
           stdio: 'pipe',
           env: MASTER_ENV,
@@ -154,10 +162,11 @@ export class RunTunnels {
         setup.recordProcess?.(master.pid);
         return master;
       },
-      probe: (port) =>
-        probeChannel({
-          argv: connectorSshWords(setup.ssh, { host: node.host, controlPath, port }, 'ERROR'),
-          user: setup.buildUser,
+      probe: (endpoint) =>
+        probeJobWay({
+          forward: forwardWords(setup.ssh, node.host, controlPath, jobsSocket, endpoint.socket),
+          relay: relayWords(setup.relay, jobsSocket),
+          ...asUser,
           env: MASTER_ENV,
           timeoutMs: setup.connectTimeout * 1000 + 5000,
         }),
@@ -172,9 +181,9 @@ export class RunTunnels {
         lastCause = cause;
         this.onEvent({ node, kind: 'failed', cause });
       },
-      onBack: (port) => {
+      onBack: (endpoint) => {
         lastCause = undefined;
-        this.ports.set(node, port);
+        this.endpoints.set(node, endpoint);
         this.writeConnector();
         // distcc sidelined the node when its jobs failed; it is usable again right now.
         const distccDir = setup.distccDir();
@@ -185,16 +194,16 @@ export class RunTunnels {
         const cause = nodeMessageCause(line);
         if (cause !== undefined) this.onEvent({ node, kind: 'node', cause });
       },
+      onShared: (shared) => setup.onShared?.(node, shared),
     });
   }
 
   private writeConnector(): void {
-    const routes: ConnectorRoute[] = this.entries.flatMap(({ node, controlPath }) => {
-      const port = this.ports.get(node);
-      return port === undefined || this.held.has(node) ? [] : [{ host: node.host, controlPath, port }];
-    });
+    const routes: ConnectorRoute[] = this.entries.flatMap(({ node, jobsSocket }) =>
+      this.endpoints.has(node) && !this.held.has(node) ? [{ host: node.host, socket: jobsSocket }] : [],
+    );
     const held = [...this.held].map((node) => node.host);
-    const text = renderConnector({ runId: this.setup.runId, ssh: this.setup.ssh, routes, held });
+    const text = renderConnector({ runId: this.setup.runId, relay: this.setup.relay, routes, held });
     // A job starting while the file is replaced runs the old one or the new one, never half.
     const next = `${this.connector}.next`;
     writeFileSync(next, text, { mode: 0o750 });
@@ -204,8 +213,17 @@ export class RunTunnels {
   }
 }
 
+/**
+ * `ssh -O forward` asks the node's master to listen on `local` (the build user's, 0600 by
+ * StreamLocalBindMask, in the 0700 tunnel directory) and carry each connection to the run's
+ * socket on the node (a direct-streamlocal channel of the one connection).
+ */
+function forwardWords(ssh: string, host: string, controlPath: string, local: string, remote: string): string[] {
+  return [ssh, '-F', '/dev/null', '-S', controlPath, '-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '-O', 'forward', '-L', `${local}:${remote}`, host];
+}
+
 /** What the user reads when a node's connection could not be made. */
 function explainFailure(detail: string): string {
-  if (/forwarding request failed|administratively prohibited|open refused/i.test(detail)) return msg.tunnelForwardingRefused();
+  if (/forwarding request failed|administratively prohibited|open refused|open failed/i.test(detail)) return msg.tunnelForwardingRefused();
   return msg.tunnelNotUp(detail);
 }

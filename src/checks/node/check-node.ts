@@ -1,7 +1,7 @@
 import * as msg from '../../messages.js';
 import type { FrontCompiler } from '../local/front-compiler.js';
 import { hasFailure } from '../summary.js';
-import { fail, type Check, type NodeFacts } from '../types.js';
+import { fail, ok, type Check, type NodeFacts } from '../types.js';
 import { probeNode, type ProbeInput } from './probe-node.js';
 import type { TrialRunner } from './trial-compile.js';
 
@@ -48,6 +48,7 @@ export async function checkNode(probeInput: Omit<ProbeInput, 'keepOpen'>, trial:
         timeoutMs: trial.timeoutMs,
       });
       add(result.check);
+      if (result.shared !== undefined) add(ok('node.shared', name, msg.nodeSharedSlots(result.shared.slots, result.shared.others)));
       if (result.ms !== undefined) facts = { ...facts, trialMs: result.ms };
     } else {
       const error = trial.setupError();

@@ -12,7 +12,7 @@ import { startProcess } from '../../system/spawn.js';
 import { which } from '../../system/which.js';
 import type { Transport } from '../../config/types.js';
 import { startRelay, startTunnelRelay, type RemoteRelay } from '../../ssh/relay-exec.js';
-import { candidatePorts, parseReadyLine, renderRemoteCommand } from '../../transport/index.js';
+import { nodeRunName, parseOthersLine, parseReadyLine, renderRemoteCommand, type SharedSlots } from '../../transport/index.js';
 import { sshJobCommand } from '../../transport/ssh-job-command.js';
 import type { Identity } from '../local/file-facts.js';
 import { fail, ok, type Check } from '../types.js';
@@ -96,6 +96,8 @@ export interface TrialInput {
 export interface TrialResult {
   check: Check;
   ms?: number;
+  /** Tunnel: the node's shared slots, and what other runs held when the trial registered. */
+  shared?: { slots: number; others: SharedSlots };
 }
 
 export interface TrialRunner {
@@ -193,8 +195,13 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       // tunnel's node-side script: the build could not reach the node, and nothing would answer.
       if (setup.transport === 'tunnel' && input.forcedCommand) return { check: fail('node.trial-compile', name, msg.trialTunnelForcedCommand(node.user)) };
       let relay: TrialRelay;
+      let shared: TrialResult['shared'];
       try {
-        relay = await freshRelay(() => startNodeSide(input.client, node, setup.transport));
+        relay = await freshRelay(() =>
+          startNodeSide(input.client, node, setup.transport, `dry-check-${process.pid}-${slug}`, (value) => {
+            shared = value;
+          }),
+        );
       } catch (error) {
         return { check: fail('node.trial-compile', name, msg.trialSetupFailed((error as Error).message)) };
       }
@@ -218,7 +225,9 @@ export function startTrialRunner(setup: TrialSetup, ioTimeoutS: number, signal?:
       const ms = Math.round(performance.now() - started);
       const relayed = status === 0 ? undefined : await settledWithin(relay.result, RELAY_GRACE_MS);
       relay.close();
-      if (status === 0 && existsSync(join(setup.dir, `${slug}.o`))) return { check: ok('node.trial-compile', name, msg.trialOk(input.compiler, ms)), ms };
+      if (status === 0 && existsSync(join(setup.dir, `${slug}.o`))) {
+        return { check: ok('node.trial-compile', name, msg.trialOk(input.compiler, ms)), ms, ...(shared === undefined ? {} : { shared }) };
+      }
       if (status === 'timeout') return { check: fail('node.trial-compile', name, msg.trialTimeout(input.compiler, input.timeoutMs / 1000)) };
       const output = [
         readOrEmpty(join(setup.dir, `${slug}.err`)),
@@ -265,11 +274,33 @@ function readOrEmpty(path: string): string {
 }
 
 /**
- * The node's side of a trial job, as the build's transport reaches it: the tunnel's run-scoped
- * distccd through a forwarded channel, or distcc's ssh-mode request (`distccd --inetd`).
+ * The node's side of a trial job, as the build's transport reaches it: a run's session with the
+ * node's shared service and a forwarded channel to the run's socket, or distcc's ssh-mode
+ * request (`distccd --inetd`). The trial is a run of its own on the node, with the node's slots
+ * (it may be the one that starts the service): `onShared` hears the slots and what other runs
+ * hold.
  */
-function startNodeSide(client: Client, node: NodeConfig, transport: Transport): RemoteRelay {
+function startNodeSide(
+  client: Client,
+  node: NodeConfig,
+  transport: Transport,
+  runName: string,
+  onShared: (shared: { slots: number; others: SharedSlots }) => void,
+): RemoteRelay {
   if (transport === 'ssh') return startRelay(client, sshJobCommand(node));
-  const command = renderRemoteCommand({ distccd: node.command ?? 'distccd', ports: candidatePorts(), jobs: 1 });
-  return startTunnelRelay(client, command, parseReadyLine);
+  const command = renderRemoteCommand({ distccd: node.command ?? 'distccd', slots: node.slots, run: nodeRunName(runName, 1) });
+  let slots: number | undefined;
+  return startTunnelRelay(
+    client,
+    command,
+    (line) => {
+      const endpoint = parseReadyLine(line);
+      slots = endpoint?.slots;
+      return endpoint;
+    },
+    (line) => {
+      const others = parseOthersLine(line);
+      if (others !== undefined && slots !== undefined) onShared({ slots, others });
+    },
+  );
 }
