@@ -12,6 +12,7 @@ import type { CauseCount, DistccLogEvent, DistccLogStats } from './parse/distcc-
 import { applyEmergeLogEvents, emptyEmergeProgress } from './parse/emerge-log.js';
 import type { EmergeLogEvent, EmergeProgress } from './parse/emerge-log.js';
 import { endsProblem, type NodeEvent, type NodeEventKind } from './parse/node-events.js';
+import type { OtherRuns } from './parse/shared-slots.js';
 import {
   emptyPackages,
   localJobsOf,
@@ -117,6 +118,11 @@ export interface NodeState {
   distccBackoffUntil?: number;
   /** Why the last sample said less than it should (e.g. a forced command in authorized_keys). */
   note?: string;
+  /**
+   * Transport "tunnel": what other demerge runs (from any front end) hold on the node now, as
+   * its shared service reports it. The node's slots are one limit for all of them.
+   */
+  otherRuns?: OtherRuns;
   /**
    * What happened to the run's connection to the node, oldest first; a repeat of the last
    * event is counted rather than added. Absent while nothing happened.
@@ -521,6 +527,19 @@ export function withEmergeLogEvents(state: DashboardState, events: Iterable<Emer
 }
 
 /** distcc's backoff of a host: `until` from its backoff file, undefined once the file is gone. */
+/** What other runs hold on each node now (the run's SHARED_SLOTS_FILE); nodes it does not name keep theirs. */
+export function withOtherRuns(state: DashboardState, byHost: ReadonlyMap<string, OtherRuns>): DashboardState {
+  let next = state;
+  for (const [host, others] of byHost) {
+    const node = next.nodes.find((n) => n.name === host);
+    if (node === undefined) continue;
+    const had = node.otherRuns;
+    if (had !== undefined && had.jobs === others.jobs && had.waiting === others.waiting && had.runs === others.runs) continue;
+    next = updateNode(next, host, (n) => ({ ...n, otherRuns: others }));
+  }
+  return next;
+}
+
 export function withDistccBackoff(state: DashboardState, name: string, until: number | undefined): DashboardState {
   const node = state.nodes.find((n) => n.name === name);
   if (!node || node.distccBackoffUntil === until) return state;

@@ -65,6 +65,8 @@ export const hostStateWords = {
 } as const;
 /** Compilers on a node that serve no job of this run. */
 export const foreignCount = (count: number): string => `+${count}`;
+/** Other runs' jobs on the node now, and theirs waiting for a slot ("2", "2+3"). */
+export const otherRunsCell = (jobs: number, waiting: number): string => (waiting > 0 ? `${jobs}+${waiting}` : String(jobs));
 /** The title of the hosts' busy-slot strips, with the time they span. */
 export const activityTitle = (span: string): string => `BUSY SLOTS, LAST ${span}`;
 export const activityShort = (): string => 'BUSY';

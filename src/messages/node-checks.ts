@@ -209,7 +209,7 @@ export const trialTunnelForcedCommand = (user: string): Problem => [
 ];
 
 export const trialForwardingRefused = (): Problem => [
-  "the node refuses to forward to a unix socket of the login user, which transport = \"tunnel\" needs for every job",
+  'the node refuses to forward to a unix socket of the login user, which transport = "tunnel" needs for every job',
   'allow it for the build key (sshd AllowStreamLocalForwarding, or restrict,port-forwarding in authorized_keys; demerge setup node --restrict writes that), or set transport = "ssh"',
 ];
 

@@ -1,7 +1,7 @@
 import { renderRemoteScript } from '../checks/node/remote-script.js';
 import { SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../system/node-sample.js';
 import { shellQuote } from '../run-env/shell-quote.js';
-import { NODE_BOOTSTRAP, NODE_PROGRAM_NAME, RUN_REQUEST_PREFIX, STATUS_REQUEST } from '../transport/index.js';
+import { NODE_BOOTSTRAP, NODE_PROGRAM_NAME, RUN_REQUEST_PREFIX } from '../transport/index.js';
 
 // With `setup node --restrict` the build key's authorized_keys line carries
 // command="/etc/distcc/demerge-command": sshd runs that file whatever the client asks for and
@@ -60,19 +60,13 @@ export function commandShapes(context: ShapeContext = {}): CommandShape[] {
     { kind: 'words', name: 'distcc job (no flags)', words: [names, '--inetd'], run: [distccd, '--inetd'] },
     {
       // Transport "tunnel": a run's session with the node's shared service
-      // (src/transport/node-program.ts), its program byte for byte; distccd, the slots and the
-      // run's name checked.
+      // (src/transport/remote-command.ts), its bootstrap byte for byte (it runs only the program
+      // whose SHA-256 it names); distccd, the slots and the run's name checked.
       kind: 'words',
       name: 'node service session (transport "tunnel")',
       prefix: RUN_REQUEST_PREFIX,
       words: [names, { placeholder: 'count' }, { placeholder: 'token' }],
       run: ['python3', '-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'run', distccd, { word: 1 }, { word: 2 }],
-    },
-    {
-      kind: 'exact',
-      name: 'node service status (demerge --dry-check)',
-      request: STATUS_REQUEST,
-      run: ['python3', '-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'status'],
     },
     {
       kind: 'exact',

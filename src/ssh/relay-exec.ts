@@ -148,6 +148,7 @@ export interface TunnelReady {
 export function startTunnelRelay(
   client: Client,
   remoteCommand: string,
+  stdin: Buffer,
   ready: (line: string) => TunnelReady | undefined,
   onLine?: (line: string) => void,
 ): RemoteRelay & { readonly ready: Promise<TunnelReady | undefined> } {
@@ -191,6 +192,8 @@ export function startTunnelRelay(
     remoteCommand,
     (opened) => {
       control = opened;
+      // What the command reads first (the node program, remote-command.ts).
+      opened.write(stdin);
       let pending = '';
       opened.on('data', (chunk: Buffer) => {
         pending = (pending + chunk.toString('utf8')).slice(-4096);

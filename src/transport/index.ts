@@ -7,7 +7,7 @@ export {
   parseOthersLine,
   nodeRunName,
   RUN_REQUEST_PREFIX,
-  STATUS_REQUEST,
+  NODE_PROGRAM_BYTES,
   NODE_BOOTSTRAP,
   NODE_PROGRAM_NAME,
   type NodeEndpoint,

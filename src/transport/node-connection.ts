@@ -63,7 +63,8 @@ export class NodeConnection {
       // When the probe found no way through, the master usually said why (a refused forward).
       const masterSays = this.masterOutput?.lastLine();
       await this.stopChild();
-      const detail = problem !== undefined && masterSays !== undefined && /open failed|prohibited|connect to .* failed/i.test(masterSays) ? masterSays : problem;
+      const detail =
+        problem !== undefined && masterSays !== undefined && /open failed|prohibited|connect to .* failed/i.test(masterSays) ? masterSays : problem;
       return { ok: false, detail: detail ?? (this.closing ? say.runEnding() : say.connectionClosedAtOnce()) };
     }
     this.endpoint = started.endpoint;

@@ -70,15 +70,17 @@ def connect_control(path):
         return None
 
 def read_line(sock, timeout):
+    """The first line the service sends, and what came after it in the same read."""
     sock.settimeout(timeout)
     data = b""
-    while not data.endswith(b"\n"):
+    while b"\n" not in data:
         chunk = sock.recv(4096)
         if not chunk:
             break
         data += chunk
     sock.settimeout(None)
-    return data.decode("utf-8", "replace").strip()
+    line, _, rest = data.partition(b"\n")
+    return line.decode("utf-8", "replace").strip(), rest
 
 # --- the service -----------------------------------------------------------------------------
 
@@ -529,7 +531,8 @@ def session(distccd, slots, name):
         if control is None:
             raise Fail("the node service does not answer")
     control.sendall(("run %s\n" % name).encode())
-    reply = read_line(control, 10).split()
+    reply, pending = read_line(control, 10)
+    reply = reply.split()
     os.close(lock)
     if len(reply) != 3 or reply[0] != "ok":
         raise Fail("the node service refused the run: %s" % " ".join(reply))
@@ -539,15 +542,28 @@ def session(distccd, slots, name):
     sel.register(0, selectors.EVENT_READ)
     sel.register(control, selectors.EVENT_READ)
     deadline = time.time() + HEARTBEAT_TIMEOUT
-    pending = b""
+    # What the service says after "ok": others' slots go to demerge on stdout, distccd's lines on stderr.
+    data = b""
     while True:
+        pending += data
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            text = line.decode("utf-8", "replace")
+            if text.startswith("others "):
+                say(text)
+            elif text.startswith("log "):
+                sys.stderr.write(text[4:] + "\n")
+            elif text.startswith("error "):
+                sys.stderr.write("demerge-node: " + text[6:] + "\n")
+                return 1
+        sys.stderr.flush()
+        data = b""
         events = sel.select(max(0, deadline - time.time()))
         if not events:
             return 0
         for key, mask in events:
             if key.fileobj == 0:
-                data = os.read(0, 64)
-                if not data:
+                if not os.read(0, 64):
                     return 0
                 deadline = time.time() + HEARTBEAT_TIMEOUT
             else:
@@ -555,18 +571,6 @@ def session(distccd, slots, name):
                 if not data:
                     sys.stderr.write("demerge-node: the node service ended\n")
                     return 1
-                pending += data
-                while b"\n" in pending:
-                    line, pending = pending.split(b"\n", 1)
-                    text = line.decode("utf-8", "replace")
-                    if text.startswith("others "):
-                        say(text)
-                    elif text.startswith("log "):
-                        sys.stderr.write(text[4:] + "\n")
-                    elif text.startswith("error "):
-                        sys.stderr.write("demerge-node: " + text[6:] + "\n")
-                        return 1
-                sys.stderr.flush()
 
 def status():
     try:
@@ -579,7 +583,7 @@ def status():
         say(json.dumps({"running": False}))
         return 0
     control.sendall(b"status\n")
-    say(read_line(control, 10) or json.dumps({"running": False}))
+    say(read_line(control, 10)[0] or json.dumps({"running": False}))
     return 0
 
 def main(argv):

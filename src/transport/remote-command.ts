@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { NODE_PROGRAM, NODE_PROGRAM_NAME } from './node-program.js';
 
-// The commands demerge's connections run on a node: the node program (node-program.ts) as a
-// run's session, or asked for the node's shared slots.
+// The command demerge's connections run on a node: the node program (node-program.ts) as a
+// run's session with the node's shared service.
 //
 // The run's life on the node is tied to its connection explicitly, because nothing else does it:
 // without a pty no SIGHUP reaches the remote command when the connection ends. So the session
@@ -10,11 +11,12 @@ import { NODE_PROGRAM, NODE_PROGRAM_NAME } from './node-program.js';
 // died without a FIN) ends the session, and with it the run's lease on the node's service. The
 // heartbeat writes nothing to disk: a node whose disk is full keeps its connection.
 //
-// The program's text is the same for every run of a demerge version, carried in base64 (any
-// login shell passes the single-quoted word as it is), and the run's values are its arguments,
-// so a forced command on the node can allow exactly these requests (setup/forced-command.ts):
+// The program's text is the same for every run of a demerge version. It comes on the session's
+// stdin, ahead of the heartbeat bytes: the command itself is a short bootstrap that reads exactly
+// that many bytes and runs them only if their SHA-256 is the one it names. So `ps` on the node
+// (and the dashboard's sampler, which reads it every second) sees a short line, and a forced
+// command on the node can still allow exactly this program (setup/forced-command.ts):
 //   exec python3 -I -S -c '<BOOTSTRAP>' demerge-node run DISTCCD SLOTS RUN
-//   exec python3 -I -S -c '<BOOTSTRAP>' demerge-node status
 // `-I -S`: no PYTHON* variables, no user or site packages: nothing of the node's environment
 // changes the program.
 
@@ -24,14 +26,21 @@ export const HEARTBEAT_BYTE = 'h';
 /** argv[1] of the node program: what `ps` on the node shows. */
 export { NODE_PROGRAM_NAME };
 
-/** The -c argument: decodes and runs the program. */
-export const NODE_BOOTSTRAP = `import base64;exec(base64.b64decode("${Buffer.from(NODE_PROGRAM, 'utf8').toString('base64')}"))`;
+/** What the session's stdin starts with: the program, byte for byte. */
+export const NODE_PROGRAM_BYTES: Buffer = Buffer.from(NODE_PROGRAM, 'utf8');
 
-const PREFIX = `exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME}`;
+const PROGRAM_SHA256 = createHash('sha256').update(NODE_PROGRAM_BYTES).digest('hex');
 
-/** The words of a run's request after the program's name, fixed: the forced command matches them. */
-export const RUN_REQUEST_PREFIX = `${PREFIX} run `;
-export const STATUS_REQUEST = `${PREFIX} status`;
+/** The -c argument: reads the program from stdin (exactly its length), checks it, runs it. */
+export const NODE_BOOTSTRAP =
+  'import os,sys,hashlib;' +
+  'r=lambda n,p=b"":p if len(p)>=n else r(n,p+(os.read(0,n-len(p)) or sys.exit(1)));' +
+  `p=r(${NODE_PROGRAM_BYTES.length});` +
+  `hashlib.sha256(p).hexdigest()=="${PROGRAM_SHA256}" or sys.exit(2);` +
+  'exec(p)';
+
+/** The words of a run's request before its values, fixed: the forced command matches them. */
+export const RUN_REQUEST_PREFIX = `exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME} run `;
 
 export interface RemoteCommandInput {
   /** distccd on the node: the node's `command`, else found through the login PATH. */

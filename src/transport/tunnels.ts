@@ -11,7 +11,7 @@ import { relayWords, type RelayInterpreter } from './job-relay.js';
 import { masterArgs } from './master-args.js';
 import { NodeConnection } from './node-connection.js';
 import { probeJobWay } from './probe-channel.js';
-import { nodeRunName, renderRemoteCommand, type NodeEndpoint, type SharedSlots } from './remote-command.js';
+import { NODE_PROGRAM_BYTES, nodeRunName, renderRemoteCommand, type NodeEndpoint, type SharedSlots } from './remote-command.js';
 
 // The tunnel transport for one run: a connection per node (node-connection.ts), the connector
 // that DISTCC_SSH names (connector.ts), and the upkeep between them while emerge runs.
@@ -160,6 +160,9 @@ export class RunTunnels {
           ...(setup.buildUser === undefined ? {} : { uid: setup.buildUser.uid, gid: setup.buildUser.gid }),
         });
         setup.recordProcess?.(master.pid);
+        // The node's bootstrap reads the program first (remote-command.ts); heartbeats follow.
+        master.stdin?.on('error', () => {});
+        master.stdin?.write(NODE_PROGRAM_BYTES);
         return master;
       },
       probe: (endpoint) =>
@@ -219,7 +222,24 @@ export class RunTunnels {
  * socket on the node (a direct-streamlocal channel of the one connection).
  */
 function forwardWords(ssh: string, host: string, controlPath: string, local: string, remote: string): string[] {
-  return [ssh, '-F', '/dev/null', '-S', controlPath, '-o', 'ControlMaster=no', '-o', 'BatchMode=yes', '-o', 'LogLevel=ERROR', '-O', 'forward', '-L', `${local}:${remote}`, host];
+  return [
+    ssh,
+    '-F',
+    '/dev/null',
+    '-S',
+    controlPath,
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'LogLevel=ERROR',
+    '-O',
+    'forward',
+    '-L',
+    `${local}:${remote}`,
+    host,
+  ];
 }
 
 /** What the user reads when a node's connection could not be made. */

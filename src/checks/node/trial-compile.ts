@@ -12,7 +12,7 @@ import { startProcess } from '../../system/spawn.js';
 import { which } from '../../system/which.js';
 import type { Transport } from '../../config/types.js';
 import { startRelay, startTunnelRelay, type RemoteRelay } from '../../ssh/relay-exec.js';
-import { nodeRunName, parseOthersLine, parseReadyLine, renderRemoteCommand, type SharedSlots } from '../../transport/index.js';
+import { NODE_PROGRAM_BYTES, nodeRunName, parseOthersLine, parseReadyLine, renderRemoteCommand, type SharedSlots } from '../../transport/index.js';
 import { sshJobCommand } from '../../transport/ssh-job-command.js';
 import type { Identity } from '../local/file-facts.js';
 import { fail, ok, type Check } from '../types.js';
@@ -293,6 +293,7 @@ function startNodeSide(
   return startTunnelRelay(
     client,
     command,
+    NODE_PROGRAM_BYTES,
     (line) => {
       const endpoint = parseReadyLine(line);
       slots = endpoint?.slots;

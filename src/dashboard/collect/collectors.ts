@@ -1,10 +1,11 @@
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SshAuth } from '../../ssh/connect.js';
 import { DistccLogInterpreter } from '../parse/distcc-log.js';
 import { parseEmergeLogLine, type EmergeLogEvent } from '../parse/emerge-log.js';
 import { LineSplitter } from '../parse/line-splitter.js';
 import { parseNodeEventLine, type NodeEvent } from '../parse/node-events.js';
 import { OBSERVABILITY_DIR } from '../parse/observability.js';
+import { SHARED_SLOTS_FILE } from '../parse/shared-slots.js';
 import { PACKAGE_LOG_SUBDIRS, packageOfLogName } from '../../run-env/package-logs.js';
 import type { RunInfo } from '../run-info.js';
 import {
@@ -14,13 +15,14 @@ import {
   withEmergeLogEvents,
   withJobs,
   withNodeEvents,
+  withOtherRuns,
   withNodeSample,
   withNodeUnreachable,
   withPackageLogEvents,
   withPortageSnapshot,
 } from '../state.js';
 import type { DashboardStore } from '../store.js';
-import { DirectoryTail, FileTail, readDistccBackoffs, readDistccJobs, readPortageSnapshot } from './local-files.js';
+import { DirectoryTail, FileTail, readDistccBackoffs, readDistccJobs, readPortageSnapshot, readSharedSlots } from './local-files.js';
 import { NodeSampler, type SamplerOptions } from './node-sampler.js';
 
 // The collectors of one run: a sampler per node (timers of their own) and one local tick
@@ -54,6 +56,7 @@ class LocalTick {
   private readonly interpreter = new DistccLogInterpreter();
   private readonly eventsTail: FileTail | undefined;
   private readonly eventLines = new LineSplitter();
+  private readonly sharedSlotsPath: string | undefined;
   private readonly packageTails: readonly DirectoryTail[];
   /** Per package: its lines and its own interpreter (its pids are its own PID namespace's). */
   private readonly packageReaders = new Map<string, { lines: LineSplitter; interpreter: DistccLogInterpreter }>();
@@ -67,6 +70,8 @@ class LocalTick {
     this.emergeTail = new FileTail(info.emergeLog.path, info.emergeLog.offset);
     if (info.distccLog) this.distccTail = new FileTail(info.distccLog.path, info.distccLog.offset);
     if (info.nodeEvents) this.eventsTail = new FileTail(info.nodeEvents.path, info.nodeEvents.offset);
+    // Beside the node events, with the tunnel transport (transport/ writes both).
+    if (info.nodeEvents) this.sharedSlotsPath = join(dirname(info.nodeEvents.path), SHARED_SLOTS_FILE);
     const logs = info.packageLogs;
     this.packageTails = logs === undefined ? [] : PACKAGE_LOG_SUBDIRS.map((sub) => new DirectoryTail(join(logs.dir, sub), packageOfLogName));
   }
@@ -124,6 +129,10 @@ class LocalTick {
         .map(parseNodeEventLine)
         .filter((e): e is NodeEvent => e !== undefined);
       if (events.length > 0) store.update((s) => withNodeEvents(s, events));
+    }
+    if (this.sharedSlotsPath !== undefined) {
+      const byHost = readSharedSlots(this.sharedSlotsPath);
+      if (byHost.size > 0) store.update((s) => withOtherRuns(s, byHost));
     }
     if (this.options.isOurEmerge) {
       const snapshot = readPortageSnapshot(this.options.observabilityDir ?? OBSERVABILITY_DIR, this.options.isOurEmerge);

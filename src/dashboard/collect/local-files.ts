@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DISTCC_STATE_SIZE_LP64, jobFromStateFile, pidFromStateFileName, type DistccJob } from '../parse/distcc-state.js';
+import { parseSharedSlots, type OtherRuns } from '../parse/shared-slots.js';
 import { MAX_OBSERVABILITY_BYTES, parseObservability, pidFromObservabilityName, type PortageSnapshot } from '../parse/observability.js';
 
 // Reads of the front end's own files, each cheap enough to repeat every second: distcc's
@@ -172,5 +173,22 @@ export class DirectoryTail {
       if (bytes.length > 0) chunks.push({ key: log.key, bytes });
     }
     return chunks;
+  }
+}
+
+/** The run's shared-slots file (parse/shared-slots.ts): small, replaced by rename; absent reads as nothing. */
+export function readSharedSlots(path: string): Map<string, OtherRuns> {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return new Map();
+  }
+  try {
+    return fstatSync(fd).isFile() ? parseSharedSlots(readFileSync(fd, 'utf8')) : new Map();
+  } catch {
+    return new Map();
+  } finally {
+    closeSync(fd);
   }
 }

@@ -40,6 +40,15 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
     cell: (r) => (r.foreign ? say.foreignCount(r.foreign) : ''),
     style: (r) => (r.foreign ? 'warn' : undefined),
   },
+  {
+    // The node's slots are shared by every run there: what the others hold is why ours wait.
+    title: 'OTHERS',
+    width: 6,
+    align: 'right',
+    priority: 66,
+    cell: (r) => (r.otherRuns === undefined ? '' : say.otherRunsCell(r.otherRuns.jobs, r.otherRuns.waiting)),
+    style: (r) => (r.otherRuns !== undefined && r.otherRuns.jobs > 0 ? 'warn' : undefined),
+  },
   { title: 'DONE', width: 5, align: 'right', priority: 70, cell: (r) => String(r.done) },
   {
     title: 'FELL',

@@ -34,6 +34,8 @@ export interface HostRow {
   node?: NodeState;
   /** Nodes only: running compilers of the distcc user there that serve no job of this run. */
   foreign?: number;
+  /** Nodes only (tunnel): what other demerge runs hold there now, of the same slots. */
+  otherRuns?: { jobs: number; waiting: number; runs: number };
   /** Busy slots at each sample, oldest first; -1 where the node was not reached. */
   history: readonly number[];
   /** localhost only: jobs of the nodes preprocessing here (distcc notes them as host localhost). */
@@ -69,6 +71,7 @@ export function hostRows(state: DashboardState, now: number): HostRow[] {
     if (node.load !== undefined) row.load = node.load.one;
     if (node.sampledAt !== undefined) row.cpuSeconds = nodeCpuSeconds(node);
     if (node.status === 'up') row.foreign = foreignCompiles(state, node);
+    if (node.otherRuns !== undefined && node.otherRuns.runs > 0) row.otherRuns = node.otherRuns;
     return row;
   });
   const local = state.distcc.hosts.find((h) => h.host === LOCALHOST);
