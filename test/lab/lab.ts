@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa, execaSync, type ResultPromise } from 'execa';
 
 // Shared plumbing of the lab tests: the real lab (lab/lab), the real demerge (bin/demerge.js)
 // and the emerge stand-in, each run as a process the way a user would run it.
@@ -147,4 +147,72 @@ export function tunnelMasters(match: (args: readonly string[]) => boolean): numb
     if (args.includes('ControlMaster=yes') && match(args)) pids.push(Number(entry));
   }
   return pids;
+}
+
+/** The PID namespace of each lab node (its PID 1's), by node number. */
+function nodePidNamespaces(): Map<string, number> {
+  const byNamespace = new Map<string, number>();
+  for (const name of readdirSync(join(LAB_DIR, 'nodes'))) {
+    try {
+      const pid = readFileSync(join(LAB_DIR, 'nodes', name, 'pid'), 'utf8').trim();
+      byNamespace.set(readlinkSync(`/proc/${pid}/ns/pid`), Number(name));
+    } catch {
+      // a node that is not up
+    }
+  }
+  return byNamespace;
+}
+
+/**
+ * The most compilers (cc1, cc1plus) the distcc user ran at once on each node, from the kernel's
+ * process table (every 20 ms, read on this machine: the nodes' PID namespaces are visible from
+ * here), not from demerge or the node's service. A compile shorter than 20 ms can be missed,
+ * so the peak is a lower bound of the truth, never above it.
+ */
+export function startCompilerPeaks(user = 'distcc'): { stop(): Map<number, number> } {
+  const uid = execaSync('id', ['-u', user]).stdout.trim();
+  const namespaces = nodePidNamespaces();
+  const peaks = new Map<number, number>();
+  const sample = (): void => {
+    const now = new Map<number, number>();
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+        const name = /^Name:\s*(\S+)/m.exec(status)?.[1];
+        if (name !== 'cc1' && name !== 'cc1plus') continue;
+        if (/^Uid:\s*(\d+)/m.exec(status)?.[1] !== uid) continue;
+        const node = namespaces.get(readlinkSync(`/proc/${pid}/ns/pid`));
+        if (node !== undefined) now.set(node, (now.get(node) ?? 0) + 1);
+      } catch {
+        // it ended meanwhile
+      }
+    }
+    for (const [node, count] of now) peaks.set(node, Math.max(peaks.get(node) ?? 0, count));
+  };
+  const timer = setInterval(sample, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return peaks;
+    },
+  };
+}
+
+/** The node service's own status (src/transport/node-program.ts), asked on the node as the distcc user. */
+export async function nodeServiceStatus(
+  node: number,
+): Promise<{ running: boolean; slots?: number; busy?: number; runs?: { run: string; jobs: number; waiting: number }[] }> {
+  const program = [
+    'import json,socket,sys',
+    's=socket.socket(socket.AF_UNIX)',
+    'try:\n s.connect("/tmp/demerge-%s/control" % sys.argv[1])\nexcept OSError:\n print(json.dumps({"running": False})); sys.exit(0)',
+    's.sendall(b"status\\n")',
+    'd=b""\nwhile not d.endswith(b"\\n"):\n c=s.recv(65536)\n if not c: break\n d+=c',
+    'print(d.decode().strip() or json.dumps({"running": False}))',
+  ].join('\n');
+  const uid = execaSync('id', ['-u', 'distcc']).stdout.trim();
+  const gid = execaSync('id', ['-g', 'distcc']).stdout.trim();
+  const stdout = await lab('exec', String(node), 'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', 'python3', '-I', '-S', '-c', program, uid);
+  return JSON.parse(stdout) as never;
 }

@@ -10,6 +10,7 @@ import {
   LAB_DIR,
   lab,
   nodeAddress,
+  nodeServiceStatus,
   resetCompiles,
   runDirsLeft,
   sum,
@@ -18,9 +19,10 @@ import {
   type Workspace,
 } from './lab.js';
 
-// Issue 4's checks on the real lab: the tunnel transport (one connection per node, a run-scoped
-// distccd on the node's loopback, the connector as DISTCC_SSH) with Portage's network sandbox
-// on, as the stand-in simulates it (compile as portage in a network namespace with only lo).
+// Issue 4's and 15's checks on the real lab: the tunnel transport (one connection per node, the
+// node's shared service with its distccd in a network namespace of its own, the connector as
+// DISTCC_SSH) with Portage's network sandbox on, as the stand-in simulates it (compile as
+// portage in a network namespace with only lo).
 
 const NODES = [1, 2, 3];
 
@@ -81,28 +83,58 @@ describe('tunnel transport on the lab', () => {
     await resetCompiles();
   });
 
-  it('compiles >= 95% remotely with the network sandbox on, and leaves nothing behind', async () => {
+  it('compiles >= 95% remotely with the network sandbox on, and no other user of a node can reach a job slot', async () => {
     const ws = workspace({ FEATURES: 'noclean' });
     const run = demerge(['--oneshot', 'dev-util/hello'], ws);
-    // While it runs: each node's distccd listens on its loopback only, nothing on its network.
-    const listening = await until(
-      async () => {
-        const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Hltn'], { reject: false });
-        return /127\.0\.0\.1:\d+/.test(stdout) && !/127\.0\.0\.1:22\b/.test(stdout) ? stdout : undefined;
+    // While it runs: node 1's distccd serves jobs, yet nothing but sshd listens on the node's
+    // network or loopback, and the run's socket is in the distcc user's 0700 directory.
+    await until(async () => ((await distccdsOnNodes()).some((line) => line.startsWith('1:')) ? true : undefined), 60_000, 'distccd on node 1');
+    const { stdout: listening } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Hltn'], { reject: false });
+    const { stdout: dir } = await execa(
+      join(import.meta.dirname, '../../lab/lab'),
+      ['exec', '1', 'sh', '-c', 'stat -c "%a %U" /tmp/demerge-*; ls /tmp/demerge-*'],
+      {
+        reject: false,
       },
-      60_000,
-      "the run's distccd on node 1",
+    );
+    const socket = /run-[\w.+-]+\.sock/.exec(dir)?.[0];
+    // Another local user of the node: nobody. The socket, the control socket, and distccd's usual port.
+    const attempts = await execa(
+      join(import.meta.dirname, '../../lab/lab'),
+      [
+        'exec',
+        '1',
+        'setpriv',
+        '--reuid=nobody',
+        '--regid=nogroup',
+        '--clear-groups',
+        'python3',
+        '-c',
+        [
+          'import glob,socket',
+          'for target in sorted(glob.glob("/tmp/demerge-*/*.sock")) + ["/tmp/demerge-999/' + (socket ?? 'none') + '", "/tmp/demerge-999/control"]:',
+          ' s=socket.socket(socket.AF_UNIX)',
+          ' try:\n  s.connect(target); print("connected", target)\n except OSError as e:\n  print("refused", target, e.errno)',
+          'for port in (3632,):',
+          ' s=socket.socket()',
+          ' try:\n  s.connect(("127.0.0.1", port)); print("connected", port)\n except OSError as e:\n  print("refused", port, e.errno)',
+        ].join('\n'),
+      ],
+      { reject: false },
     );
     const result = await run;
     expect(result.exitCode, result.all).toBe(0);
+    expect(socket, dir).toBeDefined();
+    expect(dir).toMatch(/^700 distcc$/m);
     const sockets = listening
       .split('\n')
       .map((line) => line.trim().split(/\s+/)[3])
       .filter(Boolean);
-    expect(
-      sockets.filter((address) => !address?.startsWith('127.0.0.1:')),
-      listening,
-    ).toEqual([`${nodeAddress(1)}:22`]);
+    expect(sockets, listening).toEqual([`${nodeAddress(1)}:22`]);
+    expect(attempts.stdout, attempts.all).not.toContain('connected');
+    // EACCES (13) on the sockets, ECONNREFUSED (111) on the port.
+    expect(attempts.stdout).toMatch(/refused \/tmp\/demerge-999\/control 13/);
+    expect(attempts.stdout).toMatch(/refused 3632 111/);
     const counts = await compilesByNode();
     expect(remoteShare(counts), `node records ${JSON.stringify([...counts])}`).toBeGreaterThanOrEqual(0.95);
     const env = buildEnvironment(ws);
@@ -131,11 +163,14 @@ describe('tunnel transport on the lab', () => {
     {
       how: "the node's sshd session is killed",
       kill: async () => {
-        // The sshd process serving the session whose command is the run's node-side script.
-        const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '2', 'ps', '-eo', 'ppid=,args=']);
-        const script = stdout.split('\n').find((line) => line.includes('demerge-distccd'));
-        if (script === undefined) throw new Error('no node-side script on node 2');
-        await lab('exec', '2', 'kill', '-KILL', script.trim().split(/\s+/)[0] as string);
+        // The sshd process serving the run's session (the node program whose parent is sshd;
+        // the service it started is the session's child, or init's).
+        const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '2', 'ps', '-eo', 'pid=,ppid=,args=']);
+        const rows = stdout.split('\n').map((line) => line.trim().split(/\s+/));
+        const sshd = new Set(rows.filter((row) => row[2]?.startsWith('sshd:')).map((row) => row[0]));
+        const session = rows.find((row) => row.includes('demerge-node') && sshd.has(row[1]));
+        if (session?.[1] === undefined) throw new Error('no node-side session on node 2');
+        await lab('exec', '2', 'kill', '-KILL', session[1]);
       },
     },
   ])('carries on with exit 0 when $how mid-build, and connects again', async ({ kill }) => {
@@ -151,7 +186,7 @@ describe('tunnel transport on the lab', () => {
     expect(runDirsLeft()).toEqual([]);
   });
 
-  it("ends every node's distccd within seconds when demerge is killed with SIGKILL", async () => {
+  it("ends every node's service and distccd within seconds when demerge is killed with SIGKILL", async () => {
     const ws = workspace();
     const run = demerge(['--oneshot', 'dev-util/slow'], ws) as ResultPromise;
     await until(async () => ((await distccdsOnNodes()).length >= NODES.length ? true : undefined), 60_000, 'distccd on every node');
@@ -201,20 +236,15 @@ describe('tunnel transport on the lab', () => {
     const sshdLog = join(LAB_DIR, 'nodes/1/sshd.log');
     const logBefore = readFileSync(sshdLog, 'utf8').length;
     const run = demerge(['--oneshot', 'dev-util/hello'], { ...ws, env });
-    // The most jobs node 1's distccd served at once: each is a channel of the one connection.
+    // The most jobs node 1's service held at once: each is a channel of the one connection.
     let settled = false;
     void run.finally(() => {
       settled = true;
     });
     let peak = 0;
     while (!settled) {
-      const { stdout } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Htn', 'state', 'established'], { reject: false });
-      const listener = /127\.0\.0\.1:(\d+)\s+127\.0\.0\.1:\d+/;
-      const served = stdout.split('\n').filter((line) => {
-        const match = listener.exec(line);
-        return match !== null && Number(match[1]) >= 20000 && Number(match[1]) < 32768;
-      });
-      peak = Math.max(peak, served.length);
+      const status = await nodeServiceStatus(1).catch(() => undefined);
+      peak = Math.max(peak, status?.busy ?? 0);
       await new Promise((r) => setTimeout(r, 50));
     }
     const result = await run;
@@ -257,7 +287,7 @@ describe('tunnel transport on the lab', () => {
       const ws = workspace({ FEATURES: 'noclean' });
       const result = await demerge(['--oneshot', 'dev-util/tiny'], ws);
       expect(result.exitCode, result.all).toBe(0);
-      expect(result.stderr).toContain(`node "${nodeAddress(3)}" left out of this run: the node refuses to forward to its own 127.0.0.1`);
+      expect(result.stderr).toContain(`node "${nodeAddress(3)}" left out of this run: the node refuses to forward to a unix socket`);
       const env = buildEnvironment(ws, 'dev-util/tiny-1.0');
       expect(env.DISTCC_HOSTS).toBe(`distcc@${nodeAddress(1)}/2 distcc@${nodeAddress(2)}/2`);
       expect(await distccdsOnNodes()).toEqual([]);

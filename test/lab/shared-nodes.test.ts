@@ -1,0 +1,99 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { compilesByNode, demerge, nodeServiceStatus, resetCompiles, runDirsLeft, startCompilerPeaks, sum, TRANSLATION_UNITS, workspace } from './lab.js';
+
+// Issue 16 on the real lab: two demerge runs at once share each node's slots (2 per node in the
+// lab's config), by the nodes' own process table, both finish with emerge's status, and a run
+// killed with SIGKILL frees its slots for the other within seconds. dev-util/slow's units are
+// heavy enough (-DSLOW) that the two runs' compiles overlap for most of the build.
+
+const NODES = [1, 2, 3];
+const SLOTS = 2;
+
+async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The stand-in's emerge started by a demerge run. */
+async function emergeOf(run: ResultPromise): Promise<number> {
+  return until(
+    async () => {
+      const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
+      const line = stdout.split('\n').find((l) => l.includes('emerge-standin/emerge'));
+      return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
+    },
+    30_000,
+    'emerge',
+  );
+}
+
+beforeEach(async () => {
+  await resetCompiles();
+});
+
+describe('two runs at once on shared nodes', () => {
+  it("never exceed a node's slots by the nodes' records, and both finish >= 80% remote with exit 0", async () => {
+    const peaks = startCompilerPeaks();
+    const a = workspace();
+    const b = workspace();
+    const [first, second] = await Promise.all([demerge(['--oneshot', 'dev-util/slow'], a), demerge(['--oneshot', 'dev-util/hello'], b)]);
+    const peak = peaks.stop();
+    expect(first.exitCode, first.all).toBe(0);
+    expect(second.exitCode, second.all).toBe(0);
+    for (const node of NODES) expect(peak.get(node) ?? 0, `node ${node}: peaks ${JSON.stringify([...peak])}`).toBeLessThanOrEqual(SLOTS);
+    // Both ran at once on the nodes: some node compiled at its limit.
+    expect(Math.max(...peak.values())).toBe(SLOTS);
+    const counts = await compilesByNode();
+    expect(sum(counts.values()) / (2 * TRANSLATION_UNITS), JSON.stringify([...counts])).toBeGreaterThanOrEqual(0.8);
+    for (const result of [first, second]) expect(result.stderr).toMatch(/ran remotely \((8\d|9\d|100)\.\d%\)/);
+    // The last run's end stopped every node's service.
+    for (const node of NODES) expect((await nodeServiceStatus(node)).running).toBe(false);
+    expect(runDirsLeft()).toEqual([]);
+  });
+
+  it('frees the slots of a run killed with SIGKILL within seconds, and the other run goes on to exit 0', async () => {
+    const a = workspace();
+    const b = workspace();
+    const victim = demerge(['--oneshot', 'dev-util/slow'], a) as ResultPromise;
+    const survivor = demerge(['--oneshot', 'dev-util/slow'], b);
+    // Both runs registered on node 1, and jobs going.
+    await until(
+      async () => {
+        const status = await nodeServiceStatus(1);
+        return (status.runs?.length ?? 0) >= 2 && (status.busy ?? 0) > 0;
+      },
+      90_000,
+      'both runs on node 1',
+    );
+    const emerge = await emergeOf(victim);
+    const left = runDirsLeft();
+    victim.kill('SIGKILL');
+    await victim;
+    const killedAt = Date.now();
+    // The killed run's lease ends with its connection: the service drops it and its jobs.
+    await until(async () => (await nodeServiceStatus(1)).runs?.length === 1, 10_000, 'the killed run to leave node 1');
+    const seconds = (Date.now() - killedAt) / 1000;
+    expect(seconds).toBeLessThan(10);
+    // The stand-in's emerge outlives a SIGKILLed demerge, as it would any killed wrapper.
+    try {
+      process.kill(emerge, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    const result = await survivor;
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.stderr).toMatch(/ran remotely \((8\d|9\d|100)\.\d%\)/);
+    for (const node of NODES) expect((await nodeServiceStatus(node)).running).toBe(false);
+    const mine = runDirsLeft().filter((name) => !left.includes(name));
+    expect(mine).toEqual([]);
+    for (const name of left) rmSync(join('/run/demerge', name), { recursive: true, force: true });
+  });
+});
