@@ -70,15 +70,20 @@ def connect_control(path):
         return None
 
 def read_line(sock, timeout):
+    """The first line, and what came after it: the service sends "others" right behind "ok"."""
     sock.settimeout(timeout)
     data = b""
-    while not data.endswith(b"\n"):
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
+    try:
+        while b"\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
     sock.settimeout(None)
-    return data.decode("utf-8", "replace").strip()
+    line, _, rest = data.partition(b"\n")
+    return line.decode("utf-8", "replace").strip(), rest
 
 # --- the service -----------------------------------------------------------------------------
 
@@ -529,17 +534,37 @@ def session(distccd, slots, name):
         if control is None:
             raise Fail("the node service does not answer")
     control.sendall(("run %s\n" % name).encode())
-    reply = read_line(control, 10).split()
+    line, pending = read_line(control, 10)
+    reply = line.split()
     os.close(lock)
     if len(reply) != 3 or reply[0] != "ok":
         raise Fail("the node service refused the run: %s" % " ".join(reply))
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     say("ready %s %s" % (reply[1], reply[2]))
+
+    def take(data):
+        """The service's lines, passed on; an exit status when the service gave up."""
+        nonlocal pending
+        pending += data
+        while b"\n" in pending:
+            line, pending = pending.split(b"\n", 1)
+            text = line.decode("utf-8", "replace")
+            if text.startswith("others "):
+                say(text)
+            elif text.startswith("log "):
+                sys.stderr.write(text[4:] + "\n")
+            elif text.startswith("error "):
+                sys.stderr.write("demerge-node: " + text[6:] + "\n")
+                return 1
+        sys.stderr.flush()
+        return None
+
+    if take(b"") is not None:
+        return 1
     sel = selectors.DefaultSelector()
     sel.register(0, selectors.EVENT_READ)
     sel.register(control, selectors.EVENT_READ)
     deadline = time.time() + HEARTBEAT_TIMEOUT
-    pending = b""
     while True:
         events = sel.select(max(0, deadline - time.time()))
         if not events:
@@ -555,18 +580,8 @@ def session(distccd, slots, name):
                 if not data:
                     sys.stderr.write("demerge-node: the node service ended\n")
                     return 1
-                pending += data
-                while b"\n" in pending:
-                    line, pending = pending.split(b"\n", 1)
-                    text = line.decode("utf-8", "replace")
-                    if text.startswith("others "):
-                        say(text)
-                    elif text.startswith("log "):
-                        sys.stderr.write(text[4:] + "\n")
-                    elif text.startswith("error "):
-                        sys.stderr.write("demerge-node: " + text[6:] + "\n")
-                        return 1
-                sys.stderr.flush()
+                if take(data) is not None:
+                    return 1
 
 def status():
     try:
@@ -579,7 +594,7 @@ def status():
         say(json.dumps({"running": False}))
         return 0
     control.sendall(b"status\n")
-    say(read_line(control, 10) or json.dumps({"running": False}))
+    say(read_line(control, 10)[0] or json.dumps({"running": False}))
     return 0
 
 def main(argv):
