@@ -142,11 +142,14 @@ describe('the forced command', () => {
 
   it.each([
     ['another program text', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace('base64.b64decode("', 'base64.b64decode("A')],
-    ['a program text with one byte changed', () => {
-      const request = renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' });
-      const at = request.indexOf('b64decode("') + 40;
-      return `${request.slice(0, at)}${request[at] === 'A' ? 'B' : 'A'}${request.slice(at + 1)}`;
-    }],
+    [
+      'a program text with one byte changed',
+      () => {
+        const request = renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' });
+        const at = request.indexOf('b64decode("') + 40;
+        return `${request.slice(0, at)}${request[at] === 'A' ? 'B' : 'A'}${request.slice(at + 1)}`;
+      },
+    ],
     ['python instead of python3', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace('python3 ', 'python ')],
     ['without -I', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(' -I ', ' ')],
     ['another program name', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(` ${NODE_PROGRAM_NAME} `, ' other ')],
@@ -170,7 +173,7 @@ describe('the forced command', () => {
     ['status with ";"', () => `${STATUS_REQUEST};id`],
     ['status as a run', () => `${STATUS_REQUEST} run distccd 4 r`],
     ['the program alone', () => `exec python3 -I -S -c '${NODE_BOOTSTRAP}'`],
-  ])("refuses a node session request with %s", async (_name, request) => {
+  ])('refuses a node session request with %s', async (_name, request) => {
     rmSync(join(dir, 'demerge-command.log'), { force: true });
     const result = await runForced(request());
     expect(result.exitCode).toBe(1);

@@ -198,7 +198,10 @@ describe('node-side command', () => {
   });
 
   it('the program compiles under python3', () => {
-    const result = spawnSync('python3', ['-I', '-S', '-c', 'import sys; compile(sys.stdin.read(), "demerge-node", "exec")'], { input: NODE_PROGRAM, encoding: 'utf8' });
+    const result = spawnSync('python3', ['-I', '-S', '-c', 'import sys; compile(sys.stdin.read(), "demerge-node", "exec")'], {
+      input: NODE_PROGRAM,
+      encoding: 'utf8',
+    });
     expect(result.status, result.stderr).toBe(0);
   });
 
