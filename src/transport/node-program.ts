@@ -275,7 +275,8 @@ class Control:
             self.close()
             return
         self.data += chunk
-        while b"\n" in self.data:
+        # Not past its own end: a run registered on a closed control would never be dropped.
+        while b"\n" in self.data and self in self.service.controls:
             line, self.data = self.data.split(b"\n", 1)
             self.service.command(self, line.decode("utf-8", "replace").split())
         if len(self.data) > 4096:

@@ -376,6 +376,44 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
     expect(await until(() => shared.some((s) => s.runs === 1), 3000)).toBe(true);
   });
 
+  it('starts one service for two runs that come at the same moment', async () => {
+    const a = runName('same-a');
+    const b = runName('same-b');
+    const sessions = [startSession(a), startSession(b)];
+    await Promise.all(sessions.map((session) => session.ready()));
+    expect(runsListed().sort()).toEqual([a, b].sort());
+    expect(nodePrograms()).toHaveLength(3);
+  });
+
+  it("answers only its own requests on the control socket, and a request after the control's end registers nothing", async () => {
+    const run = runName('control');
+    const session = startSession(run);
+    await session.ready();
+    // Another program of the login user, talking to the service directly.
+    const talk = (text: string): string =>
+      spawnSync(
+        'python3',
+        [
+          '-I',
+          '-S',
+          '-c',
+          'import socket,sys\ns=socket.socket(socket.AF_UNIX)\ns.settimeout(3)\ns.connect(sys.argv[1])\ns.sendall(sys.argv[2].encode())\nd=b""\nwhile True:\n c=s.recv(4096)\n if not c: break\n d+=c\nsys.stdout.write(d.decode())',
+          `${STATE}/control`,
+          text,
+        ],
+        { encoding: 'utf8', env: ENV, ...NOBODY, timeout: 5000 },
+      ).stdout;
+    expect(JSON.parse(talk('status\nrun ghost\n'))).toMatchObject({ running: true, runs: [{ run }] });
+    for (const bad of ['hello\n', 'run ../x\n', 'run a b\n', `run ${run}\n`, 'run ränn\n', `run ${'x'.repeat(65)}\n`]) {
+      expect(talk(bad), bad).toBe('error bad request\n');
+    }
+    expect(runsListed()).toEqual([run]);
+    expect(readdirSync(STATE).filter((name) => name.endsWith('.sock'))).toEqual([`run-${run}.sock`]);
+    // And so the last run's end still ends the service.
+    session.child.stdin.end();
+    expect(await until(() => nodePrograms().length === 0 && distccds().length === 0)).toBe(true);
+  });
+
   it('relays at most SLOTS jobs at a time; the rest wait in the service', async () => {
     const run = runName('slots');
     const session = startSession(run, { slots: 1 });
