@@ -285,7 +285,14 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
     expect(await probe(socket)).toBeUndefined();
   });
 
-  it('compiles a real distcc job that comes through the socket', async () => {
+  it.each([
+    ['a small job', 'int answer(void) { return 42; }\n'],
+    // Megabytes both ways: the service's relay must carry them through its buffers intact.
+    [
+      'a large job',
+      `const unsigned char blob[] = {${Array.from({ length: 600_000 }, (_, i) => (i * 7919) % 251).join(',')}};\nint answer(void) { return blob[12345]; }\n`,
+    ],
+  ])('compiles a real distcc job that comes through the socket (%s)', async (_name, source) => {
     if (distcc === '') return;
     const run = runName('cc');
     const session = startSession(run);
@@ -294,7 +301,7 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
     try {
       chmodSync(dir, 0o755);
       mkdirSync(join(dir, '.distcc'));
-      writeFileSync(join(dir, 'hello.c'), 'int answer(void) { return 42; }\n');
+      writeFileSync(join(dir, 'hello.c'), source);
       writeFileSync(join(dir, 'connect'), renderConnector({ runId: run, relay: PERL, routes: [{ host: 'node1', socket }] }), { mode: 0o755 });
       for (const entry of ['.', '.distcc', 'hello.c', 'connect']) chownSync(join(dir, entry), NOBODY.uid, NOBODY.gid);
       const result = spawnSync(distcc, ['gcc', '-c', 'hello.c', '-o', 'hello.o'], {
@@ -317,6 +324,10 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
       expect(result.stderr).toMatch(/compiled on node1/);
       expect(statSync(join(dir, 'hello.o')).size).toBeGreaterThan(0);
       expect(spawnSync('nm', [join(dir, 'hello.o')], { encoding: 'utf8' }).stdout).toMatch(/ T answer$/m);
+      // The same object as a local compile: nothing lost or reordered on the way.
+      const local = spawnSync('gcc', ['-c', 'hello.c', '-o', 'local.o'], { cwd: dir, ...NOBODY, env: ENV });
+      expect(local.status).toBe(0);
+      expect(readFileSync(join(dir, 'hello.o')).equals(readFileSync(join(dir, 'local.o')))).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
