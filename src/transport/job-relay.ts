@@ -6,11 +6,15 @@
 //
 // Both do the same: connect, copy both ways, pass distcc's end of file on as a half close
 // (shutdown), and exit when the node side closes, which it does once distccd sent the result.
+// distcc makes both ends of its socketpairs to "ssh" non-blocking before it starts it (OpenSSH
+// copes), so the relay makes its stdin and stdout blocking first: else a result larger than the
+// socket's buffer meets EAGAIN, the relay ends early and the job fails (distcc: "unexpected eof").
 
 export type RelayInterpreter = 'perl' | 'python3';
 
 const PERL_RELAY = [
-  'use Socket;',
+  'use Socket;use Fcntl;',
+  'for my $h (\\*STDIN,\\*STDOUT){my $f=fcntl($h,F_GETFL,0);fcntl($h,F_SETFL,$f&~O_NONBLOCK) if defined $f;}',
   'socket(S,AF_UNIX,SOCK_STREAM,0)&&connect(S,pack_sockaddr_un($ARGV[0]))||exit 255;',
   'my $i=1;',
   'sub w{my($f,$d)=@_;while(length $d){my $n=syswrite($f,$d);exit 1 if !defined $n;substr($d,0,$n)="";}}',
@@ -22,6 +26,7 @@ const PERL_RELAY = [
 
 const PYTHON_RELAY = [
   'import os,select,socket,sys',
+  'for fd in (0,1):\n try:\n  os.set_blocking(fd,True)\n except OSError:\n  pass',
   's=socket.socket(socket.AF_UNIX)',
   'try:\n s.connect(sys.argv[1])\nexcept OSError:\n sys.exit(255)',
   'i=True',

@@ -70,14 +70,17 @@ def connect_control(path):
         return None
 
 def read_line(sock, timeout):
-    """The first line the service sends, and what came after it in the same read."""
+    """The first line, and what came after it: the service sends "others" right behind "ok"."""
     sock.settimeout(timeout)
     data = b""
-    while b"\n" not in data:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
+    try:
+        while b"\n" not in data:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    except OSError:
+        pass
     sock.settimeout(None)
     line, _, rest = data.partition(b"\n")
     return line.decode("utf-8", "replace").strip(), rest
@@ -272,7 +275,8 @@ class Control:
             self.close()
             return
         self.data += chunk
-        while b"\n" in self.data:
+        # Not past its own end: a run registered on a closed control would never be dropped.
+        while b"\n" in self.data and self in self.service.controls:
             line, self.data = self.data.split(b"\n", 1)
             self.service.command(self, line.decode("utf-8", "replace").split())
         if len(self.data) > 4096:
@@ -531,20 +535,17 @@ def session(distccd, slots, name):
         if control is None:
             raise Fail("the node service does not answer")
     control.sendall(("run %s\n" % name).encode())
-    reply, pending = read_line(control, 10)
-    reply = reply.split()
+    line, pending = read_line(control, 10)
+    reply = line.split()
     os.close(lock)
     if len(reply) != 3 or reply[0] != "ok":
         raise Fail("the node service refused the run: %s" % " ".join(reply))
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
     say("ready %s %s" % (reply[1], reply[2]))
-    sel = selectors.DefaultSelector()
-    sel.register(0, selectors.EVENT_READ)
-    sel.register(control, selectors.EVENT_READ)
-    deadline = time.time() + HEARTBEAT_TIMEOUT
-    # What the service says after "ok": others' slots go to demerge on stdout, distccd's lines on stderr.
-    data = b""
-    while True:
+
+    def take(data):
+        """The service's lines, passed on; an exit status when the service gave up."""
+        nonlocal pending
         pending += data
         while b"\n" in pending:
             line, pending = pending.split(b"\n", 1)
@@ -557,19 +558,30 @@ def session(distccd, slots, name):
                 sys.stderr.write("demerge-node: " + text[6:] + "\n")
                 return 1
         sys.stderr.flush()
-        data = b""
+        return None
+
+    if take(b"") is not None:
+        return 1
+    sel = selectors.DefaultSelector()
+    sel.register(0, selectors.EVENT_READ)
+    sel.register(control, selectors.EVENT_READ)
+    deadline = time.time() + HEARTBEAT_TIMEOUT
+    while True:
         events = sel.select(max(0, deadline - time.time()))
         if not events:
             return 0
         for key, mask in events:
             if key.fileobj == 0:
-                if not os.read(0, 64):
+                data = os.read(0, 64)
+                if not data:
                     return 0
                 deadline = time.time() + HEARTBEAT_TIMEOUT
             else:
                 data = control.recv(65536)
                 if not data:
                     sys.stderr.write("demerge-node: the node service ended\n")
+                    return 1
+                if take(data) is not None:
                     return 1
 
 def status():

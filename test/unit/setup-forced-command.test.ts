@@ -7,7 +7,7 @@ import { parseSample } from '../../src/dashboard/parse/ps.js';
 import { SAMPLE_BEGIN, SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../../src/system/node-sample.js';
 import { renderRemoteScript } from '../../src/checks/node/remote-script.js';
 import { commandShapes, renderForcedCommand, type CommandShape } from '../../src/setup/forced-command.js';
-import { renderRemoteCommand } from '../../src/transport/index.js';
+import { NODE_BOOTSTRAP, NODE_PROGRAM_NAME, renderRemoteCommand, RUN_REQUEST_PREFIX, STATUS_REQUEST } from '../../src/transport/index.js';
 
 // The generated forced command, run by the real sh with SSH_ORIGINAL_COMMAND as sshd would set
 // it. A fake distccd on PATH prints the words it got, so an allowed request shows what runs.
@@ -26,6 +26,9 @@ async function runForced(request: string | undefined, shapes: CommandShape[] = c
     writeFileSync(join(bin, name), `#!/bin/sh\necho "${name} ran: $*"\necho "${name} ran: $*" >&2\n`);
     chmodSync(join(bin, name), 0o755);
   }
+  // The node program's interpreter shows the words it got, one a line.
+  writeFileSync(join(bin, 'python3'), '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+  chmodSync(join(bin, 'python3'), 0o755);
   // No syslog here (and none of the host's polluted): the refusal goes to the fallback file.
   writeFileSync(join(bin, 'logger'), '#!/bin/sh\nexit 1\n');
   chmodSync(join(bin, 'logger'), 0o755);
@@ -107,23 +110,75 @@ describe('the forced command', () => {
     expect(logged.split('\n').length).toBe(2); // one line, escapes and all
   });
 
-  it("runs the tunnel transport's run-scoped distccd with checked values only", async () => {
-    const request = renderRemoteCommand({ distccd: 'distccd', ports: [20001, 20002], jobs: 4 });
+  it("runs the tunnel transport's node session with checked values only, the program byte for byte", async () => {
+    const request = renderRemoteCommand({ distccd: 'distccd', slots: 4, run: '42-abc.1' });
     const result = await runForced(request);
-    // The fake distccd exits at once; its log line reaches stderr and the tunnel script gives up.
-    expect(result.stderr).toContain('distccd ran: --daemon --no-detach --listen 127.0.0.1 --port 20001 --allow 127.0.0.1 --jobs 4');
-    expect(result.stderr).not.toContain('refused');
-    for (const bad of [
-      request.replace('20002', '99999'),
-      request.replace(' 4 ', ' 0 '),
-      `${request} ;id`,
-      request.replace('distccd 4', '/tmp/evil 4'),
-      request.replace('--port', '--Port'),
-      request.replace(' 20001 20002', ''),
-    ]) {
-      const refused = await runForced(bad);
-      expect(refused.stderr, bad.slice(-60)).toContain('demerge-command: refused');
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')).toEqual(['-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'run', 'distccd', '4', '42-abc.1']);
+    // A name with a leading "-" is an argument of the program (python stops at -c), not an option.
+    const dashed = await runForced(renderRemoteCommand({ distccd: 'distccd', slots: 1, run: '-x' }));
+    expect(dashed.stdout.split('\n').slice(-3)).toEqual(['distccd', '1', '-x']);
+    // The values are split at spaces (sh's IFS), so more of them change nothing that runs.
+    const spaced = await runForced(`${request.replace(' 4 ', '  4  ')} `);
+    expect(spaced.stdout).toBe(result.stdout);
+  });
+
+  it("runs the configured distccd in the tunnel's session, whichever of the names the request gives", async () => {
+    const shapes = commandShapes({ distccd: '/opt/distcc/bin/distccd' });
+    for (const distccd of ['distccd', '/opt/distcc/bin/distccd']) {
+      const result = await runForced(renderRemoteCommand({ distccd, slots: 2, run: 'r.1' }), shapes);
+      expect(result.stdout.split('\n').slice(-4), distccd).toEqual(['run', '/opt/distcc/bin/distccd', '2', 'r.1']);
     }
+    const other = await runForced(renderRemoteCommand({ distccd: '/tmp/distccd', slots: 2, run: 'r.1' }), shapes);
+    expect(other.stderr).toContain('demerge-command: refused');
+  });
+
+  it("runs the node service's status request exactly", async () => {
+    const result = await runForced(STATUS_REQUEST);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')).toEqual(['-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'status']);
+  });
+
+  it.each([
+    ['another program text', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace('base64.b64decode("', 'base64.b64decode("A')],
+    [
+      'a program text with one byte changed',
+      () => {
+        const request = renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' });
+        const at = request.indexOf('b64decode("') + 40;
+        return `${request.slice(0, at)}${request[at] === 'A' ? 'B' : 'A'}${request.slice(at + 1)}`;
+      },
+    ],
+    ['python instead of python3', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace('python3 ', 'python ')],
+    ['without -I', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(' -I ', ' ')],
+    ['another program name', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(` ${NODE_PROGRAM_NAME} `, ' other ')],
+    ['an extra word', () => `${renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' })} x`],
+    ['a command after ";"', () => `${renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' })};id`],
+    ['a command after " ; "', () => `${renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' })} ; id`],
+    ['a run name with ";"', () => `${RUN_REQUEST_PREFIX}distccd 4 r;id`],
+    ['a run name with "$(...)"', () => `${RUN_REQUEST_PREFIX}distccd 4 $(id)`],
+    ['a run name with "/"', () => `${RUN_REQUEST_PREFIX}distccd 4 ../r`],
+    ['a run name too long', () => `${RUN_REQUEST_PREFIX}distccd 4 ${'x'.repeat(65)}`],
+    ['a unicode run name', () => `${RUN_REQUEST_PREFIX}distccd 4 ränn`],
+    ['no run name', () => `${RUN_REQUEST_PREFIX}distccd 4`],
+    ['slots 0', () => `${RUN_REQUEST_PREFIX}distccd 0 r`],
+    ['slots with a leading 0', () => `${RUN_REQUEST_PREFIX}distccd 04 r`],
+    ['slots of five digits', () => `${RUN_REQUEST_PREFIX}distccd 50000 r`],
+    ['slots that are not a number', () => `${RUN_REQUEST_PREFIX}distccd x r`],
+    ['another distccd', () => `${RUN_REQUEST_PREFIX}/tmp/evil 4 r`],
+    ['a tab between the values', () => `${RUN_REQUEST_PREFIX}distccd\t4 r`],
+    ['a newline and a command', () => `${RUN_REQUEST_PREFIX}distccd 4 r\nid`],
+    ['status with an extra word', () => `${STATUS_REQUEST} x`],
+    ['status with ";"', () => `${STATUS_REQUEST};id`],
+    ['status as a run', () => `${STATUS_REQUEST} run distccd 4 r`],
+    ['the program alone', () => `exec python3 -I -S -c '${NODE_BOOTSTRAP}'`],
+  ])('refuses a node session request with %s', async (_name, request) => {
+    rmSync(join(dir, 'demerge-command.log'), { force: true });
+    const result = await runForced(request());
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('demerge-command: refused');
   });
 
   it("runs the dry check's probe script from stdin only when it is exactly that script", async () => {

@@ -57,6 +57,34 @@ describe.each(['perl', 'python3'] as const)('the %s relay', (kind) => {
     expect(out.equals(Buffer.from(input.toString('latin1').toUpperCase(), 'latin1'))).toBe(true);
   });
 
+  it('keeps every byte when its stdin and stdout are non-blocking, as distcc hands them, and distcc reads slowly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demerge-relay-'));
+    dirs.push(dir);
+    const path = join(dir, 'jobs');
+    const seen: Buffer[] = [];
+    await upperServer(path, seen);
+    const input = Buffer.alloc(2 * 1024 * 1024 + 5);
+    for (let i = 0; i < input.length; i++) input[i] = 97 + ((i * 7) % 26);
+    // distcc sets O_NONBLOCK on both ends of its socketpairs before it starts "ssh".
+    const [file, ...args] = relayWords({ kind, path: kind }, path);
+    const nonBlocking = 'import os,sys\nos.set_blocking(0,False)\nos.set_blocking(1,False)\nos.execvp(sys.argv[1],sys.argv[1:])';
+    const child = spawn('python3', ['-c', nonBlocking, file as string, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      out.push(chunk);
+      // A slow reader: the relay's writes meet a full socket buffer again and again.
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 5);
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      child.on('close', (c) => resolve(c));
+      child.stdin.end(input);
+    });
+    expect(code).toBe(0);
+    expect(seen[0]?.equals(input)).toBe(true);
+    expect(Buffer.concat(out).equals(Buffer.from(input.toString('latin1').toUpperCase(), 'latin1'))).toBe(true);
+  });
+
   it('exits 255 at once when nothing listens on the socket', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'demerge-relay-'));
     dirs.push(dir);

@@ -1,111 +1,132 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RECONNECT_DELAYS_MS, reconnectDelay } from '../../src/transport/backoff.js';
 import { renderConnector } from '../../src/transport/connector.js';
 import { LZO_RTT_THRESHOLD_MS, suggestLzo } from '../../src/transport/lzo.js';
 import { masterArgs } from '../../src/transport/master-args.js';
 import { LineReader, OutputTail } from '../../src/transport/output-tail.js';
-import { candidatePorts, PORT_RANGE } from '../../src/transport/ports.js';
-import { parseReadyLine, renderRemoteCommand, TUNNEL_SCRIPT, TUNNEL_SCRIPT_NAME } from '../../src/transport/remote-command.js';
+import { relayWords } from '../../src/transport/job-relay.js';
+import { NODE_PROGRAM } from '../../src/transport/node-program.js';
+import {
+  nodeRunName,
+  NODE_BOOTSTRAP,
+  NODE_PROGRAM_NAME,
+  parseOthersLine,
+  parseReadyLine,
+  renderRemoteCommand,
+  RUN_REQUEST_PREFIX,
+  STATUS_REQUEST,
+} from '../../src/transport/remote-command.js';
 
 // The tunnel transport's generated text: the connector distcc runs per job, the master's ssh
 // words, the node-side command, and the small policies around them.
 
 describe('connector', () => {
-  // A stand-in for ssh that prints the words it got, one per line: what the connector would run.
+  // A stand-in for the relay's interpreter that prints the words it got, one per line: what the
+  // connector would run for the job.
   const dir = mkdtempSync(join(tmpdir(), 'demerge-connector-'));
-  const fakeSsh = join(dir, 'ssh');
-  writeFileSync(fakeSsh, '#!/bin/sh\nprintf "%s\\n" "$@"\n');
-  chmodSync(fakeSsh, 0o755);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const fakePerl = join(dir, 'perl');
+  writeFileSync(fakePerl, '#!/bin/sh\nprintf "%s\\n" "$@"\n');
+  chmodSync(fakePerl, 0o755);
+  const relay = { kind: 'perl' as const, path: fakePerl };
+  const routes = [
+    { host: 'builder1.lan', socket: '/run/demerge/42-abc/tunnel/1.jobs' },
+    { host: '10.0.0.7', socket: "/run/demerge/42 a'b/tunnel/2.jobs" },
+    { host: 'a;b', socket: '/run/x/semicolon.jobs' },
+    { host: '$(touch pwned)', socket: '/run/x/dollar.jobs' },
+    { host: '-dash.lan', socket: '/run/x/dash.jobs' },
+  ];
   const connector = join(dir, 'connect');
-  writeFileSync(
-    connector,
-    renderConnector({
-      runId: '42-abc',
-      ssh: fakeSsh,
-      routes: [
-        { host: 'builder1.lan', controlPath: '/run/demerge/42-abc/tunnel/1', port: 23456 },
-        { host: '10.0.0.7', controlPath: '/run/demerge/42-abc/tunnel/2', port: 31000 },
-      ],
-      held: ['full.lan'],
-    }),
-  );
+  writeFileSync(connector, renderConnector({ runId: '42-abc', relay, routes, held: ['full.lan', '*'] }));
   chmodSync(connector, 0o755);
   const run = (args: string[]): { status: number; words: string[]; stderr: string } => {
-    try {
-      const out = execFileSync(connector, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      return { status: 0, words: out.split('\n').filter((w) => w !== ''), stderr: '' };
-    } catch (error) {
-      const e = error as { status: number; stderr: string };
-      return { status: e.status, words: [], stderr: e.stderr };
-    }
+    // The relay runs in the background on the connector's stdout: spawnSync waits for both.
+    const result = spawnSync(connector, args, { encoding: 'utf8', cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    return { status: result.status ?? -1, words: result.stdout.split('\n').filter((w) => w !== ''), stderr: result.stderr };
   };
 
   it.each([
-    ['distcc 3.4 with a user', ['-l', 'distcc', 'builder1.lan', 'distccd', '--inetd', '--enable-tcp-insecure'], 'builder1.lan', 1, 23456],
-    ['no user', ['10.0.0.7', 'distccd', '--inetd', '--enable-tcp-insecure'], '10.0.0.7', 2, 31000],
-    ['a remote command path', ['-l', 'build', '10.0.0.7', '/usr/bin/distccd', '--inetd'], '10.0.0.7', 2, 31000],
-    ['extra options before the host', ['-x', '-l', 'distcc', 'builder1.lan', 'distccd'], 'builder1.lan', 1, 23456],
-  ])("%s: relays to the node's run-scoped distccd over its master", (_name, args, host, index, port) => {
+    ['distcc 3.4 with a user', ['-l', 'distcc', 'builder1.lan', 'distccd', '--inetd', '--enable-tcp-insecure'], 0],
+    ['no user', ['10.0.0.7', 'distccd', '--inetd', '--enable-tcp-insecure'], 1],
+    ['a remote command path', ['-l', 'build', '10.0.0.7', '/usr/bin/distccd', '--inetd'], 1],
+    ['extra options before the host', ['-x', '-l', 'distcc', 'builder1.lan', 'distccd'], 0],
+    ['a host with a shell metacharacter, matched literally', ['-l', 'distcc', 'a;b', 'distccd'], 2],
+    ['a host that looks like a command substitution, matched literally', ['$(touch pwned)', 'distccd'], 3],
+  ])("%s: relays the job to the node connection's forwarded socket", (_name, args, index) => {
+    const route = routes[index] as (typeof routes)[number];
     const result = run(args);
-    expect(result.status).toBe(0);
-    expect(result.words).toEqual([
-      '-F',
-      '/dev/null',
-      '-S',
-      `/run/demerge/42-abc/tunnel/${index}`,
-      '-o',
-      'ControlMaster=no',
-      '-o',
-      'ProxyCommand=false',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'LogLevel=QUIET',
-      '-W',
-      `127.0.0.1:${port}`,
-      host,
-    ]);
-    // Nothing distcc appends reaches the node: the whitelist switch least of all.
+    expect(result.status, result.stderr).toBe(0);
+    // The relay's exact words (after its interpreter), the socket one word however it is spelt.
+    expect(result.words).toEqual(relayWords(relay, route.socket).slice(1));
+    expect(result.words.at(-1)).toBe(route.socket);
+    // Nothing distcc appends reaches the relay: the whitelist switch least of all.
     expect(result.words).not.toContain('--enable-tcp-insecure');
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
   });
 
   it.each([
     ['an unknown host', ['-l', 'distcc', 'other.lan', 'distccd', '--inetd']],
     ['a host differing in case', ['-l', 'distcc', 'BUILDER1.lan', 'distccd']],
-    ['a glob-like host', ['-l', 'distcc', '*', 'distccd']],
+    ['a glob that would match a route', ['-l', 'distcc', 'builder1.*', 'distccd']],
+    ['a prefix of a route', ['-l', 'distcc', 'builder1', 'distccd']],
+    // distcc never names a host with a leading "-" (ssh would take it for an option), and the
+    // connector skips it as one: such a host has no route, whatever the routes say.
+    ['a host starting with "-"', ['-dash.lan', 'distccd']],
     ['no host at all', ['-l', 'distcc']],
     ['nothing', []],
   ])('%s: fails with 255 and a reason, running nothing', (_name, args) => {
     const result = run(args);
     expect(result.status).toBe(255);
+    expect(result.words).toEqual([]);
     expect(result.stderr).toMatch(/^demerge: no connection to node /);
+    expect(existsSync(join(dir, 'pwned'))).toBe(false);
   });
 
-  it("fails a held node's jobs at once and quietly, running nothing", () => {
-    expect(run(['-l', 'distcc', 'full.lan', 'distccd', '--inetd'])).toEqual({ status: 255, words: [], stderr: '' });
+  it.each([['full.lan'], ['*']])("fails a held node's jobs at once and quietly, running nothing (%s)", (host) => {
+    expect(run(['-l', 'distcc', host, 'distccd', '--inetd'])).toEqual({ status: 255, words: [], stderr: '' });
   });
 
-  it("returns at once and leaves the job's bytes to ssh on distcc's own pipes", () => {
-    // distcc waits for this program after each job; ssh -W would end a round trip later.
-    const echoSsh = join(dir, 'echo-ssh');
-    writeFileSync(echoSsh, '#!/bin/sh\nread -r line\necho "relayed: $line"\n');
-    chmodSync(echoSsh, 0o755);
-    const relay = join(dir, 'relay');
-    writeFileSync(relay, renderConnector({ runId: '1-x', ssh: echoSsh, routes: [{ host: 'a', controlPath: '/c', port: 1 }] }));
-    chmodSync(relay, 0o755);
+  it('a held pattern is a literal: "*" holds no other host', () => {
+    expect(run(['builder1.lan', 'distccd']).status).toBe(0);
+  });
+
+  it("returns at once and leaves the job's bytes to the relay on distcc's own pipes", () => {
+    // distcc waits for this program after each job; the relay ends a round trip later.
+    const echoRelay = join(dir, 'echo-relay');
+    writeFileSync(echoRelay, '#!/bin/sh\nread -r line\necho "relayed to $3: $line"\n');
+    chmodSync(echoRelay, 0o755);
+    const script = join(dir, 'relay-connector');
+    writeFileSync(script, renderConnector({ runId: '1-x', relay: { kind: 'perl', path: echoRelay }, routes: [{ host: 'a', socket: '/s.jobs' }] }));
+    chmodSync(script, 0o755);
     // The job's bytes are written only after the connector has exited, as distcc may.
-    const out = execFileSync('sh', ['-c', '(sleep 0.3; echo "job bytes") | { "$0" -l distcc a distccd --inetd; echo "connector exited $?"; }', relay], {
+    const out = execFileSync('sh', ['-c', '(sleep 0.3; echo "job bytes") | { "$0" -l distcc a distccd --inetd; echo "connector exited $?"; }', script], {
       encoding: 'utf8',
     });
-    expect(out).toBe('connector exited 0\nrelayed: job bytes\n');
+    expect(out).toBe('connector exited 0\nrelayed to /s.jobs: job bytes\n');
+  });
+
+  it.each(['perl', 'python3'] as const)('quotes the %s relay for sh, every word intact', (kind) => {
+    // An interpreter path with a space and a quote, and the python relay's lines.
+    const odd = join(dir, `in ter'p-${kind}`);
+    writeFileSync(odd, '#!/bin/sh\nprintf "%s\\0" "$0" "$@"\n');
+    chmodSync(odd, 0o755);
+    const interpreter = { kind, path: odd };
+    const script = join(dir, `connector-${kind}`);
+    const text = renderConnector({ runId: '1-x', relay: interpreter, routes: [{ host: 'h', socket: "/r/1 it's.jobs" }] });
+    writeFileSync(script, text);
+    chmodSync(script, 0o755);
+    expect(() => execFileSync('sh', ['-n', '-c', text])).not.toThrow();
+    const result = spawnSync(script, ['h', 'distccd'], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout.split('\0').slice(0, -1)).toEqual(relayWords(interpreter, "/r/1 it's.jobs"));
   });
 
   it('with no route left still parses (a run whose nodes all dropped)', () => {
-    const text = renderConnector({ runId: '1-x', ssh: '/usr/bin/ssh', routes: [] });
+    const text = renderConnector({ runId: '1-x', relay, routes: [] });
     expect(() => execFileSync('sh', ['-n', '-c', text])).not.toThrow();
   });
 });
@@ -163,52 +184,148 @@ describe('master', () => {
 });
 
 describe('node-side command', () => {
-  it("is the fixed script with the run's values as its parameters", () => {
-    const command = renderRemoteCommand({ distccd: '/usr/bin/distccd', ports: [23456, 23457], jobs: 8 });
-    expect(command).toBe(`exec /bin/sh -c '${TUNNEL_SCRIPT}' ${TUNNEL_SCRIPT_NAME} /usr/bin/distccd 8 23456 23457`);
-    expect(TUNNEL_SCRIPT).not.toContain("'");
-    expect(TUNNEL_SCRIPT).not.toContain('\n');
-    expect(TUNNEL_SCRIPT).not.toContain('enable-tcp-insecure');
-    expect(TUNNEL_SCRIPT).toContain('--listen 127.0.0.1');
-    expect(TUNNEL_SCRIPT).toContain('--allow 127.0.0.1');
-    expect(() => execFileSync('sh', ['-n', '-c', TUNNEL_SCRIPT])).not.toThrow();
+  it("is the fixed program, base64 in one single-quoted word, with the run's values as its arguments", () => {
+    const command = renderRemoteCommand({ distccd: '/usr/bin/distccd', slots: 8, run: '42-abc.1' });
+    expect(command).toBe(`exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME} run /usr/bin/distccd 8 42-abc.1`);
+    expect(command.startsWith(RUN_REQUEST_PREFIX)).toBe(true);
+    expect(STATUS_REQUEST).toBe(`exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME} status`);
+    expect(NODE_BOOTSTRAP).toMatch(/^import base64;exec\(base64\.b64decode\("[A-Za-z0-9+/=]+"\)\)$/);
+    const encoded = /"([^"]+)"/.exec(NODE_BOOTSTRAP)?.[1] ?? '';
+    expect(Buffer.from(encoded, 'base64').toString('utf8')).toBe(NODE_PROGRAM);
+    expect(NODE_PROGRAM).not.toContain('enable-tcp-insecure');
+    expect(NODE_PROGRAM).toContain('"--listen", "127.0.0.1"');
+    expect(NODE_PROGRAM).toContain('"--allow", "127.0.0.1"');
+  });
+
+  it('the program compiles under python3', () => {
+    const result = spawnSync('python3', ['-I', '-S', '-c', 'import sys; compile(sys.stdin.read(), "demerge-node", "exec")'], {
+      input: NODE_PROGRAM,
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+  });
+
+  it('as sh runs it, the program refuses a bad request with one line and status 1', () => {
+    // The renderer refuses these first; the program checks again (a hand-made request).
+    for (const words of ['run distccd 0 r', 'run distccd 4097 r', 'run "a b" 1 r', 'run distccd 1 a/b', 'run distccd 1', 'status x', '']) {
+      const result = spawnSync('sh', ['-c', `exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME} ${words}`], { encoding: 'utf8' });
+      expect(result.status, words).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr, words).toMatch(/^demerge-node: (unsafe distccd path|bad slot count|bad run name|usage: .*)\n$/);
+    }
   });
 
   it.each([
-    [{ distccd: 'distccd; reboot', ports: [1], jobs: 1 }],
-    [{ distccd: 'distccd', ports: [], jobs: 1 }],
-    [{ distccd: 'distccd', ports: [70000], jobs: 1 }],
-    [{ distccd: 'distccd', ports: [1], jobs: 0 }],
-  ])('refuses %j', (input) => {
-    expect(() => renderRemoteCommand(input)).toThrow();
+    ['distccd', 'distccd; reboot'],
+    ['distccd', 'distccd reboot'],
+    ['distccd', '$(id)'],
+    ['distccd', "dist'ccd"],
+    ['distccd', ''],
+    ['distccd', '/usr/bin/distccd\n'],
+    ['distccd', '/usr/bin/dïstccd'],
+    ['slots', 0],
+    ['slots', -1],
+    ['slots', 4097],
+    ['slots', 5000],
+    ['slots', 1.5],
+    ['slots', Number.NaN],
+    ['run', ''],
+    ['run', 'a b'],
+    ['run', 'a/b'],
+    ['run', '../x'],
+    ['run', 'a;id'],
+    ['run', '$(id)'],
+    ['run', '`id`'],
+    ['run', 'a|b'],
+    ['run', 'a&b'],
+    ['run', "a'b"],
+    ['run', 'a\nb'],
+    ['run', 'a\tb'],
+    ['run', 'ränn'],
+    ['run', 'run\u00a0x'],
+    ['run', 'x'.repeat(65)],
+  ])('refuses a bad %s: %j', (field, value) => {
+    const input = { distccd: 'distccd', slots: 4, run: '42-abc.1', [field]: value };
+    expect(() => renderRemoteCommand(input)).toThrow(/unsafe distccd path|bad slot count|bad run name/);
   });
 
   it.each([
-    ['ready 23456', 23456],
-    ['ready 23456\r', 23456],
-    ['ready 0', undefined],
-    ['ready 65536', undefined],
-    ['ready', undefined],
+    ['slots', 1],
+    ['slots', 4096],
+    ['run', 'x'.repeat(64)],
+    ['run', 'a._+-9'],
+    // An argument after python's -c is the program's, never an option: a leading "-" is a name.
+    ['run', '-x'],
+    ['distccd', '/opt/distcc-3.4/bin/distccd'],
+  ])('accepts %s %j', (field, value) => {
+    const input = { distccd: 'distccd', slots: 4, run: '42-abc.1', [field]: value };
+    expect(renderRemoteCommand(input).split(' ').slice(-3)).toEqual([input.distccd, String(input.slots), input.run]);
+  });
+
+  it.each([
+    ['ready /tmp/demerge-1000/run-42-abc.1.sock 8', { socket: '/tmp/demerge-1000/run-42-abc.1.sock', slots: 8 }],
+    ['ready /tmp/x/run-a.sock 2\r', { socket: '/tmp/x/run-a.sock', slots: 2 }],
+    ['  ready /tmp/x/run-a.sock 2  ', { socket: '/tmp/x/run-a.sock', slots: 2 }],
+    ['ready /tmp/x/run-a.sock 9999', { socket: '/tmp/x/run-a.sock', slots: 9999 }],
+    ['ready /tmp/x/run-a.sock 0', undefined],
+    ['ready /tmp/x/run-a.sock 10000', undefined],
+    ['ready /tmp/x/run-a.sock -1', undefined],
+    ['ready /tmp/x/run-a.sock', undefined],
+    ['ready tmp/x/run-a.sock 2', undefined],
+    ['ready /tmp/x/run-a 2', undefined],
+    ['ready /tmp/x/run a.sock 2', undefined],
+    ['ready /tmp/x/$(id).sock 2', undefined],
+    ['ready /tmp/x/run-a.sock 2 3', undefined],
+    ['ready /tmp/x/run-a.sock 2; rm -rf /', undefined],
+    ['ready /tmp/x/run-ä.sock 2', undefined],
+    ['ready 23456', undefined],
+    [`ready /${'a'.repeat(200)}.sock 2`, { socket: `/${'a'.repeat(200)}.sock`, slots: 2 }],
+    [`ready /${'a'.repeat(201)}.sock 2`, undefined],
     ['Welcome to node 1', undefined],
-    ['ready 1 2', undefined],
-  ])('reads %j as port %s', (line, port) => {
-    expect(parseReadyLine(line)).toBe(port);
+    ['xready /tmp/x/run-a.sock 2', undefined],
+    ['', undefined],
+  ])('reads %j as %j', (line, endpoint) => {
+    expect(parseReadyLine(line)).toEqual(endpoint);
+  });
+
+  it.each([
+    ['others 0 0 0', { jobs: 0, waiting: 0, runs: 0 }],
+    ['others 3 12 2\r', { jobs: 3, waiting: 12, runs: 2 }],
+    ['others 99999 999999 99999', { jobs: 99999, waiting: 999999, runs: 99999 }],
+    ['others 100000 0 0', undefined],
+    ['others 0 1000000 0', undefined],
+    ['others 1 2', undefined],
+    ['others 1 2 3 4', undefined],
+    ['others -1 0 0', undefined],
+    ['others 1.5 0 0', undefined],
+    ['others a b c', undefined],
+    ['others 1 2 3; id', undefined],
+    ['others ١ ٢ ٣', undefined],
+    ['ready /tmp/x/run-a.sock 2', undefined],
+    ['distccd[1] (x) ERROR: others 1 2 3', undefined],
+    ['', undefined],
+  ])('reads %j as %j', (line, shared) => {
+    expect(parseOthersLine(line)).toEqual(shared);
+  });
+
+  it.each([
+    ['42-abc', 1, '42-abc.1'],
+    ['42-abc', 17, '42-abc.17'],
+    ['run id/with spaces;$(x)', 2, 'run_id_with_spaces___x_.2'],
+    ['ränn', 1, 'r_nn.1'],
+    ['x'.repeat(100), 123456, `${'x'.repeat(48)}.123456`],
+  ])('names run %j attempt %i %j, a name the renderer takes', (runId, attempt, name) => {
+    expect(nodeRunName(runId, attempt)).toBe(name);
+    expect(() => renderRemoteCommand({ distccd: 'distccd', slots: 1, run: name })).not.toThrow();
+  });
+
+  it('gives each attempt its own name, so a reconnect never meets its old lease', () => {
+    const names = new Set(Array.from({ length: 20 }, (_, i) => nodeRunName('42-abc', i + 1)));
+    expect(names.size).toBe(20);
   });
 });
 
 describe('policies', () => {
-  it('picks distinct ports below the ephemeral range', () => {
-    for (let round = 0; round < 50; round++) {
-      const ports = candidatePorts();
-      expect(new Set(ports).size).toBe(ports.length);
-      for (const port of ports) {
-        expect(port).toBeGreaterThanOrEqual(PORT_RANGE.min);
-        expect(port).toBeLessThanOrEqual(PORT_RANGE.max);
-        expect(port).toBeLessThan(32768);
-      }
-    }
-  });
-
   it.each([
     [0, 1000],
     [1, 2000],
