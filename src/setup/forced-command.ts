@@ -1,7 +1,7 @@
 import { renderRemoteScript } from '../checks/node/remote-script.js';
 import { SAMPLE_COMMAND, SAMPLE_LOOP_COMMAND } from '../system/node-sample.js';
 import { shellQuote } from '../run-env/shell-quote.js';
-import { NODE_BOOTSTRAP, NODE_PROGRAM_NAME, RUN_REQUEST_PREFIX } from '../transport/index.js';
+import { NODE_BOOTSTRAP, NODE_PROGRAM_NAME, RUN_REQUEST_PREFIX, STATUS_REQUEST } from '../transport/index.js';
 
 // With `setup node --restrict` the build key's authorized_keys line carries
 // command="/etc/distcc/demerge-command": sshd runs that file whatever the client asks for and
@@ -67,6 +67,12 @@ export function commandShapes(context: ShapeContext = {}): CommandShape[] {
       prefix: RUN_REQUEST_PREFIX,
       words: [names, { placeholder: 'count' }, { placeholder: 'token' }],
       run: ['python3', '-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'run', distccd, { word: 1 }, { word: 2 }],
+    },
+    {
+      kind: 'exact',
+      name: 'node service status',
+      request: STATUS_REQUEST,
+      run: ['python3', '-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'status'],
     },
     {
       kind: 'exact',

@@ -8,6 +8,7 @@ export {
   nodeRunName,
   RUN_REQUEST_PREFIX,
   NODE_PROGRAM_BYTES,
+  STATUS_REQUEST,
   NODE_BOOTSTRAP,
   NODE_PROGRAM_NAME,
   type NodeEndpoint,

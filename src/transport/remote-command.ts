@@ -42,6 +42,9 @@ export const NODE_BOOTSTRAP =
 /** The words of a run's request before its values, fixed: the forced command matches them. */
 export const RUN_REQUEST_PREFIX = `exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME} run `;
 
+/** What the node's service holds now, one JSON line (the program on stdin, as for a run). */
+export const STATUS_REQUEST = `exec python3 -I -S -c '${NODE_BOOTSTRAP}' ${NODE_PROGRAM_NAME} status`;
+
 export interface RemoteCommandInput {
   /** distccd on the node: the node's `command`, else found through the login PATH. */
   distccd: string;

@@ -141,15 +141,16 @@ describe('the forced command', () => {
   });
 
   it.each([
-    ['another program text', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace('base64.b64decode("', 'base64.b64decode("A')],
+    ['another program hash', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(/=="[0-9a-f]{64}"/, `=="${'0'.repeat(64)}"`)],
     [
-      'a program text with one byte changed',
+      'a bootstrap with one byte changed',
       () => {
         const request = renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' });
-        const at = request.indexOf('b64decode("') + 40;
-        return `${request.slice(0, at)}${request[at] === 'A' ? 'B' : 'A'}${request.slice(at + 1)}`;
+        const at = request.indexOf('hexdigest()=="') + 20;
+        return `${request.slice(0, at)}${request[at] === 'a' ? 'b' : 'a'}${request.slice(at + 1)}`;
       },
     ],
+    ['another program length', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(/p=r\((\d+)\)/, 'p=r(1$1)')],
     ['python instead of python3', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace('python3 ', 'python ')],
     ['without -I', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(' -I ', ' ')],
     ['another program name', () => renderRemoteCommand({ distccd: 'distccd', slots: 4, run: 'r' }).replace(` ${NODE_PROGRAM_NAME} `, ' other ')],

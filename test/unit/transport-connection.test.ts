@@ -22,7 +22,14 @@ import { relayWords } from '../../src/transport/job-relay.js';
 import { NodeConnection } from '../../src/transport/node-connection.js';
 import { NODE_PROGRAM } from '../../src/transport/node-program.js';
 import { probeJobWay } from '../../src/transport/probe-channel.js';
-import { NODE_PROGRAM_NAME, renderRemoteCommand, STATUS_REQUEST, type NodeEndpoint, type SharedSlots } from '../../src/transport/remote-command.js';
+import {
+  NODE_PROGRAM_BYTES,
+  NODE_PROGRAM_NAME,
+  renderRemoteCommand,
+  STATUS_REQUEST,
+  type NodeEndpoint,
+  type SharedSlots,
+} from '../../src/transport/remote-command.js';
 
 // The node program (node-program.ts) and a node connection's life, with real processes: the
 // program runs here as user nobody, started by /bin/sh from the very command ssh would send,
@@ -143,12 +150,19 @@ class Session {
   }
 }
 
+/** As a master does (tunnels.ts): the program first on the session's stdin, heartbeats after. */
+function withProgram<T extends ChildProcess>(child: T): T {
+  child.stdin?.on('error', () => {});
+  child.stdin?.write(NODE_PROGRAM_BYTES);
+  return child;
+}
+
 function startSession(run: string, options: { slots?: number; distccd?: string; program?: string } = {}): Session {
   const values = { distccd: options.distccd ?? distccd, slots: options.slots ?? 2, run };
   // A changed program (shorter timeouts) runs as python3 would run the real one.
   const child =
     options.program === undefined
-      ? spawn('/bin/sh', ['-c', renderRemoteCommand(values)], { stdio: 'pipe', env: ENV, ...NOBODY })
+      ? withProgram(spawn('/bin/sh', ['-c', renderRemoteCommand(values)], { stdio: 'pipe', env: ENV, ...NOBODY }))
       : spawn('python3', ['-I', '-S', '-c', options.program, NODE_PROGRAM_NAME, 'run', values.distccd, String(values.slots), run], {
           stdio: 'pipe',
           env: ENV,
@@ -166,7 +180,7 @@ interface Status {
 }
 
 function status(): Status {
-  const result = spawnSync('/bin/sh', ['-c', STATUS_REQUEST], { encoding: 'utf8', env: ENV, ...NOBODY, timeout: 10_000 });
+  const result = spawnSync('/bin/sh', ['-c', STATUS_REQUEST], { input: NODE_PROGRAM_BYTES, encoding: 'utf8', env: ENV, ...NOBODY, timeout: 10_000 });
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as Status;
 }
@@ -257,7 +271,7 @@ function connection(
 const master =
   (run: string, slots = 2, distccdPath = distccd) =>
   (): ChildProcess =>
-    spawn('/bin/sh', ['-c', renderRemoteCommand({ distccd: distccdPath, slots, run })], { stdio: 'pipe', env: ENV, ...NOBODY });
+    withProgram(spawn('/bin/sh', ['-c', renderRemoteCommand({ distccd: distccdPath, slots, run })], { stdio: 'pipe', env: ENV, ...NOBODY }));
 
 // Fake masters in the tests below end at end of file on stdin (`cat`), as ssh does: closing one
 // takes no grace period.
@@ -564,10 +578,12 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
         '-e',
         `
       const { spawn } = require('node:child_process');
-      spawn('/bin/sh', ['-c', process.argv[1]], { stdio: ['pipe', 'inherit', 'ignore'], env: { PATH: '/usr/bin:/bin' }, uid: ${NOBODY.uid}, gid: ${NOBODY.gid} });
+      const child = spawn('/bin/sh', ['-c', process.argv[1]], { stdio: ['pipe', 'inherit', 'ignore'], env: { PATH: '/usr/bin:/bin' }, uid: ${NOBODY.uid}, gid: ${NOBODY.gid} });
+      child.stdin.write(Buffer.from(process.argv[2], 'base64'));
       setInterval(() => {}, 1000);
     `,
         renderRemoteCommand({ distccd, slots: 1, run }),
+        NODE_PROGRAM_BYTES.toString('base64'),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
