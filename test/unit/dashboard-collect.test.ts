@@ -1,4 +1,17 @@
-import { appendFileSync, mkdirSync, mkdtempSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  appendFileSync,
+  closeSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  symlinkSync,
+  truncateSync,
+  utimesSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +70,24 @@ describe('distcc state and lock directories', () => {
     ]);
     expect(jobs[0]?.mtimeMs).toBe(1_795_700_000_000);
     expect(await readDistccJobs(join(state, 'missing'))).toEqual([]);
+  });
+
+  it('never reads a FIFO or a symlink planted under a client state file name (the build group can write there)', async () => {
+    const state = dir();
+    writeFileSync(join(state, 'binstate_100'), binstate('u001.c', 'node1', 5, 100));
+    execFileSync('mkfifo', [join(state, 'binstate_103')]);
+    // A writer with a whole state record in the pipe: a read would return it as a job. Without
+    // a writer, the plain open(2) of before blocked demerge's event loop for good.
+    const writer = openSync(join(state, 'binstate_103'), constants.O_RDWR | constants.O_NONBLOCK);
+    try {
+      writeSync(writer, binstate('planted.c', 'node9', 5, 103));
+      const target = join(dir(), 'elsewhere');
+      writeFileSync(target, binstate('linked.c', 'node8', 5, 104));
+      symlinkSync(target, join(state, 'binstate_104'));
+      expect(readDistccJobs(state).map((j) => [j.pid, j.file])).toEqual([[100, 'u001.c']]);
+    } finally {
+      closeSync(writer);
+    }
   });
 
   it('reads backoff marks as mtime plus the period, ignoring expired ones', async () => {

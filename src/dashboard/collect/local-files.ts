@@ -31,12 +31,16 @@ export function readDistccJobs(stateDir: string): DistccJob[] {
     if (pidFromStateFileName(name) === undefined) continue;
     let fd: number;
     try {
-      fd = openSync(join(stateDir, name), 'r');
+      // The state directory is the build group's to write in (distcc's 02775): a FIFO planted
+      // under a client's name would block this open, and with it demerge, for good.
+      fd = openSync(join(stateDir, name), constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
     } catch {
       continue; // the client finished and removed it meanwhile
     }
     try {
-      const mtimeMs = fstatSync(fd).mtimeMs;
+      const info = fstatSync(fd);
+      if (!info.isFile()) continue;
+      const mtimeMs = info.mtimeMs;
       const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
       const job = jobFromStateFile(name, buffer.subarray(0, bytesRead), mtimeMs);
       if (job) jobs.push(job);
