@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Issue 4's benchmark: per-job overhead and the whole lab build for
 //   (a) the recipe's transport (transport = "ssh": a new ssh and `distccd --inetd` per job),
-//   (b) demerge's default transport (transport = "tunnel": one OpenSSH master per node, a
-//       run-scoped distccd on the node's loopback, `ssh -W` through the control socket per job),
-//   (b') the design demerge did not pick (ssh2 in demerge + unix socket + python3 relay),
+//   (b) demerge's default transport (transport = "tunnel": one OpenSSH master per node, the
+//       node's shared service with its distccd in a private network namespace, each job a perl
+//       relay to the master's forwarded unix socket),
 //   (c) distcc's plain TCP daemon mode (a distccd on 198.18.I.2:3632, for this benchmark only),
 //   (d) local only,
 // each also with 10 ms added each way by a user-space delaying proxy on 127.0.0.1x (no netem
@@ -24,7 +24,6 @@ import { RunTunnels } from '../dist/transport/index.js';
 import { startDelayProxy } from './lib/delay-proxy.mjs';
 import { buildUserIds, compileOnce, median, scratch } from './lib/distcc-jobs.mjs';
 import { lab, labBuild, ROOT, unitCount } from './lib/lab-build.mjs';
-import { openSsh2Tunnel, writePythonConnector } from './lib/ssh2-tunnel.mjs';
 
 const option = (name, fallback) => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -160,6 +159,7 @@ async function main() {
         runDir: dir,
         runId: name,
         ssh: SSH,
+        relay: { kind: 'perl', path: '/usr/bin/perl' },
         key: config.key,
         knownHosts,
         connectTimeout: config.connectTimeout,
@@ -167,7 +167,7 @@ async function main() {
         fileOwner: { uid: 0, gid: owner.gid },
         distccDir,
       },
-      { lost: (node, detail) => log(`tunnel to ${node.host} lost: ${detail}`), back: (node) => log(`tunnel to ${node.host} back`) },
+      (event) => log(`tunnel to ${event.node.host}: ${event.kind} ${event.cause}`),
     );
     cleanups.push(() => set.close());
     const results = await set.open();
@@ -177,18 +177,6 @@ async function main() {
   };
   const tunnelDirect = await tunnels(nodes, 'tunnel');
   const tunnelDelayed = await tunnels(viaProxy, 'tunnel-delay');
-
-  // (b') the other design, to node 1, direct and delayed.
-  const ssh2 = async (node, name) => {
-    const dir = runDir(name);
-    const socketPath = join(dir, 'node.sock');
-    const tunnel = await openSsh2Tunnel({ node, key: config.key, knownHosts, socketPath, owner, jobs: node.slots });
-    cleanups.push(() => tunnel.close());
-    writePythonConnector(join(dir, 'relay'), [{ host: node.host, socketPath }], owner);
-    return join(dir, 'relay');
-  };
-  const relayDirect = await ssh2(nodes[0], 'ssh2');
-  const relayDelayed = await ssh2(viaProxy[0], 'ssh2-delay');
 
   const sshHosts = (list) => list.map((n) => `${n.user}@${n.host}/${n.slots}${n.options.length ? `,${n.options.join(',')}` : ''}`).join(' ');
   const tcpHosts = (list, port = TCP_PORT) => list.map((n) => `${n.host}:${port}/${n.slots}`).join(' ');
@@ -220,15 +208,6 @@ async function main() {
         { DISTCC_HOSTS: sshHosts(nodes), DISTCC_SSH: tunnelDirect },
         { DISTCC_HOSTS: sshHosts(viaProxy), DISTCC_SSH: tunnelDelayed },
       ],
-    },
-    {
-      id: "(b')",
-      name: 'not chosen: ssh2 + python3 relay',
-      job: [
-        { DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: relayDirect },
-        { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: relayDelayed },
-      ],
-      build: null,
     },
     {
       id: '(c)',

@@ -461,8 +461,19 @@ class Service:
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         idle = time.time()
         while True:
-            for key, mask in self.sel.select(0.5):
-                key.data.handle(key.fileobj, mask)
+            try:
+                for key, mask in self.sel.select(0.5):
+                    key.data.handle(key.fileobj, mask)
+            except Exception as e:
+                # A bug here must not pass in silence: every run hears it (and reconnects).
+                for run in self.runs.values():
+                    run.control.send("error the node service failed: %r" % e)
+                self.stop()
+                try:
+                    os.unlink(self.path + "/control")
+                except OSError:
+                    pass
+                os._exit(1)
             # At most twice a second: a busy node starts and ends jobs far more often.
             if time.time() - self.told_at >= 0.5:
                 self.told_at = time.time()

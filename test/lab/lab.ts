@@ -213,6 +213,19 @@ export async function nodeServiceStatus(
   ].join('\n');
   const uid = execaSync('id', ['-u', 'distcc']).stdout.trim();
   const gid = execaSync('id', ['-g', 'distcc']).stdout.trim();
-  const stdout = await lab('exec', String(node), 'setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '/usr/bin/python3', '-I', '-S', '-c', program, uid);
+  const stdout = await lab(
+    'exec',
+    String(node),
+    'setpriv',
+    `--reuid=${uid}`,
+    `--regid=${gid}`,
+    '--clear-groups',
+    '/usr/bin/python3',
+    '-I',
+    '-S',
+    '-c',
+    program,
+    uid,
+  );
   return JSON.parse(stdout) as never;
 }
