@@ -10,6 +10,7 @@ import {
   withEmergeLogEvents,
   withJobs,
   withNodeSample,
+  withOtherRuns,
   withPackageTallies,
   withPortageSnapshot,
   type DashboardState,
@@ -62,6 +63,25 @@ describe('the main view at 80x24', () => {
     expect(frame({}, 120).find((l) => l.startsWith(' COMPILED'))).toBe(
       ' COMPILED 1 remote, 1 local (50% remote)  FALLBACKS 1: node2 1, unexpected eof on fd ×1',
     );
+  });
+});
+
+describe("other runs on a shared node (the tunnel's node service)", () => {
+  it('adds an OTHERS column with their jobs and waiting jobs, only while some node has other runs', () => {
+    const shared = withOtherRuns(
+      busyState(),
+      new Map([
+        ['node1', { jobs: 2, waiting: 3, runs: 1 }],
+        ['node3', { jobs: 0, waiting: 0, runs: 0 }],
+      ]),
+    );
+    const text = frame({}, 120, 30, shared);
+    const header = text.find((l) => /HOST +STATE/.test(l)) ?? '';
+    expect(header).toMatch(/SLOTS FOREIGN +OTHERS +DONE/);
+    expect(text.find((l) => l.startsWith('> node1')) ?? '').toMatch(/ 2\+3 /);
+    // A node whose service has no other run shows nothing there.
+    expect(text.find((l) => l.trimStart().startsWith('node3')) ?? '').not.toMatch(/ 0\+0 /);
+    expect(frame({}, 120, 30).find((l) => /HOST +STATE/.test(l))).not.toContain('OTHERS');
   });
 });
 

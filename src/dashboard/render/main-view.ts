@@ -25,6 +25,7 @@ export function conditionText(row: HostRow): string {
 
 // The activity strip takes the width that is left; its cells are drawn once its width is known.
 const ACTIVITY = 'ACTIVITY';
+const OTHERS = 'OTHERS';
 
 const HOST_COLUMNS: readonly Column<HostRow>[] = [
   { title: 'HOST', width: 12, align: 'left', priority: 99, cell: (r) => r.name },
@@ -42,7 +43,7 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
   },
   {
     // The node's slots are shared by every run there: what the others hold is why ours wait.
-    title: 'OTHERS',
+    title: OTHERS,
     width: 6,
     align: 'right',
     priority: 66,
@@ -65,8 +66,10 @@ const HOST_COLUMNS: readonly Column<HostRow>[] = [
 /** The host columns for this frame: HOST as wide as the longest name (9 to 24), the strip drawn to its width. */
 function hostColumns(rows: readonly HostRow[], width: number, glyphs: Glyphs, intervalMs: number): Column<HostRow>[] {
   const hostWidth = Math.min(24, Math.max(9, ...rows.map((r) => r.name.length)));
+  // Other runs' column only while some node has other runs on it (the tunnel's shared nodes).
+  const shown = rows.some((r) => r.otherRuns !== undefined) ? HOST_COLUMNS : HOST_COLUMNS.filter((c) => c.title !== OTHERS);
   const laid = layoutColumns(
-    HOST_COLUMNS.map((c) => (c.title === 'HOST' ? { ...c, width: hostWidth } : c)),
+    shown.map((c) => (c.title === 'HOST' ? { ...c, width: hostWidth } : c)),
     width,
   );
   return laid.map((c) =>
