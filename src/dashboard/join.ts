@@ -18,12 +18,15 @@
 //     compiler still running, one in receive only a finished one (all its processes zombies:
 //     distccd reaps them within its 1 s select), one in compile either.
 //  4. What is shown when it is not certain: a pair is `byOrder` when another assignment fits
-//     as well within one sample interval (plus etimes' second): swapping compilers with a pair
+//     as well within one sample interval (plus etimes' second and the node service's wait): swapping compilers with a pair
 //     whose job or compiler started that close, or a close compiler no job claims, or a close
 //     job left without one. Then only the order decided. A job left without a compiler is waiting (send), has no compiler yet (compile:
 //     not sampled yet, or too short to be seen) or is done there (receive). A running compiler
 //     left without a job is the node's own or foreign load (another front end, another run);
 //     a finished one left over is a job of ours that ended since the last state-file read.
+
+/** How long the node's service may hold a job before distccd takes it, as the join allows for. */
+const SERVICE_WAIT_MS = 1000;
 
 /** A job as the join needs it. */
 export interface JoinJob {
@@ -87,7 +90,10 @@ export function joinNode<J extends JoinJob, C extends JoinCompile>(jobs: readonl
     taken.add(compile);
     matched.push({ job, compile });
   }
-  const window = Math.max(sampleIntervalMs, 0) + 1000;
+  // etimes' second, and the node service's own wait: a job can sit there until a slot frees
+  // (shared nodes) or distccd's next child accepts, so its compile may start up to about a
+  // second after a job sent later.
+  const window = Math.max(sampleIntervalMs, 0) + 1000 + SERVICE_WAIT_MS;
   const near = (a: number, b: number): boolean => Math.abs(a - b) <= window;
   const left = ordered.filter((c) => !taken.has(c));
   // Another assignment that fits as well: swapping with a pair close in time, or taking a
