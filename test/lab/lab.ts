@@ -229,3 +229,27 @@ export async function nodeServiceStatus(
   );
   return JSON.parse(stdout) as never;
 }
+
+/** Polls an async `probe` every 100 ms until it gives a value (anything but undefined or false). */
+export async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The pid of the stand-in's emerge that a demerge run started (it outlives a SIGKILLed demerge). */
+export function emergeOf(run: ResultPromise): Promise<number> {
+  return until(
+    async () => {
+      const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
+      const line = stdout.split('\n').find((l) => l.includes('emerge-standin/emerge'));
+      return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
+    },
+    30_000,
+    'emerge',
+  );
+}

@@ -1,8 +1,20 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { compilesByNode, demerge, nodeServiceStatus, resetCompiles, runDirsLeft, startCompilerPeaks, sum, TRANSLATION_UNITS, workspace } from './lab.js';
+import {
+  compilesByNode,
+  demerge,
+  emergeOf,
+  nodeServiceStatus,
+  resetCompiles,
+  runDirsLeft,
+  startCompilerPeaks,
+  sum,
+  TRANSLATION_UNITS,
+  until,
+  workspace,
+} from './lab.js';
 
 // Issue 16 on the real lab: two demerge runs at once share each node's slots (2 per node in the
 // lab's config), by the nodes' own process table, both finish with emerge's status, and a run
@@ -11,29 +23,6 @@ import { compilesByNode, demerge, nodeServiceStatus, resetCompiles, runDirsLeft,
 
 const NODES = [1, 2, 3];
 const SLOTS = 2;
-
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** The stand-in's emerge started by a demerge run. */
-async function emergeOf(run: ResultPromise): Promise<number> {
-  return until(
-    async () => {
-      const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
-      const line = stdout.split('\n').find((l) => l.includes('emerge-standin/emerge'));
-      return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
-    },
-    30_000,
-    'emerge',
-  );
-}
 
 beforeEach(async () => {
   await resetCompiles();

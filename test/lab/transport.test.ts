@@ -6,6 +6,7 @@ import {
   buildEnvironment,
   compilesByNode,
   demerge,
+  emergeOf,
   LAB_CONFIG,
   LAB_DIR,
   lab,
@@ -15,6 +16,7 @@ import {
   runDirsLeft,
   sum,
   TRANSLATION_UNITS,
+  until,
   workspace,
   type Workspace,
 } from './lab.js';
@@ -53,16 +55,6 @@ async function leftOnNodes(): Promise<string[]> {
     const left = await distccdsOnNodes();
     if (left.length === 0 || Date.now() > deadline) return left;
     await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -203,15 +195,7 @@ describe('tunnel transport on the lab', () => {
     const ws = workspace();
     const run = demerge(['--oneshot', 'dev-util/slow'], ws) as ResultPromise;
     await until(async () => ((await distccdsOnNodes()).length >= NODES.length ? true : undefined), 60_000, 'distccd on every node');
-    const emerge = await until(
-      async () => {
-        const { stdout } = await execa('ps', ['--ppid', String(run.pid), '-o', 'pid=,args='], { reject: false });
-        const line = stdout.split('\n').find((l) => l.includes('emerge-standin/emerge'));
-        return line === undefined ? undefined : Number(line.trim().split(/\s+/)[0]);
-      },
-      30_000,
-      'emerge',
-    );
+    const emerge = await emergeOf(run);
     const left = runDirsLeft();
     run.kill('SIGKILL');
     await run;
