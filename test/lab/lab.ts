@@ -231,12 +231,17 @@ export async function nodeServiceStatus(
 }
 
 /** Polls an async `probe` every 100 ms until it gives a value (anything but undefined or false). */
-export async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, what = 'a condition'): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  what: string | (() => string | Promise<string>) = 'a condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    // A function says what was seen last, so a failure shows the state, not just the wait.
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : await what()}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -94,15 +94,23 @@ describe('tunnel transport on the lab', () => {
     // While it runs: node 1's distccd serves jobs, yet nothing but sshd listens on the node's
     // network or loopback, and the run's socket is in the distcc user's 0700 directory.
     await until(async () => ((await distccdsOnNodes()).some((line) => line.startsWith('1:')) ? true : undefined), 60_000, 'distccd on node 1');
-    const { stdout: listening } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Hltn'], { reject: false });
-    const { stdout: dir } = await execa(
-      join(import.meta.dirname, '../../lab/lab'),
-      ['exec', '1', 'sh', '-c', 'stat -c "%a %U" /tmp/demerge-*; ls /tmp/demerge-*'],
-      {
-        reject: false,
+    // The service starts distccd before the run registers and gets its socket: wait for that.
+    let dir = '';
+    const socket = await until(
+      async () => {
+        ({ stdout: dir } = await execa(
+          join(import.meta.dirname, '../../lab/lab'),
+          ['exec', '1', 'sh', '-c', 'stat -c "%a %U" /tmp/demerge-*; ls /tmp/demerge-*'],
+          {
+            reject: false,
+          },
+        ));
+        return /run-[\w.+-]+\.sock/.exec(dir)?.[0];
       },
+      30_000,
+      "the run's socket on node 1",
     );
-    const socket = /run-[\w.+-]+\.sock/.exec(dir)?.[0];
+    const { stdout: listening } = await execa(join(import.meta.dirname, '../../lab/lab'), ['exec', '1', 'ss', '-Hltn'], { reject: false });
     // Another local user of the node: nobody. The socket, the control socket, and distccd's usual port.
     const attempts = await execa(
       join(import.meta.dirname, '../../lab/lab'),
@@ -129,7 +137,6 @@ describe('tunnel transport on the lab', () => {
     );
     const result = await run;
     expect(result.exitCode, result.all).toBe(0);
-    expect(socket, dir).toBeDefined();
     expect(dir).toMatch(/^700 distcc$/m);
     const sockets = listening
       .split('\n')
