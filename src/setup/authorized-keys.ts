@@ -10,15 +10,17 @@ export interface KeyRestrictions {
   from?: string;
   /**
    * Transport "tunnel" reaches the node's service through a forwarded unix socket (streamlocal):
-   * a restricted key must still allow that. authorized_keys cannot name a socket (permitopen
-   * takes host:port only, auth-options.c) nor say "none", and `port-forwarding` opens TCP
-   * forwarding as well; so TCP forwarding both ways is pinned to a name that never resolves
-   * (RFC 6761 `.invalid`): what is left is forwarding to the login user's own unix sockets.
+   * a restricted key must still allow that, so it gets `port-forwarding`, which opens TCP
+   * forwarding too. OpenSSH gives no way to keep one without the other (measured on 9.2): a
+   * unix-socket request is checked against the key's permitopen list (which takes host:port
+   * only, so any permitopen refuses every socket) and against AllowTcpForwarding (`no` or
+   * `remote` refuse sockets as well: session.c disables the admin list for both). What is
+   * pinned is remote TCP listening (permitlisten, to a name that never resolves, RFC 6761).
    */
   socketForwarding?: boolean;
 }
 
-/** A host:port that never resolves: TCP forwarding allowed to nothing. */
+/** A host:port that never resolves: remote TCP listeners allowed on nothing. */
 export const NO_TCP_FORWARD = 'none.invalid:1';
 
 /** The options field, or undefined when none was asked for (then existing options are kept). */
@@ -26,7 +28,7 @@ export function authorizedKeyOptions(restrictions: KeyRestrictions): string | un
   const options: string[] = [];
   if (restrictions.restrict) options.push('restrict');
   if (restrictions.restrict && restrictions.socketForwarding === true) {
-    options.push('port-forwarding', `permitopen="${NO_TCP_FORWARD}"`, `permitlisten="${NO_TCP_FORWARD}"`);
+    options.push('port-forwarding', `permitlisten="${NO_TCP_FORWARD}"`);
   }
   if (restrictions.from !== undefined) options.push(`from="${restrictions.from}"`);
   if (restrictions.restrict) options.push(`command="${COMMAND_FILE}"`);

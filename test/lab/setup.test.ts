@@ -299,19 +299,19 @@ describe('demerge setup from bare nodes', () => {
     expect(byHand.stdout).toBe('@@demerge done');
   });
 
-  it('with transport "tunnel", the restricted key forwards to unix sockets only, not TCP anywhere, and builds', async () => {
+  it('with transport "tunnel", the restricted key forwards to the node\'s unix sockets, listens on no TCP port, and builds', async () => {
     writeConf('tunnel');
     const setup = await demergeSetup(['setup', 'node', ...ADDRESSES, ...nodeArgs]);
     expect(setup.exitCode, setup.all).toBe(0);
     expect(setup.stdout).toContain("set the build key's options");
     expect(readFileSync(join(LAB_DIR, 'nodes/1/distcc/.ssh/authorized_keys'), 'utf8')).toMatch(
-      /^restrict,port-forwarding,permitopen="none\.invalid:1",permitlisten="none\.invalid:1",from=/,
+      /^restrict,port-forwarding,permitlisten="none\.invalid:1",from=/,
     );
-    // No TCP forwarding: not to the node's network, not to its loopback (the old tunnel's way).
-    for (const target of [`${nodeAddress(1)}:22`, '127.0.0.1:22']) {
-      const forwarded = await buildSsh(1, ['-W', target]);
-      expect(forwarded.exitCode, target).toBe(255);
-    }
+    // No TCP listener on the node for the key (permitlisten). TCP forwarding from the node stays
+    // open: OpenSSH refuses unix sockets with any permitopen or AllowTcpForwarding no.
+    const listened = await buildSsh(1, ['-o', 'ExitOnForwardFailure=yes', '-R', '127.0.0.1:4000:127.0.0.1:22'], 'true');
+    expect(listened.exitCode, listened.all).toBe(255);
+    expect(listened.all).toContain('remote port forwarding failed');
     await resetCompiles();
     const ws = workspace({ DEMERGE_CONFIG: conf });
     const result = await execa(DEMERGE, ['--oneshot', 'dev-util/hello'], { reject: false, env: ws.env, extendEnv: false, all: true });

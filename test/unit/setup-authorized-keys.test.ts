@@ -79,7 +79,7 @@ describe('authorized_keys edit', () => {
     [{ restrict: false, socketForwarding: true }, undefined],
     [
       { restrict: true, socketForwarding: true, from: '10.0.0.0/8' },
-      'restrict,port-forwarding,permitopen="none.invalid:1",permitlisten="none.invalid:1",from="10.0.0.0/8",command="/etc/distcc/demerge-command"',
+      'restrict,port-forwarding,permitlisten="none.invalid:1",from="10.0.0.0/8",command="/etc/distcc/demerge-command"',
     ],
   ])('options for %j', (restrictions, options) => {
     expect(authorizedKeyOptions(restrictions)).toBe(options);
