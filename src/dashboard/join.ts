@@ -19,8 +19,9 @@
 //     distccd reaps them within its 1 s select), one in compile either.
 //  4. What is shown when it is not certain: a pair is `byOrder` when another assignment fits
 //     as well within one sample interval (plus etimes' second and the node service's wait): swapping compilers with a pair
-//     whose job or compiler started that close, or a close compiler no job claims, or a close
-//     job left without one. Then only the order decided. A job left without a compiler is waiting (send), has no compiler yet (compile:
+//     whose job or compiler started that close, or a close compiler no job claims; or any job
+//     left without one that the compiler fits (a finished compile is reaped while its result
+//     still travels back, so an older job may hold on to a younger job's compiler). Then only the order decided. A job left without a compiler is waiting (send), has no compiler yet (compile:
 //     not sampled yet, or too short to be seen) or is done there (receive). A running compiler
 //     left without a job is the node's own or foreign load (another front end, another run);
 //     a finished one left over is a job of ours that ended since the last state-file read.
@@ -110,7 +111,10 @@ export function joinNode<J extends JoinJob, C extends JoinCompile>(jobs: readonl
           fits(other.job, compile),
       ) ||
       left.some((c) => near(c.startedAt, compile.startedAt) && fits(job, c)) ||
-      unmatchedJobs.some((j) => near(j.sinceMs, job.sinceMs) && fits(j, compile)),
+      // A job left without a compiler that could have this one, however far apart they
+      // started: the matched job's own compile may be over and reaped while its result is
+      // still on the way back (the tunnel's relays), so the other may be this compile's job.
+      unmatchedJobs.some((j) => fits(j, compile)),
   }));
   return { pairs, unmatchedJobs, foreign: left.filter((c) => !c.finished), finished: left.filter((c) => c.finished) };
 }

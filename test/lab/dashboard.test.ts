@@ -149,8 +149,7 @@ describe('the dashboard on the lab', () => {
     expect(result.stderr).toContain('demerge run summary');
   });
 
-  // Skipped at the stop of 2026-12-02: fails since the node service landed (issue 15/16), cause not found yet; see the closing note.
-  it.skip("joins each long compile's row to its source file, node and a compiler pid on that node", async () => {
+  it("joins each long compile's row to its source file, node and a compiler pid on that node", async () => {
     // dev-util/slow's units take about half a second each to compile; sampled five times a
     // second, a compile is seen in two or more samples. Each joined row of the frame is checked
     // at once on the node it names: the pid is a compiler of the distcc user there, and the

@@ -25,6 +25,15 @@ interface Case {
 const CASES: Case[] = [
   { name: 'one job, one compiler', jobs: [job('a', 'compile', 10)], compiles: [cc('x', 10)], pairs: ['a=x'] },
   {
+    // Seen on the lab through the tunnel: a's compile was over and reaped, its result still on
+    // the way back, when b's compiler was sampled; the oldest job takes it, so only by order.
+    name: "an older job's compile reaped, a younger job's compiler seconds later: by order",
+    jobs: [job('a', 'compile', 10), job('b', 'send', 14)],
+    compiles: [cc('y', 14.2)],
+    pairs: ['a~y'],
+    unmatched: ['b'],
+  },
+  {
     name: 'two jobs and two compilers seconds apart: oldest to oldest, certain',
     jobs: [job('b', 'compile', 14), job('a', 'compile', 10)],
     compiles: [cc('y', 14), cc('x', 10)],
