@@ -76,7 +76,8 @@ export const loginClosed = (user: string, detail: string): Problem => [
 
 export const loginError = (user: string, detail: string): Problem => [`the login as ${user} failed: ${printable(detail)}`, "read sshd's log on the node"];
 
-export const nodeExecOk = (user: string): string => `commands run as ${user} (no forced command)`;
+// A forced command of `setup node --restrict` allows the probe: it runs as sent then too.
+export const nodeExecOk = (user: string): string => `commands run as ${user} (the probe ran as sent)`;
 
 export const nodeShellNologin = (user: string): Problem => [
   `the key login works, but the login shell of ${user} is nologin ("This account is currently not available"): distcc's ssh runs distccd through that shell`,
