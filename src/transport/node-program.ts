@@ -486,9 +486,13 @@ class Service:
                 except OSError:
                     pass
                 os._exit(1)
-            if self.controls or self.runs:
+            # Idle counts from the last run's end only: status requests (one every 100 ms, say)
+            # must not keep a service without runs alive. A control still open is waited for
+            # (it may be a run about to register; a status one is answered and closed at once),
+            # and a run that is connecting holds the lock, which try_exit takes first.
+            if self.runs:
                 idle = time.time()
-            elif time.time() - idle >= 0.2:
+            elif time.time() - idle >= 0.2 and not self.controls:
                 self.try_exit()
 
 def valid_name(name):

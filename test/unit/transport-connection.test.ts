@@ -521,6 +521,23 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
     expect(status()).toEqual({ running: false });
   });
 
+  it('ends the service after the last run even while status requests keep coming (seen on the lab: a 100 ms poll kept it for good)', async () => {
+    const a = runName('polled');
+    const session = startSession(a);
+    await session.ready();
+    session.child.stdin.end();
+    expect(await session.exited).toEqual({ code: 0, signal: null });
+    // Status about every 50 ms: each one is a control connection of its own.
+    let running = true;
+    const deadline = Date.now() + 5000;
+    while (running && Date.now() < deadline) {
+      running = status().running;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(running).toBe(false);
+    expect(await until(() => nodePrograms().length === 0 && distccds().length === 0)).toBe(true);
+  });
+
   it('ends the session at end of file on stdin; heartbeats keep it without writing a byte', async () => {
     const run = runName('beat');
     const session = startSession(run);
