@@ -18,11 +18,13 @@
 //     compiler still running, one in receive only a finished one (all its processes zombies:
 //     distccd reaps them within its 1 s select), one in compile either.
 //  4. What is shown when it is not certain: a pair is `byOrder` when another assignment fits
-//     as well within one sample interval (plus etimes' second and the node service's wait): swapping compilers with a pair
-//     whose job or compiler started that close, or a close compiler no job claims; or any job
-//     left without one that the compiler fits (a finished compile is reaped while its result
-//     still travels back, so an older job may hold on to a younger job's compiler). Then only the order decided. A job left without a compiler is waiting (send), has no compiler yet (compile:
-//     not sampled yet, or too short to be seen) or is done there (receive). A running compiler
+//     as well: swapping compilers with a pair whose job or compiler started within one sample
+//     interval (plus etimes' second and the node service's wait), or a compiler that close no
+//     job claims; or any job left without one that the compiler fits (a finished compile is
+//     reaped while its result still travels back, so an older job may hold on to a younger
+//     job's compiler). Then only the order decided. A job left without a compiler is waiting
+//     (send), has no compiler yet (compile: not sampled yet, or too short to be seen) or is
+//     done there (receive). A running compiler
 //     left without a job is the node's own or foreign load (another front end, another run);
 //     a finished one left over is a job of ours that ended since the last state-file read.
 

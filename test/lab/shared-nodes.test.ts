@@ -29,6 +29,23 @@ beforeEach(async () => {
   await resetCompiles();
 });
 
+/** Every node's service ends within 10 s of the last run; if not, what it and the node still hold. */
+async function servicesEnded(): Promise<void> {
+  for (const node of NODES) {
+    let last = '';
+    await until(
+      async () => {
+        const status = await nodeServiceStatus(node);
+        last = JSON.stringify(status);
+        return !status.running;
+      },
+      10_000,
+      async () =>
+        `node ${node}'s service to end: ${last}; the node's processes: ${(await lab('exec', String(node), 'ps', '-eo', 'pid,ppid,etimes,user,args')).replace(/\n/g, ' | ')}`,
+    );
+  }
+}
+
 // Both tests build twice at once: on a slow 2-core machine that is minutes, not the default 3.
 describe('two runs at once on shared nodes', { timeout: 420_000 }, () => {
   it("never exceed a node's slots by the nodes' records, and both finish >= 80% remote with exit 0", async () => {
@@ -46,19 +63,7 @@ describe('two runs at once on shared nodes', { timeout: 420_000 }, () => {
     expect(sum(counts.values()) / (2 * TRANSLATION_UNITS), JSON.stringify([...counts])).toBeGreaterThanOrEqual(0.8);
     for (const result of [first, second]) expect(result.stderr).toMatch(/ran remotely \((8\d|9\d|100)\.\d%\)/);
     // The last run's end stops every node's service (a moment later: it notices, stops distccd).
-    for (const node of NODES) {
-      let last = '';
-      await until(
-        async () => {
-          const status = await nodeServiceStatus(node);
-          last = JSON.stringify(status);
-          return !status.running;
-        },
-        10_000,
-        async () =>
-          `node ${node}'s service to end: ${last}; the node's processes: ${(await lab('exec', String(node), 'ps', '-eo', 'pid,ppid,etimes,user,args')).replace(/\n/g, ' | ')}`,
-      );
-    }
+    await servicesEnded();
     expect(runDirsLeft()).toEqual([]);
   });
 
@@ -106,19 +111,7 @@ describe('two runs at once on shared nodes', { timeout: 420_000 }, () => {
     const result = await survivor;
     expect(result.exitCode, result.all).toBe(0);
     expect(result.stderr).toMatch(/ran remotely \((8\d|9\d|100)\.\d%\)/);
-    for (const node of NODES) {
-      let last = '';
-      await until(
-        async () => {
-          const status = await nodeServiceStatus(node);
-          last = JSON.stringify(status);
-          return !status.running;
-        },
-        10_000,
-        async () =>
-          `node ${node}'s service to end: ${last}; the node's processes: ${(await lab('exec', String(node), 'ps', '-eo', 'pid,ppid,etimes,user,args')).replace(/\n/g, ' | ')}`,
-      );
-    }
+    await servicesEnded();
     const mine = runDirsLeft().filter((name) => !left.includes(name));
     expect(mine).toEqual([]);
     for (const name of left) rmSync(join('/run/demerge', name), { recursive: true, force: true });
