@@ -24,9 +24,12 @@
 //     reaped while its result still travels back, so an older job may hold on to a younger
 //     job's compiler). Then only the order decided. A job left without a compiler is waiting
 //     (send), has no compiler yet (compile: not sampled yet, or too short to be seen) or is
-//     done there (receive). A running compiler
-//     left without a job is the node's own or foreign load (another front end, another run);
-//     a finished one left over is a job of ours that ended since the last state-file read.
+//     done there (receive). A running compiler left without a job is the node's own or
+//     foreign load (another front end, another run); a finished one left over is a job of
+//     ours that ended since the last state-file read.
+//  5. `gone`: compiles first missed by a sample taken after the state files were read, so they
+//     may still have run at that read. They take no job (the read may or may not hold theirs),
+//     but a pair is by order when one of them, no younger than its compile, fits its job.
 
 /** How long the node's service may hold a job before distccd takes it, as the join allows for. */
 const SERVICE_WAIT_MS = 1000;
@@ -78,7 +81,12 @@ function fits(job: JoinJob, compile: JoinCompile): boolean {
 }
 
 /** The join for one node. `jobs` may hold any of the node's jobs; only candidates take part. */
-export function joinNode<J extends JoinJob, C extends JoinCompile>(jobs: readonly J[], compiles: readonly C[], sampleIntervalMs: number): NodeJoin<J, C> {
+export function joinNode<J extends JoinJob, C extends JoinCompile>(
+  jobs: readonly J[],
+  compiles: readonly C[],
+  sampleIntervalMs: number,
+  gone: readonly JoinCompile[] = [],
+): NodeJoin<J, C> {
   const candidates = jobs.filter((j) => REMOTE_PHASES.has(j.phase)).sort((a, b) => a.sinceMs - b.sinceMs || a.pid - b.pid);
   const ordered = [...compiles].sort((a, b) => a.startedAt - b.startedAt || a.pid - b.pid);
   const taken = new Set<C>();
@@ -116,7 +124,11 @@ export function joinNode<J extends JoinJob, C extends JoinCompile>(jobs: readonl
       // A job left without a compiler that could have this one, however far apart they
       // started: the matched job's own compile may be over and reaped while its result is
       // still on the way back (the tunnel's relays), so the other may be this compile's job.
-      unmatchedJobs.some((j) => fits(j, compile)),
+      unmatchedJobs.some((j) => fits(j, compile)) ||
+      // A compile gone since, that may still have run when the jobs were read: this job may
+      // be the one it served, still in compile while its result came back, and this compile
+      // a younger job's that the read does not have yet.
+      gone.some((g) => g.startedAt <= compile.startedAt && fits(job, g)),
   }));
   return { pairs, unmatchedJobs, foreign: left.filter((c) => !c.finished), finished: left.filter((c) => c.finished) };
 }

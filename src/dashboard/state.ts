@@ -75,6 +75,17 @@ export interface NodeCompile {
   finished: boolean;
 }
 
+/**
+ * A compile seen in an earlier sample and missing from a later one: reaped by distccd, its
+ * result on the way back or already there. Kept a while, for the join (see join.ts).
+ */
+export interface GoneCompile {
+  pid: number;
+  startedAt: number;
+  /** The first sample it was missing from: it ended before this, after the sample before. */
+  goneAt: number;
+}
+
 /** A job from the state files, with when it entered the phases that involve its node. */
 export interface LiveJob extends DistccJob {
   /**
@@ -98,6 +109,8 @@ export interface NodeState {
   processes: readonly NodeProcess[];
   /** The compiles among `processes`. */
   compiles: readonly NodeCompile[];
+  /** Compiles gone in the last GONE_KEEP_MS, newest last; absent until one is. */
+  goneCompiles?: readonly GoneCompile[];
   sampledAt?: number;
   /**
    * CPU seconds of compilers that finished, estimated as pcpu × elapsed at their last sample.
@@ -407,14 +420,32 @@ function compilesOf(processes: readonly NodeProcess[], at: number): NodeCompile[
   });
 }
 
+/** How long a gone compile is kept: a few state-file reads, however slow the sampling. */
+const GONE_KEEP_MS = 10_000;
+const MAX_GONE = 64;
+
+// The compiles of the last sample that this one no longer has (the same root pid, started at
+// about the same time: etimes is whole seconds), added to those gone lately.
+function goneSince(node: NodeState, compiles: readonly NodeCompile[], at: number): GoneCompile[] {
+  const kept = (node.goneCompiles ?? []).filter((g) => g.goneAt >= at - GONE_KEEP_MS);
+  for (const before of node.compiles) {
+    if (!compiles.some((c) => c.pid === before.pid && Math.abs(c.startedAt - before.startedAt) <= 2000))
+      kept.push({ pid: before.pid, startedAt: before.startedAt, goneAt: at });
+  }
+  return kept.slice(-MAX_GONE);
+}
+
 /** A sample arrived from the node: it is up. */
 export function withNodeSample(state: DashboardState, name: string, sample: NodeSample, at: number, rttMs?: number): DashboardState {
   return updateNode(state, name, (node) => {
-    const { note: _note, ...rest } = baseNode(node, 'up');
+    const { note: _note, goneCompiles: _gone, ...rest } = baseNode(node, 'up');
+    const compiles = compilesOf(sample.processes, at);
+    const gone = goneSince(node, compiles, at);
     const next: NodeState = {
       ...rest,
       processes: sample.processes,
-      compiles: compilesOf(sample.processes, at),
+      compiles,
+      ...(gone.length > 0 ? { goneCompiles: gone } : {}),
       sampledAt: at,
       busyHistory: pushBounded(node.busyHistory, node.slotsBusy),
       ...(sample.cpu !== undefined && sample.cpu.length > 0 ? trackTrees(node, sample.cpu, sample.samplerPid) : trackCompilers(node, sample.processes, at)),
@@ -454,7 +485,7 @@ function withTmpFree(node: NodeState, freeKiB: number, at: number): NodeState {
 /** The sampler's connection failed or dropped, or a sample did not come back: its processes are unknown from now on. */
 export function withNodeUnreachable(state: DashboardState, name: string, reason: string): DashboardState {
   return updateNode(state, name, (node) => {
-    const { rttMs: _rtt, ...rest } = baseNode(node, 'unreachable');
+    const { rttMs: _rtt, goneCompiles: _gone, ...rest } = baseNode(node, 'unreachable');
     return {
       ...rest,
       unreachableReason: sanitizeTerminalText(reason, MAX_REASON),

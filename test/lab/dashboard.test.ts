@@ -159,7 +159,7 @@ describe('the dashboard on the lab', () => {
     const { info } = await runOf(run.pid as number);
     const watcher = watch(info, { sampleIntervalMs: 200 });
     const checked = new Set<string>();
-    const verdicts: Array<{ node: number; pid: number; file: string; byOrder: boolean; alive: boolean; input: string; compilers: string }> = [];
+    const verdicts: Array<{ node: number; pid: number; file: string; byOrder: boolean; alive: boolean; input: string; compilers: string; seenBy: string }> = [];
     let busy = false;
     const ticker = setInterval(() => {
       if (busy) return;
@@ -173,13 +173,24 @@ describe('the dashboard on the lab', () => {
       if (row === undefined) return;
       const [, node, file, pid, , byOrder] = row as unknown as [string, string, string, string, string, string | undefined];
       checked.add(`${node}/${pid}`);
+      // What the join had, for the failure message: the node's jobs and compiles as sampled.
+      const st = watcher.store.state;
+      const host = nodeAddress(Number(node));
+      const nodeState = st.nodes.find((n) => n.name === host);
+      const seenBy = JSON.stringify({
+        jobsAt: st.jobsUpdatedAt,
+        sampledAt: nodeState?.sampledAt,
+        jobs: st.jobs.filter((j) => j.host === host || j.file === file).map((j) => [j.file, j.pid, j.host, j.phase, j.sinceMs, j.mtimeMs]),
+        compiles: nodeState?.compiles.map((c) => [c.pid, c.shown.pid, c.startedAt, c.elapsedSeconds, c.finished]),
+        gone: nodeState?.goneCompiles,
+      });
       busy = true;
       const script = `ps -o pid=,comm= -u distcc; echo @@; for a in $(tr '\\0' ' ' < /proc/${pid}/cmdline 2>/dev/null); do case "$a" in *.i) head -c 300 "$a" 2>/dev/null;; esac; done`;
       lab('exec', node, 'sh', '-c', script)
         .then((out) => {
           const [compilers = '', input = ''] = out.split('@@');
           const alive = compilers.split('\n').some((l) => l.trim().split(/\s+/)[0] === pid && /cc1/.test(l));
-          verdicts.push({ node: Number(node), pid: Number(pid), file, byOrder: byOrder !== undefined, alive, input, compilers });
+          verdicts.push({ node: Number(node), pid: Number(pid), file, byOrder: byOrder !== undefined, alive, input, compilers, seenBy });
         })
         .catch(() => undefined)
         .finally(() => {
@@ -194,8 +205,12 @@ describe('the dashboard on the lab', () => {
     expect(result.exitCode, result.all).toBe(0);
     // Rows whose compiler was still running when checked: the node's own view of it.
     const live = verdicts.filter((v) => v.alive && v.input.includes('# '));
-    const report = JSON.stringify(verdicts.map(({ compilers: _c, input, ...v }) => ({ ...v, input: input.slice(0, 80) })));
+    const report = JSON.stringify(verdicts.map(({ compilers: _c, seenBy: _s, input, ...v }) => ({ ...v, input: input.slice(0, 80) })));
     expect(live.length, report).toBeGreaterThanOrEqual(3);
+    const certain = live.filter((v) => !v.byOrder);
+    console.log(
+      `join: ${live.length} live rows checked, ${certain.length} certain, ${live.filter((v) => v.input.includes(v.file)).length} naming the right file`,
+    );
     for (const v of live) {
       const names = v.input.includes(`/${v.file}"`) || v.input.includes(`"${v.file}"`);
       // A row the dashboard matched by order only may be off; a certain one may not.

@@ -15,6 +15,8 @@ interface Case {
   jobs: Job[];
   compiles: Compile[];
   interval?: number;
+  /** Compiles gone since that may have run when the jobs were read. */
+  gone?: Compile[];
   /** "job=compile" for a certain pair, "job~compile" for one by order. */
   pairs: string[];
   unmatched?: string[];
@@ -32,6 +34,29 @@ const CASES: Case[] = [
     compiles: [cc('y', 14.2)],
     pairs: ['a~y'],
     unmatched: ['b'],
+  },
+  {
+    // Seen on the lab (CI): the state files were read while a's compile ran; the next sample
+    // had it gone and, in the freed slot, the compiler of a job the read did not have yet.
+    name: "a compile gone after the jobs were read, a younger job's compiler in its place: by order",
+    jobs: [job('a', 'compile', 10)],
+    gone: [cc('x', 10.1, true)],
+    compiles: [cc('y', 11.6)],
+    pairs: ['a~y'],
+  },
+  {
+    name: 'a compile gone after the read that cannot be the job s: certain',
+    jobs: [job('a', 'send', 10)],
+    gone: [cc('x', 10.1, true)],
+    compiles: [cc('y', 10.2)],
+    pairs: ['a=y'],
+  },
+  {
+    name: 'a compile gone after the read, younger than the pair s compile: certain',
+    jobs: [job('a', 'compile', 10)],
+    gone: [cc('x', 12, true)],
+    compiles: [cc('y', 10.1)],
+    pairs: ['a=y'],
   },
   {
     name: 'two jobs and two compilers seconds apart: oldest to oldest, certain',
@@ -123,7 +148,7 @@ const CASES: Case[] = [
 
 describe('joinNode', () => {
   it.each(CASES)('$name', (c) => {
-    const result = joinNode(c.jobs, c.compiles, c.interval ?? 1000);
+    const result = joinNode(c.jobs, c.compiles, c.interval ?? 1000, c.gone);
     expect(result.pairs.map((p) => `${p.job.name}${p.byOrder ? '~' : '='}${p.compile.name}`).sort()).toEqual([...c.pairs].sort());
     expect(result.unmatchedJobs.map((j) => j.name).sort()).toEqual([...(c.unmatched ?? [])].sort());
     expect(result.foreign.map((x) => x.name)).toEqual(c.foreign ?? []);

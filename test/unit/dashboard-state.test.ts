@@ -96,6 +96,18 @@ describe('node updates', () => {
     expect(state.nodes[0]?.trackedCompilers).toEqual([]);
     expect(state.nodes[0]?.compilerCpuSeconds).toBeCloseTo(6);
   });
+
+  it('keeps the compiles a sample no longer has, for ten seconds, and none once unreachable', () => {
+    let state = withNodeSample(fresh(), 'node1', sample([compiler(10, 2, 50), compiler(11, 1, 50)]), T0 + 10_000);
+    expect(state.nodes[0]?.goneCompiles).toBeUndefined();
+    // pid 11 a second older by etimes' rounding: the same compile, not gone.
+    state = withNodeSample(state, 'node1', sample([compiler(11, 3, 50)]), T0 + 11_000);
+    expect(state.nodes[0]?.goneCompiles).toEqual([{ pid: 10, startedAt: T0 + 8000, goneAt: T0 + 11_000 }]);
+    state = withNodeSample(state, 'node1', sample([]), T0 + 21_500);
+    expect(state.nodes[0]?.goneCompiles).toEqual([{ pid: 11, startedAt: T0 + 8000, goneAt: T0 + 21_500 }]);
+    state = withNodeUnreachable(state, 'node1', 'gone');
+    expect(state.nodes[0]?.goneCompiles).toBeUndefined();
+  });
 });
 
 describe('withJobs', () => {

@@ -3,7 +3,7 @@ import { counted, otherCount } from '../../messages/dashboard-view.js';
 import type { CauseCount } from '../parse/distcc-log.js';
 import type { NodeProcess } from '../parse/ps.js';
 import { joinNode, REMOTE_PHASES } from '../join.js';
-import { compiledSoFar, nodeCpuSeconds, type DashboardState, type LiveJob, type NodeState } from '../state.js';
+import { compiledSoFar, nodeCpuSeconds, type DashboardState, type GoneCompile, type LiveJob, type NodeState } from '../state.js';
 
 // What the screen shows, derived from the state: one row per host (the nodes, then
 // localhost), and one row per piece of work (a distcc job, a compile on a node, or both when
@@ -202,7 +202,7 @@ export function workRows(state: DashboardState, now: number = Date.now()): WorkR
       for (const job of jobs) rows.push(jobRow(state, host, job, building, 'here'));
       continue;
     }
-    const join = joinNode(jobs, node.compiles, state.sampleIntervalMs);
+    const join = joinNode(jobs, node.compiles, state.sampleIntervalMs, goneAfterRead(state, node));
     for (const pair of join.pairs) {
       const row = jobRow(state, host, pair.job, building, pair.byOrder ? 'by-order' : 'paired');
       row.process = pair.compile.shown;
@@ -217,6 +217,15 @@ export function workRows(state: DashboardState, now: number = Date.now()): WorkR
     }
   }
   return rows;
+}
+
+/**
+ * The node's compiles that may still have run when the state files were read: gone by a sample
+ * after that read. The read's jobs may include theirs (see joinNode's `gone`).
+ */
+function goneAfterRead(state: DashboardState, node: NodeState): Array<GoneCompile & { finished: true }> {
+  const readAt = state.jobsUpdatedAt ?? 0;
+  return (node.goneCompiles ?? []).filter((g) => g.goneAt > readAt).map((g) => ({ ...g, finished: true as const }));
 }
 
 /** Running compilers of the distcc user on the node that serve no job of this run. */
