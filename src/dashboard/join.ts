@@ -73,7 +73,7 @@ export const REMOTE_PHASES: ReadonlySet<string> = new Set(['send', 'compile', 'r
 /** etimes is whole seconds, and the sample arrives a round trip after ps ran. */
 export const START_SLACK_MS = 1500;
 
-function fits(job: JoinJob, compile: JoinCompile): boolean {
+function fits(job: JoinJob, compile: Pick<JoinCompile, 'startedAt' | 'finished'>): boolean {
   if (compile.startedAt < job.sinceMs - START_SLACK_MS) return false;
   if (job.phase === 'send') return !compile.finished;
   if (job.phase === 'receive') return compile.finished;
@@ -85,7 +85,7 @@ export function joinNode<J extends JoinJob, C extends JoinCompile>(
   jobs: readonly J[],
   compiles: readonly C[],
   sampleIntervalMs: number,
-  gone: readonly JoinCompile[] = [],
+  gone: readonly Pick<JoinCompile, 'startedAt'>[] = [],
 ): NodeJoin<J, C> {
   const candidates = jobs.filter((j) => REMOTE_PHASES.has(j.phase)).sort((a, b) => a.sinceMs - b.sinceMs || a.pid - b.pid);
   const ordered = [...compiles].sort((a, b) => a.startedAt - b.startedAt || a.pid - b.pid);
@@ -128,7 +128,7 @@ export function joinNode<J extends JoinJob, C extends JoinCompile>(
       // A compile gone since, that may still have run when the jobs were read: this job may
       // be the one it served, still in compile while its result came back, and this compile
       // a younger job's that the read does not have yet.
-      gone.some((g) => g.startedAt <= compile.startedAt && fits(job, g)),
+      gone.some((g) => g.startedAt <= compile.startedAt && fits(job, { startedAt: g.startedAt, finished: true })),
   }));
   return { pairs, unmatchedJobs, foreign: left.filter((c) => !c.finished), finished: left.filter((c) => c.finished) };
 }

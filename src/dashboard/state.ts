@@ -310,6 +310,12 @@ function cpuSecondsOf(process: NodeProcess): number {
   return (process.cpuPercent / 100) * process.elapsedSeconds;
 }
 
+// One process (or tree root) in two samples: the same pid, started at about the same time
+// (etimes is whole seconds, and the sample lands a round trip after ps ran).
+function sameStart(a: { pid: number; startedAt: number }, b: { pid: number; startedAt: number }): boolean {
+  return a.pid === b.pid && Math.abs(a.startedAt - b.startedAt) <= 2000;
+}
+
 // Compilers gone since the last sample are settled into the total; present ones keep their
 // largest estimate (pcpu is a lifetime average, so the later sample is the better one).
 function trackCompilers(node: NodeState, processes: readonly NodeProcess[], at: number): Pick<NodeState, 'compilerCpuSeconds' | 'trackedCompilers'> {
@@ -319,7 +325,7 @@ function trackCompilers(node: NodeState, processes: readonly NodeProcess[], at: 
   let settled = node.compilerCpuSeconds;
   const next: TrackedCompiler[] = [];
   for (const seen of current) {
-    const before = node.trackedCompilers.find((t) => t.pid === seen.pid && Math.abs(t.startedAt - seen.startedAt) <= 2000);
+    const before = node.trackedCompilers.find((t) => sameStart(t, seen));
     next.push(before ? { ...seen, startedAt: before.startedAt, cpuSeconds: Math.max(before.cpuSeconds, seen.cpuSeconds) } : seen);
   }
   for (const old of node.trackedCompilers) {
@@ -424,13 +430,11 @@ function compilesOf(processes: readonly NodeProcess[], at: number): NodeCompile[
 const GONE_KEEP_MS = 10_000;
 const MAX_GONE = 64;
 
-// The compiles of the last sample that this one no longer has (the same root pid, started at
-// about the same time: etimes is whole seconds), added to those gone lately.
+// The compiles of the last sample that this one no longer has, added to those gone lately.
 function goneSince(node: NodeState, compiles: readonly NodeCompile[], at: number): GoneCompile[] {
   const kept = (node.goneCompiles ?? []).filter((g) => g.goneAt >= at - GONE_KEEP_MS);
   for (const before of node.compiles) {
-    if (!compiles.some((c) => c.pid === before.pid && Math.abs(c.startedAt - before.startedAt) <= 2000))
-      kept.push({ pid: before.pid, startedAt: before.startedAt, goneAt: at });
+    if (!compiles.some((c) => sameStart(c, before))) kept.push({ pid: before.pid, startedAt: before.startedAt, goneAt: at });
   }
   return kept.slice(-MAX_GONE);
 }

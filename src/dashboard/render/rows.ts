@@ -223,9 +223,9 @@ export function workRows(state: DashboardState, now: number = Date.now()): WorkR
  * The node's compiles that may still have run when the state files were read: gone by a sample
  * after that read. The read's jobs may include theirs (see joinNode's `gone`).
  */
-function goneAfterRead(state: DashboardState, node: NodeState): Array<GoneCompile & { finished: true }> {
+function goneAfterRead(state: DashboardState, node: NodeState): GoneCompile[] {
   const readAt = state.jobsUpdatedAt ?? 0;
-  return (node.goneCompiles ?? []).filter((g) => g.goneAt > readAt).map((g) => ({ ...g, finished: true as const }));
+  return (node.goneCompiles ?? []).filter((g) => g.goneAt > readAt);
 }
 
 /** Running compilers of the distcc user on the node that serve no job of this run. */
