@@ -10,6 +10,9 @@ export const DISTCC_HOSTS_PATH = '/etc/distcc/hosts';
 // must be refused before the TOML parser spends time on it.
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
+// distccd's port is 3632; the next one is unassigned in practice (IANA: a long-gone product).
+export const DEFAULT_ENTRANCE_PORT = 3633;
+
 export const NODE_DEFAULTS = {
   user: 'distcc', // the account of the Gentoo "distcc over SSH" recipe
   port: 22,
@@ -19,6 +22,7 @@ export const NODE_DEFAULTS = {
 export const RANGES = {
   slots: { min: MIN_SLOTS, max: MAX_SLOTS },
   port: { min: MIN_PORT, max: MAX_PORT },
+  entrancePort: { min: MIN_PORT, max: MAX_PORT },
   // Past distcc's 300 s DISTCC_IO_TIMEOUT a dead node would be noticed by distcc first.
   connectTimeout: { min: 1, max: 300 },
   // 0 leaves localhost out of DISTCC_HOSTS: every job goes to the nodes.
@@ -40,5 +44,6 @@ export function defaultConfig(source: Config['source'], cpuCount: number): Confi
     loadLimit: Number.isFinite(cpuCount) ? Math.max(1, Math.floor(cpuCount)) : 1,
     buildUser: 'portage',
     transport: 'tunnel',
+    entrancePort: DEFAULT_ENTRANCE_PORT,
   };
 }

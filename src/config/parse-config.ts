@@ -23,6 +23,7 @@ const TOP_KEYS = [
   'load_limit',
   'build_user',
   'transport',
+  'entrance_port',
   'node',
 ];
 const NODE_KEYS = ['host', 'user', 'port', 'slots', 'options', 'command'];
@@ -181,6 +182,9 @@ export function parseConfigText(text: string, file: string, cpuCount: number): C
   }
   if (v('connect_timeout') !== undefined) {
     config.connectTimeout = reader.integer(v('connect_timeout'), at('connect_timeout'), 'connect_timeout', RANGES.connectTimeout, say.fixConnectTimeout());
+  }
+  if (v('entrance_port') !== undefined) {
+    config.entrancePort = reader.integer(v('entrance_port'), at('entrance_port'), 'entrance_port', RANGES.entrancePort, say.fixEntrancePort());
   }
   if (v('emerge') !== undefined) {
     config.emerge = reader.named(v('emerge'), at('emerge'), 'emerge', findEmergeProblem, say.fixEmerge());

@@ -29,6 +29,11 @@ export interface Config {
   buildUser: string;
   /** "tunnel": one connection per node for the run (default); "ssh": the recipe's ssh per job. */
   transport: Transport;
+  /**
+   * The node service's TCP port for keys written by `setup node --restrict` (their permitopen
+   * names it): OpenSSH lets such a key forward to no unix socket.
+   */
+  entrancePort: number;
 }
 
 // Everything the loader needs, injected so tests can pass fakes.

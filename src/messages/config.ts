@@ -135,6 +135,8 @@ export const nodeRepeated = (index: number, host: string, port: number, first: n
 
 export const fixLocalSlots = (): string => "give how many jobs run on this machine (distcc's default is 2; 0 sends every job to the nodes)";
 
+export const fixEntrancePort = (): string =>
+  "give a free TCP port of the nodes (default 3633), then run demerge setup node --restrict again: the keys' permitopen names it";
 export const fixConnectTimeout = (): string => 'give the seconds to wait for a node to answer (default 5)';
 
 export const fixEmerge = (): string => 'give "emerge" or its absolute path';

@@ -30,7 +30,7 @@ export const sshClosedByNode = (code: string): string => `the node closed the co
 
 export const sshKeyRefused = (): string => 'the node refused the key (authorized_keys, account locked or shell)';
 
-export const sshForwardingRefused = (socket: string, detail: string): string => `forwarding to the node's socket ${socket} refused: ${detail}`;
+export const sshForwardingRefused = (target: string, detail: string): string => `forwarding to the node's service at ${target} refused: ${detail}`;
 
 export const sshScriptEndedEarly = (): string => "the node-side session ended before the node's service was ready";
 

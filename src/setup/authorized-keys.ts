@@ -9,15 +9,14 @@ export interface KeyRestrictions {
   restrict: boolean;
   from?: string;
   /**
-   * Transport "tunnel" reaches the node's service through a forwarded unix socket (streamlocal):
-   * a restricted key must still allow that, so it gets `port-forwarding`, which opens TCP
-   * forwarding too. OpenSSH gives no way to keep one without the other (measured on 9.2): a
-   * unix-socket request is checked against the key's permitopen list (which takes host:port
-   * only, so any permitopen refuses every socket) and against AllowTcpForwarding (`no` or
-   * `remote` refuse sockets as well: session.c disables the admin list for both). What is
-   * pinned is remote TCP listening (permitlisten, to a name that never resolves, RFC 6761).
+   * Transport "tunnel": the port of the node service's TCP entrance, the one destination a
+   * restricted key may open (`port-forwarding,permitopen="127.0.0.1:PORT"`). Not a unix socket:
+   * OpenSSH checks a socket's path against the same permitopen list, which takes host:port only,
+   * so any permitopen refuses every socket, and AllowTcpForwarding `no` or `remote` refuse them
+   * as well (session.c, measured on 9.2). Remote listening is pinned to a name that never
+   * resolves (permitlisten, RFC 6761).
    */
-  socketForwarding?: boolean;
+  entrancePort?: number | undefined;
 }
 
 /** A host:port that never resolves: remote TCP listeners allowed on nothing. */
@@ -27,8 +26,8 @@ export const NO_TCP_FORWARD = 'none.invalid:1';
 export function authorizedKeyOptions(restrictions: KeyRestrictions): string | undefined {
   const options: string[] = [];
   if (restrictions.restrict) options.push('restrict');
-  if (restrictions.restrict && restrictions.socketForwarding === true) {
-    options.push('port-forwarding', `permitlisten="${NO_TCP_FORWARD}"`);
+  if (restrictions.restrict && restrictions.entrancePort !== undefined) {
+    options.push('port-forwarding', `permitopen="127.0.0.1:${restrictions.entrancePort}"`, `permitlisten="${NO_TCP_FORWARD}"`);
   }
   if (restrictions.from !== undefined) options.push(`from="${restrictions.from}"`);
   if (restrictions.restrict) options.push(`command="${COMMAND_FILE}"`);

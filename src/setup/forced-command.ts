@@ -43,6 +43,8 @@ export type CommandShape =
 export interface ShapeContext {
   /** The node's distccd path from demerge.conf (`command = "..."`), if any. */
   distccd?: string;
+  /** The node service's TCP entrance, the only place the key may forward to (authorized-keys.ts). */
+  entrancePort?: number;
 }
 
 export function commandShapes(context: ShapeContext = {}): CommandShape[] {
@@ -66,7 +68,20 @@ export function commandShapes(context: ShapeContext = {}): CommandShape[] {
       name: 'node service session (transport "tunnel")',
       prefix: RUN_REQUEST_PREFIX,
       words: [names, { placeholder: 'count' }, { placeholder: 'token' }],
-      run: ['python3', '-I', '-S', '-c', NODE_BOOTSTRAP, NODE_PROGRAM_NAME, 'run', distccd, { word: 1 }, { word: 2 }],
+      // The key may forward to the entrance only, so the session is told to open it.
+      run: [
+        'python3',
+        '-I',
+        '-S',
+        '-c',
+        NODE_BOOTSTRAP,
+        NODE_PROGRAM_NAME,
+        'run',
+        distccd,
+        { word: 1 },
+        { word: 2 },
+        ...(context.entrancePort === undefined ? [] : [String(context.entrancePort)]),
+      ],
     },
     {
       kind: 'exact',

@@ -23,7 +23,7 @@ export function nodeSetupOptions(state: SetupState): void {
   state.nodeOptions = {
     key: buildPublicKey(ctx, config.key),
     restrict: options.restrict,
-    socketForwarding: config.transport === 'tunnel',
+    ...(config.transport === 'tunnel' ? { entrancePort: config.entrancePort } : {}),
     ...(options.from === undefined ? {} : { from: options.from }),
     unlock: options.unlock,
     version: request.version!(),

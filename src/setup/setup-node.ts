@@ -29,7 +29,10 @@ export interface NodeSetupOptions extends KeyRestrictions {
 }
 
 export function nodeScript(target: NodeTarget, options: NodeSetupOptions): string {
-  const shapes = commandShapes(target.distccd === undefined ? {} : { distccd: target.distccd });
+  const shapes = commandShapes({
+    ...(target.distccd === undefined ? {} : { distccd: target.distccd }),
+    ...(options.entrancePort === undefined ? {} : { entrancePort: options.entrancePort }),
+  });
   return renderNodeScript({
     host: target.host,
     user: target.user,

@@ -136,6 +136,8 @@ export function startRelay(client: Client, command: string): RemoteRelay {
 export interface TunnelReady {
   socket: string;
   slots: number;
+  /** The service's TCP entrance (a key that may open only 127.0.0.1:port), and the bytes a connection sends first. */
+  entrance?: { port: number; header: string } | undefined;
 }
 
 /**
@@ -170,19 +172,23 @@ export function startTunnelRelay(
     const stream = outcome.local;
     if (stream === undefined || endpoint === undefined || forwarding || outcome.settled) return;
     forwarding = true;
-    const to = endpoint.socket;
+    const { entrance } = endpoint;
+    const to = entrance === undefined ? endpoint.socket : `127.0.0.1:${entrance.port}`;
+    const opened = (error: Error | undefined, channel: ClientChannel): void => {
+      if (error) {
+        finish(say.sshForwardingRefused(to, error.message));
+        return;
+      }
+      if (entrance !== undefined) channel.write(entrance.header);
+      stream.pipe(channel);
+      channel.pipe(stream);
+      stream.once('close', () => channel.close());
+      // The job is over when the node's side closes its end.
+      channel.once('close', () => finish());
+    };
     try {
-      client.openssh_forwardOutStreamLocal(to, (error, channel) => {
-        if (error) {
-          finish(say.sshForwardingRefused(to, error.message));
-          return;
-        }
-        stream.pipe(channel);
-        channel.pipe(stream);
-        stream.once('close', () => channel.close());
-        // The job is over when the node's side closes its end.
-        channel.once('close', () => finish());
-      });
+      if (entrance === undefined) client.openssh_forwardOutStreamLocal(to, opened);
+      else client.forwardOut('127.0.0.1', 0, '127.0.0.1', entrance.port, opened);
     } catch (error) {
       finish((error as Error).message);
     }

@@ -15,6 +15,8 @@ export interface ConnectorRoute {
   host: string;
   /** The node connection's forwarded socket on the front end. */
   socket: string;
+  /** The run's name on the node, when the socket leads to the service's TCP entrance. */
+  entranceRun?: string | undefined;
 }
 
 export interface ConnectorInput {
@@ -41,7 +43,7 @@ export function renderConnector(input: ConnectorInput): string {
   ];
   for (const host of input.held ?? []) lines.push(`  ${shellQuote(host)}) exit 255 ;;`);
   for (const route of input.routes) {
-    lines.push(`  ${shellQuote(route.host)}) set -- ${relayWords(input.relay, route.socket).map(shellQuote).join(' ')} ;;`);
+    lines.push(`  ${shellQuote(route.host)}) set -- ${relayWords(input.relay, route.socket, route.entranceRun).map(shellQuote).join(' ')} ;;`);
   }
   lines.push(
     '  *)',

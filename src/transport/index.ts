@@ -4,6 +4,7 @@ export { relayWords, type RelayInterpreter } from './job-relay.js';
 export {
   renderRemoteCommand,
   parseReadyLine,
+  entranceHeader,
   parseOthersLine,
   nodeRunName,
   RUN_REQUEST_PREFIX,

@@ -1,12 +1,15 @@
 // The node's side of transport "tunnel": one Python program (Python is on every Gentoo system:
 // Portage needs it) in three roles, chosen by its first argument.
 //
-//  run DISTCCD SLOTS RUN  one per run and node, the remote command of the run's ssh master. It
+//  run DISTCCD SLOTS RUN [PORT]
+//                         one per run and node, the remote command of the run's ssh master. It
 //                         finds the node's service of this login user, or starts it, registers
-//                         the run, prints "ready SOCKET SLOTS", then lives as long as the
-//                         connection: its control connection to the service IS the run's lease.
-//                         End of file on stdin, 30 s without a heartbeat byte, a signal or
-//                         SIGKILL all close it, and the service drops the run at once.
+//                         the run, prints "ready SOCKET SLOTS [127.0.0.1:PORT RUN]", then lives
+//                         as long as the connection: its control connection to the service IS
+//                         the run's lease. End of file on stdin, 30 s without a heartbeat byte, a
+//                         signal or SIGKILL all close it, and the service drops the run at once.
+//                         PORT (added by the forced command of a restricted key) asks for the
+//                         TCP entrance, below.
 //  status                 what the service holds now, one JSON line (for --dry-check).
 //  (service)              forked by the first `run`: one per node and login user, shared by
 //                         every run from every front end. It keeps the node-wide slot limit.
@@ -22,6 +25,13 @@
 //    itself runs --jobs SLOTS), whichever run they come from. A job beyond that waits in the
 //    service, and the next free slot goes to the runs in turn (round robin), so two busy runs
 //    get half each and an idle run takes nothing from the other.
+//  - A key restricted to one TCP destination (permitopen="127.0.0.1:PORT") cannot forward to
+//    unix sockets at all (OpenSSH checks socket paths against the same list). For such runs the
+//    service also listens on 127.0.0.1:PORT of the node's own network: the session binds it
+//    (the service has left that network) and hands it over with SCM_RIGHTS, with an open
+//    /proc/net/tcp of that network, in which the service finds the uid owning each connection's
+//    other end: a connection not made by this login user (sshd's session process makes the
+//    run's) is closed before a byte is read. Each connection names its run first ("DEMR RUN").
 //  - The first run starts the service, the service ends when its last run left: nothing stays
 //    on the node. distccd dies with the service (PR_SET_PDEATHSIG), even of SIGKILL.
 //
@@ -34,6 +44,7 @@ import collections, ctypes, errno, fcntl, json, os, selectors, signal, socket, s
 
 HEARTBEAT_TIMEOUT = 30
 PROBE = b"DEMP"
+RUN_HEADER = b"DEMR "
 DISTCCD_PORT = 3632
 SAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._+-/")
 BUFFER = 262144
@@ -84,6 +95,48 @@ def read_line(sock, timeout):
     sock.settimeout(None)
     line, _, rest = data.partition(b"\n")
     return line.decode("utf-8", "replace").strip(), rest
+
+def tcp_table(fd):
+    """Rows of /proc/net/tcp, read through an fd opened in the node's own network namespace."""
+    data, offset = b"", 0
+    while True:
+        chunk = os.pread(fd, 65536, offset)
+        if not chunk:
+            break
+        data += chunk
+        offset += len(chunk)
+    rows = []
+    for line in data.decode("ascii", "replace").splitlines()[1:]:
+        f = line.split()
+        if len(f) > 7 and ":" in f[1] and ":" in f[2] and f[7].isdigit():
+            # Addresses are in host byte order: 127.0.0.1 reads 0100007F or 7F000001.
+            rows.append((f[1].split(":")[0], int(f[1].split(":")[1], 16), f[2].split(":")[0], int(f[2].split(":")[1], 16), f[3], int(f[7])))
+    return rows
+
+LOOPBACK = ("0100007F", "7F000001")
+
+def listener_uid(fd, port):
+    for local, lport, _, _, state, uid in tcp_table(fd):
+        if state == "0A" and lport == port and local in LOOPBACK + ("00000000",):
+            return uid
+    return None
+
+def bind_entrance(port):
+    """127.0.0.1:PORT of the node's network, and that network's /proc/net/tcp, for the service."""
+    table = os.open("/proc/self/net/tcp", os.O_RDONLY)
+    s = socket.socket()
+    try:
+        # No SO_REUSEPORT: nobody else can then bind the port beside it.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))
+        s.listen(128)
+    except OSError as e:
+        s.close()
+        uid = listener_uid(table, port)
+        os.close(table)
+        holder = " by uid %d" % uid if uid is not None else ""
+        raise Fail("127.0.0.1:%d on the node is taken%s (%s): the restricted key may open only that port; free it" % (port, holder, e.strerror))
+    return s, table
 
 # --- the service -----------------------------------------------------------------------------
 
@@ -213,7 +266,8 @@ class Relay:
             self.service.dispatch()
 
 class Pending:
-    """A job's connection until its first bytes say whether it is a job or demerge's probe."""
+    """A job's connection until its first bytes say whether it is a job or demerge's probe. On the
+    TCP entrance (run None) the first line names the run."""
     def __init__(self, service, run, sock):
         self.service, self.run, self.sock, self.data = service, run, sock, b""
         sock.setblocking(False)
@@ -227,6 +281,20 @@ class Pending:
         except OSError:
             chunk = b""
         self.data += chunk
+        if self.run is None:
+            if b"\n" not in self.data:
+                if chunk and len(self.data) < 128:
+                    return
+                self.service.sel.unregister(s)
+                s.close()
+                return
+            line, self.data = self.data.split(b"\n", 1)
+            name = line[len(RUN_HEADER):].decode("ascii", "replace") if line.startswith(RUN_HEADER) else ""
+            self.run = self.service.runs.get(name)
+            if self.run is None:
+                self.service.sel.unregister(s)
+                s.close()
+                return
         if chunk and len(self.data) < len(PROBE):
             return
         self.service.sel.unregister(s)
@@ -254,6 +322,7 @@ class Listener:
 class Control:
     def __init__(self, service, sock):
         self.service, self.sock, self.data, self.run = service, sock, b"", None
+        self.fds = []
         sock.setblocking(False)
         service.sel.register(sock, selectors.EVENT_READ, self)
         service.controls.add(self)
@@ -266,11 +335,14 @@ class Control:
 
     def handle(self, s, mask):
         try:
-            chunk = s.recv(4096)
+            chunk, ancillary, _, _ = s.recvmsg(4096, socket.CMSG_SPACE(2 * struct.calcsize("i")))
         except BlockingIOError:
             return
         except OSError:
-            chunk = b""
+            chunk, ancillary = b"", []
+        for level, kind, data in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                self.fds += list(struct.unpack("%di" % (len(data) // 4), data[: len(data) - len(data) % 4]))
         if not chunk:
             self.close()
             return
@@ -279,6 +351,10 @@ class Control:
         while b"\n" in self.data and self in self.service.controls:
             line, self.data = self.data.split(b"\n", 1)
             self.service.command(self, line.decode("utf-8", "replace").split())
+        # Descriptors no command took are not kept.
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
         if len(self.data) > 4096:
             self.close()
 
@@ -302,6 +378,7 @@ class Service:
         self.log_data = b""
         self.told = {}
         self.told_at = 0
+        self.entrance = None
         control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             os.unlink(path + "/control")
@@ -332,8 +409,16 @@ class Service:
     def command(self, control, words):
         if words[:1] == ["status"]:
             runs = [{"run": r.name, "jobs": len(r.relays), "waiting": len(r.queue)} for r in self.runs.values()]
-            control.send(json.dumps({"running": True, "slots": self.slots, "busy": self.active, "runs": runs}))
+            answer = {"running": True, "slots": self.slots, "busy": self.active, "runs": runs}
+            if self.entrance:
+                answer["entrance"] = self.entrance[0]
+            control.send(json.dumps(answer))
             control.close()
+        elif len(words) == 2 and words[0] == "entrance" and words[1].isdigit() and control.run is not None and len(control.fds) == 2 and self.entrance is None:
+            listener, table = control.fds
+            control.fds = []
+            sock = socket.socket(fileno=listener)
+            self.entrance = (int(words[1]), Listener(self, sock, self.enter), table)
         elif len(words) == 2 and words[0] == "run" and control.run is None and valid_name(words[1]) and words[1] not in self.runs:
             name = words[1]
             path = "%s/run-%s.sock" % (self.path, name)
@@ -348,7 +433,7 @@ class Service:
             run.listener = Listener(self, sock, lambda conn: Pending(self, run, conn))
             self.runs[name] = run
             control.run = run
-            control.send("ok %s %d" % (path, self.slots))
+            control.send("ok %s %d %d" % (path, self.slots, self.entrance[0] if self.entrance else 0))
             self.tell_others()
         else:
             control.send("error bad request")
@@ -370,6 +455,21 @@ class Service:
         # Its slots are free at once: distccd sees the job's connection close and ends the compile.
         for relay in list(run.relays):
             relay.close()
+
+    def enter(self, conn):
+        """A connection to the TCP entrance: taken only when this login user made it."""
+        try:
+            host, port = conn.getpeername()[:2]
+            # Any state but listening and closed ones (TIME_WAIT, CLOSE): the other end may have
+            # half-closed already (FIN_WAIT), a short request sent whole.
+            owners = set(owner for local, lport, remote, rport, state, owner in tcp_table(self.entrance[2])
+                         if lport == port and rport == self.entrance[0] and local in LOOPBACK and remote in LOOPBACK and state not in ("0A", "06", "07"))
+            if host == "127.0.0.1" and owners == {os.getuid()}:
+                Pending(self, None, conn)
+                return
+        except OSError:
+            pass
+        conn.close()
 
     def answer_probe(self, sock):
         s = socket.socket()
@@ -539,7 +639,7 @@ def start_service(path, distccd, slots):
 
 # --- a run's session -------------------------------------------------------------------------
 
-def session(distccd, slots, name):
+def session(distccd, slots, name, port):
     path = private_dir()
     lock = os.open(path + "/lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     fcntl.flock(lock, fcntl.LOCK_EX)
@@ -552,11 +652,23 @@ def session(distccd, slots, name):
     control.sendall(("run %s\n" % name).encode())
     line, pending = read_line(control, 10)
     reply = line.split()
-    os.close(lock)
-    if len(reply) != 3 or reply[0] != "ok":
+    if len(reply) != 4 or reply[0] != "ok" or not reply[3].isdigit():
+        os.close(lock)
         raise Fail("the node service refused the run: %s" % " ".join(reply))
+    entrance = int(reply[3])
+    if port and entrance == 0:
+        # Still under the lock: no other run hands the service an entrance meanwhile.
+        listener, table = bind_entrance(port)
+        fds = struct.pack("2i", listener.fileno(), table)
+        control.sendmsg([b"entrance %d\n" % port], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+        listener.close()
+        os.close(table)
+    elif port and entrance != port:
+        os.close(lock)
+        raise Fail("the node service listens on 127.0.0.1:%d, but this key may open 127.0.0.1:%d only: end the other runs on this node, or run demerge setup node --restrict again" % (entrance, port))
+    os.close(lock)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-    say("ready %s %s" % (reply[1], reply[2]))
+    say("ready %s %s" % (reply[1], reply[2]) + (" 127.0.0.1:%d %s" % (port, name) if port else ""))
 
     def take(data):
         """The service's lines, passed on; an exit status when the service gave up."""
@@ -619,16 +731,19 @@ def main(argv):
     try:
         if argv[:1] == ["status"] and len(argv) == 1:
             return status()
-        if len(argv) == 4 and argv[0] == "run":
+        if len(argv) in (4, 5) and argv[0] == "run":
             distccd, slots, name = argv[1], argv[2], argv[3]
+            port = argv[4] if len(argv) == 5 else "0"
+            if not port.isdigit() or not 0 <= int(port) <= 65535:
+                raise Fail("bad port")
             if not distccd or not all(c in SAFE for c in distccd):
                 raise Fail("unsafe distccd path")
             if not slots.isdigit() or not 0 < int(slots) <= 4096:
                 raise Fail("bad slot count")
             if not valid_name(name):
                 raise Fail("bad run name")
-            return session(distccd, int(slots), name)
-        raise Fail("usage: run DISTCCD SLOTS RUN | status")
+            return session(distccd, int(slots), name, int(port))
+        raise Fail("usage: run DISTCCD SLOTS RUN [PORT] | status")
     except Fail as e:
         sys.stderr.write("demerge-node: %s\n" % e)
         return 1

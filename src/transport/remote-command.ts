@@ -60,14 +60,27 @@ export interface NodeEndpoint {
   socket: string;
   /** The node-wide slots (the first run's `slots`, while the service lives). */
   slots: number;
+  /**
+   * The service's TCP entrance, for a key that may open only 127.0.0.1:PORT (its forced command
+   * asks for it): jobs go there instead of the socket, each naming the run first.
+   */
+  entrance?: { port: number; run: string };
 }
 
 /** The line the node prints once the run is registered; demerge reads it from the connection. */
 export function parseReadyLine(line: string): NodeEndpoint | undefined {
-  const match = /^ready (\/[A-Za-z0-9/._+-]{1,200}\.sock) ([0-9]{1,4})$/.exec(line.trim());
+  const match = /^ready (\/[A-Za-z0-9/._+-]{1,200}\.sock) ([0-9]{1,4})(?: 127\.0\.0\.1:([0-9]{1,5}) ([A-Za-z0-9._+-]{1,64}))?$/.exec(line.trim());
   if (!match?.[1] || !match[2]) return undefined;
   const slots = Number(match[2]);
-  return slots >= 1 ? { socket: match[1], slots } : undefined;
+  if (slots < 1) return undefined;
+  if (match[3] === undefined || match[4] === undefined) return { socket: match[1], slots };
+  const port = Number(match[3]);
+  return port >= 1 && port <= 65535 ? { socket: match[1], slots, entrance: { port, run: match[4] } } : undefined;
+}
+
+/** The first line of each job's bytes on the TCP entrance: which run it is for. */
+export function entranceHeader(run: string): string {
+  return `DEMR ${run}\n`;
 }
 
 /** What the other runs on the node hold now, as the node reports it (on change, at most twice a second). */

@@ -167,8 +167,8 @@ export class RunTunnels {
       },
       probe: (endpoint) =>
         probeJobWay({
-          forward: forwardWords(setup.ssh, node.host, controlPath, jobsSocket, endpoint.socket),
-          relay: relayWords(setup.relay, jobsSocket),
+          forward: forwardWords(setup.ssh, node.host, controlPath, jobsSocket, endpoint),
+          relay: relayWords(setup.relay, jobsSocket, endpoint.entrance?.run),
           ...asUser,
           env: MASTER_ENV,
           timeoutMs: setup.connectTimeout * 1000 + 5000,
@@ -202,9 +202,10 @@ export class RunTunnels {
   }
 
   private writeConnector(): void {
-    const routes: ConnectorRoute[] = this.entries.flatMap(({ node, jobsSocket }) =>
-      this.endpoints.has(node) && !this.held.has(node) ? [{ host: node.host, socket: jobsSocket }] : [],
-    );
+    const routes: ConnectorRoute[] = this.entries.flatMap(({ node, jobsSocket }) => {
+      const endpoint = this.endpoints.get(node);
+      return endpoint !== undefined && !this.held.has(node) ? [{ host: node.host, socket: jobsSocket, entranceRun: endpoint.entrance?.run }] : [];
+    });
     const held = [...this.held].map((node) => node.host);
     const text = renderConnector({ runId: this.setup.runId, relay: this.setup.relay, routes, held });
     // A job starting while the file is replaced runs the old one or the new one, never half.
@@ -219,9 +220,12 @@ export class RunTunnels {
 /**
  * `ssh -O forward` asks the node's master to listen on `local` (the build user's, 0600 by
  * StreamLocalBindMask, in the 0700 tunnel directory) and carry each connection to the run's
- * socket on the node (a direct-streamlocal channel of the one connection).
+ * socket on the node (a direct-streamlocal channel of the one connection), or to the service's
+ * TCP entrance when the node gave one (a direct-tcpip channel: a key with permitopen can open
+ * nothing else).
  */
-function forwardWords(ssh: string, host: string, controlPath: string, local: string, remote: string): string[] {
+function forwardWords(ssh: string, host: string, controlPath: string, local: string, endpoint: NodeEndpoint): string[] {
+  const remote = endpoint.entrance === undefined ? endpoint.socket : `127.0.0.1:${endpoint.entrance.port}`;
   return [
     ssh,
     '-F',

@@ -29,6 +29,7 @@ function defaults(source: Config['source']): Config {
     loadLimit: 8,
     buildUser: 'portage',
     transport: 'tunnel',
+    entrancePort: 3633,
   };
 }
 
@@ -102,6 +103,7 @@ const good: Array<[string, string, Partial<Config>]> = [
   ],
   ['load_limit = 0 turns -l off', 'load_limit = 0', { loadLimit: 0 }],
   ["the recipe's transport", 'transport = "ssh"', { transport: 'ssh' }],
+  ["the restricted keys' port", 'entrance_port = 4242', { entrancePort: 4242 }],
   [
     'inline nodes',
     'node = [{ host = "a" }, { host = "b", port = 2222, user = "build" }]',
@@ -163,6 +165,8 @@ const bad: Array<[string, string, string, number | undefined, string?]> = [
   ['slots inf', '[[node]]\nhost = "a"\nslots = inf', 'got inf', 3],
   ['port 0', '[[node]]\nhost = "a"\nport = 0', 'port in node 1 must be a whole number from 1 to 65535, got 0', 3],
   ['port 70000', '[[node]]\nhost = "a"\nport = 70000', 'got 70000', 3],
+  ['entrance_port 0', 'entrance_port = 0', 'entrance_port must be a whole number from 1 to 65535, got 0', 1, 'run demerge setup node --restrict again'],
+  ['entrance_port a string', 'entrance_port = "3633"', 'got the string "3633"', 1],
   ['connect_timeout 0', 'connect_timeout = 0', 'connect_timeout must be a whole number from 1 to 300', 1],
   ['connect_timeout 301', '\nconnect_timeout = 301', 'got 301', 2],
   ['local_slots -1', 'local_slots = -1', 'local_slots must be a whole number from 0 to 10000, got -1', 1],

@@ -76,10 +76,10 @@ describe('authorized_keys edit', () => {
     [{ restrict: true }, 'restrict,command="/etc/distcc/demerge-command"'],
     [{ restrict: false, from: '192.168.1.0/24' }, 'from="192.168.1.0/24"'],
     [{ restrict: true, from: '192.168.1.0/24,10.1.1.1' }, 'restrict,from="192.168.1.0/24,10.1.1.1",command="/etc/distcc/demerge-command"'],
-    [{ restrict: false, socketForwarding: true }, undefined],
+    [{ restrict: false, entrancePort: 3633 }, undefined],
     [
-      { restrict: true, socketForwarding: true, from: '10.0.0.0/8' },
-      'restrict,port-forwarding,permitlisten="none.invalid:1",from="10.0.0.0/8",command="/etc/distcc/demerge-command"',
+      { restrict: true, entrancePort: 3633, from: '10.0.0.0/8' },
+      'restrict,port-forwarding,permitopen="127.0.0.1:3633",permitlisten="none.invalid:1",from="10.0.0.0/8",command="/etc/distcc/demerge-command"',
     ],
   ])('options for %j', (restrictions, options) => {
     expect(authorizedKeyOptions(restrictions)).toBe(options);

@@ -157,12 +157,14 @@ function withProgram<T extends ChildProcess>(child: T): T {
   return child;
 }
 
-function startSession(run: string, options: { slots?: number; distccd?: string; program?: string } = {}): Session {
+function startSession(run: string, options: { slots?: number; distccd?: string; program?: string; entrance?: number } = {}): Session {
   const values = { distccd: options.distccd ?? distccd, slots: options.slots ?? 2, run };
+  // The port word is what a restricted key's forced command adds (setup/forced-command.ts).
+  const command = renderRemoteCommand(values) + (options.entrance === undefined ? '' : ` ${options.entrance}`);
   // A changed program (shorter timeouts) runs as python3 would run the real one.
   const child =
     options.program === undefined
-      ? withProgram(spawn('/bin/sh', ['-c', renderRemoteCommand(values)], { stdio: 'pipe', env: ENV, ...NOBODY }))
+      ? withProgram(spawn('/bin/sh', ['-c', command], { stdio: 'pipe', env: ENV, ...NOBODY }))
       : spawn('python3', ['-I', '-S', '-c', options.program, NODE_PROGRAM_NAME, 'run', values.distccd, String(values.slots), run], {
           stdio: 'pipe',
           env: ENV,
@@ -374,6 +376,142 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
       expect(tryConnect(path, NOBODY), path).toBe('connected');
     }
     expect(await relay(socket, 'DEMP', OTHER).done).toEqual({ code: 255, out: '' });
+  });
+
+  describe('the TCP entrance (a key with permitopen="127.0.0.1:PORT")', () => {
+    // A port of this machine's loopback that nothing else here uses.
+    const PORT = 20_000 + (process.pid % 20_000);
+
+    /** Bytes to 127.0.0.1:PORT as `user`, and what came back before the service closed. */
+    const tcpSend = (input: string, user: { uid: number; gid: number }): { out: string; err: string } => {
+      const result = spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import socket,sys\ns=socket.create_connection(("127.0.0.1",int(sys.argv[1])))\ns.sendall(sys.argv[2].encode())\ns.shutdown(1)\ns.settimeout(5)\nd=b""\ntry:\n while True:\n  c=s.recv(4096)\n  if not c: break\n  d+=c\nexcept OSError as e:\n print("error",e.errno,file=sys.stderr)\nsys.stdout.write(d.decode())',
+          String(PORT),
+          input,
+        ],
+        { encoding: 'utf8', timeout: 10_000, ...user },
+      );
+      return { out: result.stdout, err: `${result.stderr}${result.error?.message ?? ''}` };
+    };
+
+    it("opens 127.0.0.1:PORT of the node's own network, says so in the ready line, and takes the run's probe there", async () => {
+      const run = runName('entrance');
+      const session = startSession(run, { entrance: PORT });
+      await session.ready();
+      expect(session.out.find((l) => l.startsWith('ready '))).toBe(`ready ${STATE}/run-${run}.sock 2 127.0.0.1:${PORT} ${run}`);
+      expect(spawnSync('ss', ['-ltnH', `sport = :${PORT}`], { encoding: 'utf8' }).stdout).toContain(`127.0.0.1:${PORT}`);
+      expect(status()).toMatchObject({ running: true, entrance: PORT });
+      expect(tcpSend(`DEMR ${run}\nDEMP`, NOBODY)).toEqual({ out: 'ok\n', err: '' });
+    });
+
+    it('closes, before reading a byte, every connection another user makes, and those that name no run of its own', async () => {
+      if (OTHER.uid < 0) return;
+      const run = runName('entrance-other');
+      await startSession(run, { entrance: PORT }).ready();
+      expect(tcpSend(`DEMR ${run}\nDEMP`, OTHER).out).toBe('');
+      expect(tcpSend(`DEMR ${run}\nDIST00000001`, OTHER).out).toBe('');
+      expect(tcpSend('DEMR someone-else\nDEMP', NOBODY).out).toBe('');
+      expect(tcpSend('DEMP', NOBODY).out).toBe('');
+      expect(tcpSend(`DEMR ${run}\nDEMP`, NOBODY).out).toBe('ok\n');
+    });
+
+    it('compiles a real distcc job that comes through the entrance', async () => {
+      if (distcc === '') return;
+      const run = runName('entrance-cc');
+      await startSession(run, { entrance: PORT }).ready();
+      const dir = mkdtempSync(join(tmpdir(), 'demerge-entrance-cc-'));
+      try {
+        chmodSync(dir, 0o755);
+        mkdirSync(join(dir, '.distcc'));
+        writeFileSync(join(dir, 'hello.c'), 'int answer(void) { return 42; }\n');
+        chownSync(dir, NOBODY.uid, NOBODY.gid);
+        // As ssh -L does on the front end: the relay's unix socket, carried to the TCP entrance.
+        const bridge = join(dir, 'bridge.sock');
+        const forward = spawn(
+          '/usr/bin/python3',
+          [
+            '-c',
+            [
+              'import os,socket,sys,threading',
+              'l=socket.socket(socket.AF_UNIX);l.bind(sys.argv[1]);l.listen(8)',
+              'def pipe(a,b):\n while True:\n  d=a.recv(65536)\n  if not d:\n   b.shutdown(1);return\n  b.sendall(d)',
+              'while True:\n c=l.accept()[0]\n t=socket.create_connection(("127.0.0.1",int(sys.argv[2])))\n threading.Thread(target=pipe,args=(c,t),daemon=True).start()\n threading.Thread(target=pipe,args=(t,c),daemon=True).start()',
+            ].join('\n'),
+            bridge,
+            String(PORT),
+          ],
+          { stdio: 'ignore', ...NOBODY },
+        );
+        children.push(forward);
+        expect(await until(() => existsSync(bridge))).toBe(true);
+        writeFileSync(join(dir, 'connect'), renderConnector({ runId: run, relay: PERL, routes: [{ host: 'node1', socket: bridge, entranceRun: run }] }), {
+          mode: 0o755,
+        });
+        for (const entry of ['.', '.distcc', 'hello.c', 'connect']) chownSync(join(dir, entry), NOBODY.uid, NOBODY.gid);
+        const result = spawnSync(distcc, ['gcc', '-c', 'hello.c', '-o', 'hello.o'], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 15_000,
+          ...NOBODY,
+          env: {
+            ...ENV,
+            DISTCC_HOSTS: '@node1/2',
+            DISTCC_SSH: join(dir, 'connect'),
+            DISTCC_DIR: join(dir, '.distcc'),
+            DISTCC_FALLBACK: '0',
+            DISTCC_SKIP_LOCAL_RETRY: '1',
+            DISTCC_VERBOSE: '1',
+          },
+        });
+        expect(result.status, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/compiled on node1/);
+        expect(spawnSync('nm', [join(dir, 'hello.o')], { encoding: 'utf8' }).stdout).toMatch(/ T answer$/m);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('shares one entrance between the runs that ask for it, and a run without a port uses its socket beside them', async () => {
+      const a = runName('entrance-a');
+      const b = runName('entrance-b');
+      const c = runName('entrance-c');
+      const sessions = [startSession(a, { entrance: PORT }), startSession(b, { entrance: PORT }), startSession(c)];
+      await Promise.all(sessions.map((session) => session.ready()));
+      expect(runsListed().sort()).toEqual([a, b, c].sort());
+      expect(tcpSend(`DEMR ${a}\nDEMP`, NOBODY).out).toBe('ok\n');
+      expect(tcpSend(`DEMR ${b}\nDEMP`, NOBODY).out).toBe('ok\n');
+      expect(sessions[2]?.out.find((l) => l.startsWith('ready '))).toBe(`ready ${STATE}/run-${c}.sock 2`);
+    });
+
+    it('refuses the run, naming the holder, when another user holds the port', async () => {
+      if (OTHER.uid < 0) return;
+      const squatter = spawn(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import socket,sys,time\ns=socket.socket();s.bind(("127.0.0.1",int(sys.argv[1])));s.listen(1);print("up",flush=True);time.sleep(30)',
+          String(PORT),
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'], ...OTHER },
+      );
+      children.push(squatter);
+      await new Promise((resolve) => squatter.stdout?.once('data', resolve));
+      const session = startSession(runName('entrance-taken'), { entrance: PORT });
+      const exited = await session.exited;
+      expect(exited.code).toBe(1);
+      expect(session.err.join('\n')).toContain(`demerge-node: 127.0.0.1:${PORT} on the node is taken by uid ${OTHER.uid}`);
+      expect(session.out.some((l) => l.startsWith('ready '))).toBe(false);
+    });
+
+    it('refuses a run that asks for another port than the service listens on', async () => {
+      await startSession(runName('entrance-first'), { entrance: PORT }).ready();
+      const second = startSession(runName('entrance-second'), { entrance: PORT + 1 });
+      expect((await second.exited).code).toBe(1);
+      expect(second.err.join('\n')).toContain(`listens on 127.0.0.1:${PORT}, but this key may open 127.0.0.1:${PORT + 1} only`);
+    });
   });
 
   it("shares one service and one distccd between two runs, and each hears of the other's", async () => {

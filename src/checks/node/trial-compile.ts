@@ -12,7 +12,15 @@ import { startProcess } from '../../system/spawn.js';
 import { which } from '../../system/which.js';
 import type { Transport } from '../../config/types.js';
 import { startRelay, startTunnelRelay, type RemoteRelay } from '../../ssh/relay-exec.js';
-import { NODE_PROGRAM_BYTES, nodeRunName, parseOthersLine, parseReadyLine, renderRemoteCommand, type SharedSlots } from '../../transport/index.js';
+import {
+  entranceHeader,
+  NODE_PROGRAM_BYTES,
+  nodeRunName,
+  parseOthersLine,
+  parseReadyLine,
+  renderRemoteCommand,
+  type SharedSlots,
+} from '../../transport/index.js';
 import { sshJobCommand } from '../../transport/ssh-job-command.js';
 import type { Identity } from '../local/file-facts.js';
 import { fail, ok, type Check } from '../types.js';
@@ -297,7 +305,9 @@ function startNodeSide(
     (line) => {
       const endpoint = parseReadyLine(line);
       slots = endpoint?.slots;
-      return endpoint;
+      if (endpoint === undefined) return undefined;
+      const { entrance } = endpoint;
+      return { socket: endpoint.socket, slots: endpoint.slots, entrance: entrance && { port: entrance.port, header: entranceHeader(entrance.run) } };
     },
     (line) => {
       const others = parseOthersLine(line);
