@@ -299,24 +299,66 @@ describe('demerge setup from bare nodes', () => {
     expect(byHand.stdout).toBe('@@demerge done');
   });
 
-  it('with transport "tunnel", the restricted key forwards to the node\'s unix sockets, listens on no TCP port, and builds', async () => {
+  it('with transport "tunnel", the restricted key opens the node service\'s entrance only; no other user of the node gets a job through it; the build is >= 95% remote', async () => {
     writeConf('tunnel');
     const setup = await demergeSetup(['setup', 'node', ...ADDRESSES, ...nodeArgs]);
     expect(setup.exitCode, setup.all).toBe(0);
     expect(setup.stdout).toContain("set the build key's options");
     expect(readFileSync(join(LAB_DIR, 'nodes/1/distcc/.ssh/authorized_keys'), 'utf8')).toMatch(
-      /^restrict,port-forwarding,permitlisten="none\.invalid:1",from=/,
+      /^restrict,port-forwarding,permitopen="127\.0\.0\.1:3633",permitlisten="none\.invalid:1",from=/,
     );
-    // No TCP listener on the node for the key (permitlisten). TCP forwarding from the node stays
-    // open: OpenSSH refuses unix sockets with any permitopen or AllowTcpForwarding no.
+    // No TCP listener on the node for the key (permitlisten), and no destination but the entrance.
     const listened = await buildSsh(1, ['-o', 'ExitOnForwardFailure=yes', '-R', '127.0.0.1:4000:127.0.0.1:22'], 'true');
     expect(listened.exitCode, listened.all).toBe(255);
     expect(listened.all).toContain('remote port forwarding failed');
+    const elsewhere = await buildSsh(1, ['-W', '127.0.0.1:22']);
+    expect(elsewhere.exitCode, elsewhere.all).toBe(255);
+    expect(elsewhere.all).toMatch(/administratively prohibited|open failed/);
+    // The dry check's trial job takes the same way (its own ssh client, ssh2).
+    const checked = await demergeSetup(['--dry-check']);
+    expect(checked.exitCode, checked.all).toBe(0);
     await resetCompiles();
     const ws = workspace({ DEMERGE_CONFIG: conf });
-    const result = await execa(DEMERGE, ['--oneshot', 'dev-util/hello'], { reject: false, env: ws.env, extendEnv: false, all: true });
+    const run = execa(DEMERGE, ['--oneshot', 'dev-util/hello'], { reject: false, env: ws.env, extendEnv: false, all: true });
+    // While it builds: the run's name on node 1 (the session's argv), then nobody tries the entrance with it.
+    let session: string | undefined;
+    for (let i = 0; i < 300 && session === undefined; i++) {
+      const stdout = await lab('exec', '1', 'ps', '-eo', 'args=');
+      session = /demerge-node run \S+ \d+ (\S+) 3633$/m.exec(stdout)?.[1];
+      if (session === undefined) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(session, "the run's session on node 1").toBeDefined();
+    const listening = await lab('exec', '1', 'ss', '-Hltn');
+    const attempts = await lab(
+      'exec',
+      '1',
+      'setpriv',
+      '--reuid=nobody',
+      '--regid=nogroup',
+      '--clear-groups',
+      '/usr/bin/python3',
+      '-c',
+      [
+        'import socket,sys',
+        'for first in (b"DEMR %s\\nDEMP" % sys.argv[1].encode(), b"DEMR %s\\nDIST00000001" % sys.argv[1].encode(), b"DEMP"):',
+        ' s=socket.create_connection(("127.0.0.1",3633))',
+        ' s.settimeout(5)',
+        ' try:\n  s.sendall(first); print("answer", repr(s.recv(100)))\n except OSError as e:\n  print("closed", e.errno)',
+      ].join('\n'),
+      session ?? 'none',
+    );
+    const result = await run;
     expect(result.exitCode, result.all).toBe(0);
+    const sockets = listening
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[3])
+      .filter(Boolean)
+      .sort();
+    expect(sockets, listening).toEqual(['127.0.0.1:3633', `${nodeAddress(1)}:22`].sort());
+    // The service closed each without a byte: an empty answer or a reset.
+    expect(attempts).not.toMatch(/answer b'.+'/);
+    expect(attempts.split('\n').filter(Boolean), attempts).toHaveLength(3);
     const counts = await compilesByNode();
-    expect(sum(counts.values()) / TRANSLATION_UNITS, `${JSON.stringify([...counts])}\n${result.all}`).toBeGreaterThanOrEqual(0.8);
+    expect(sum(counts.values()) / TRANSLATION_UNITS, `${JSON.stringify([...counts])}\n${result.all}`).toBeGreaterThanOrEqual(0.95);
   });
 });
