@@ -4,6 +4,8 @@
 //   (b) demerge's default transport (transport = "tunnel": one OpenSSH master per node, the
 //       node's shared service with its distccd in a private network namespace, each job a perl
 //       relay to the master's forwarded unix socket),
+//   (b2) the same with a key of `setup node --restrict` (permitopen="127.0.0.1:3633" and the
+//       forced command, for this benchmark only): each job goes to the service's TCP entrance,
 //   (c) distcc's plain TCP daemon mode (a distccd on 198.18.I.2:3632, for this benchmark only),
 //   (d) local only,
 // each also with 10 ms added each way by a user-space delaying proxy on 127.0.0.1x (no netem
@@ -21,6 +23,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../dist/config/index.js';
 import { writeRunFiles } from '../dist/run-env/write-run-files.js';
 import { RunTunnels } from '../dist/transport/index.js';
+import { authorizedKeyLine, authorizedKeyOptions } from '../dist/setup/authorized-keys.js';
+import { commandShapes, renderForcedCommand } from '../dist/setup/forced-command.js';
 import { startDelayProxy } from './lib/delay-proxy.mjs';
 import { buildUserIds, compileOnce, median, scratch } from './lib/distcc-jobs.mjs';
 import { lab, labBuild, ROOT, unitCount } from './lib/lab-build.mjs';
@@ -150,8 +154,28 @@ async function main() {
   const recipeDirect = recipe(nodes, 'recipe');
   const recipeDelayed = recipe(viaProxy, 'recipe-delay');
 
+  // (b2)'s key: a key of its own, restricted on every node as `setup node --restrict` does it
+  // (its line added to authorized_keys, the forced command written); both undone at the end.
+  const restrictedKey = join(work, 'restricted_ed25519');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'demerge-bench-restricted', '-f', restrictedKey]);
+  chownSync(restrictedKey, owner.uid, owner.gid);
+  const [type, blob] = readFileSync(`${restrictedKey}.pub`, 'utf8').trim().split(/\s+/);
+  const line = authorizedKeyLine({ type, blob, comment: 'demerge-bench-restricted' }, authorizedKeyOptions({ restrict: true, entrancePort: config.entrancePort }));
+  for (const node of nodes) {
+    const home = join(LAB_DIR, `nodes/${nodeIndex(node)}/distcc`);
+    const keys = join(home, '.ssh/authorized_keys');
+    const before = readFileSync(keys, 'utf8');
+    writeFileSync(keys, `${before.replace(/\n?$/, '\n')}${line}\n`);
+    const command = join(home, 'demerge-command');
+    writeFileSync(command, renderForcedCommand(commandShapes({ entrancePort: config.entrancePort }), 'bench'), { mode: 0o755 });
+    cleanups.push(() => {
+      writeFileSync(keys, before);
+      rmSync(command, { force: true });
+    });
+  }
+
   // (b) demerge's tunnels, direct and through the proxies.
-  const tunnels = async (list, name) => {
+  const tunnels = async (list, name, key = config.key) => {
     const dir = runDir(name);
     const set = new RunTunnels(
       list,
@@ -160,7 +184,7 @@ async function main() {
         runId: name,
         ssh: SSH,
         relay: { kind: 'perl', path: '/usr/bin/perl' },
-        key: config.key,
+        key,
         knownHosts,
         connectTimeout: config.connectTimeout,
         buildUser: owner,
@@ -177,6 +201,8 @@ async function main() {
   };
   const tunnelDirect = await tunnels(nodes, 'tunnel');
   const tunnelDelayed = await tunnels(viaProxy, 'tunnel-delay');
+  const entranceDirect = await tunnels(nodes, 'entrance', restrictedKey);
+  const entranceDelayed = await tunnels(viaProxy, 'entrance-delay', restrictedKey);
 
   const sshHosts = (list) => list.map((n) => `${n.user}@${n.host}/${n.slots}${n.options.length ? `,${n.options.join(',')}` : ''}`).join(' ');
   const tcpHosts = (list, port = TCP_PORT) => list.map((n) => `${n.host}:${port}/${n.slots}`).join(' ');
@@ -208,6 +234,15 @@ async function main() {
         { DISTCC_HOSTS: sshHosts(nodes), DISTCC_SSH: tunnelDirect },
         { DISTCC_HOSTS: sshHosts(viaProxy), DISTCC_SSH: tunnelDelayed },
       ],
+    },
+    {
+      id: '(b2)',
+      name: 'tunnel, restricted key (TCP entrance)',
+      job: [
+        { DISTCC_HOSTS: sshHosts(first), DISTCC_SSH: entranceDirect },
+        { DISTCC_HOSTS: sshHosts(firstProxied), DISTCC_SSH: entranceDelayed },
+      ],
+      build: null,
     },
     {
       id: '(c)',
@@ -329,6 +364,7 @@ function printTable(rows, units, sandboxed, standin) {
   const c = rows.find((r) => r.id === '(c)');
   const a = rows.find((r) => r.id === '(a)');
   const b = rows.find((r) => r.id === '(b)');
+  const b2 = rows.find((r) => r.id === '(b2)');
   const d = rows.find((r) => r.id === '(d)');
   const ms = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
   const s = (v) => (v === undefined ? '-' : v.seconds.toFixed(1));
@@ -364,6 +400,7 @@ function printTable(rows, units, sandboxed, standin) {
   out.push(
     '',
     `(b) per job vs (c): ${perJob.toFixed(2)}x (goal <= 1.3x: ${goal(perJob <= 1.3)}); with +10 ms each way: ${(b.jobMs[1] / c.jobMs[1]).toFixed(2)}x`,
+    `(b2) per job vs (c): ${(b2.jobMs[0] / c.jobMs[0]).toFixed(2)}x (goal <= 1.3x: ${goal(b2.jobMs[0] / c.jobMs[0] <= 1.3)}); with +10 ms each way: ${(b2.jobMs[1] / c.jobMs[1]).toFixed(2)}x`,
     build === undefined
       ? '(b) whole build vs (c): -'
       : `(b) whole build vs (c): ${build.toFixed(2)}x (goal <= 1.15x: ${goal(build <= 1.15)}); with +10 ms each way: ${x(b.builds[1]?.seconds, c.builds[1]?.seconds)}`,

@@ -134,6 +134,16 @@ describe('the forced command', () => {
     expect(other.stderr).toContain('demerge-command: refused');
   });
 
+  it("adds the entrance's port to the tunnel's session when the key may forward only there", async () => {
+    const shapes = commandShapes({ entrancePort: 3633 });
+    const result = await runForced(renderRemoteCommand({ distccd: 'distccd', slots: 2, run: 'r.1' }), shapes);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.split('\n').slice(-5)).toEqual(['run', 'distccd', '2', 'r.1', '3633']);
+    // The client cannot name a port of its own: a sixth word does not match the shape.
+    const asked = await runForced(`${renderRemoteCommand({ distccd: 'distccd', slots: 2, run: 'r.1' })} 22`, shapes);
+    expect(asked.stderr).toContain('demerge-command: refused');
+  });
+
   it("runs the node service's status request exactly", async () => {
     const result = await runForced(STATUS_REQUEST);
     expect(result.exitCode, result.stderr).toBe(0);

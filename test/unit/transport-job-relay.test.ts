@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { relayWords, type RelayInterpreter } from '../../src/transport/job-relay.js';
+import { entranceHeader } from '../../src/transport/remote-command.js';
 
 // The connector's relay, run for real (perl and python3) against a unix socket server that
 // answers like distccd: it reads the whole request (to the client's half close), then answers
@@ -31,8 +32,8 @@ function upperServer(path: string, seen: Buffer[]): Promise<void> {
   });
 }
 
-function relay(kind: RelayInterpreter, socket: string, input: Buffer): Promise<{ code: number | null; out: Buffer }> {
-  const [file, ...args] = relayWords({ kind, path: kind }, socket);
+function relay(kind: RelayInterpreter, socket: string, input: Buffer, entranceRun?: string): Promise<{ code: number | null; out: Buffer }> {
+  const [file, ...args] = relayWords({ kind, path: kind }, socket, entranceRun);
   return new Promise((resolve) => {
     const child = spawn(file as string, args, { stdio: ['pipe', 'pipe', 'inherit'] });
     const out: Buffer[] = [];
@@ -55,6 +56,17 @@ describe.each(['perl', 'python3'] as const)('the %s relay', (kind) => {
     expect(code).toBe(0);
     expect(seen[0]?.equals(input)).toBe(true);
     expect(out.equals(Buffer.from(input.toString('latin1').toUpperCase(), 'latin1'))).toBe(true);
+  });
+
+  it("names the run first when the socket leads to the node service's TCP entrance", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demerge-relay-'));
+    dirs.push(dir);
+    const path = join(dir, 'jobs');
+    const seen: Buffer[] = [];
+    await upperServer(path, seen);
+    const { code } = await relay(kind, path, Buffer.from('DIST00000001'), '1234-abc.2');
+    expect(code).toBe(0);
+    expect(seen[0]?.toString('latin1')).toBe(`${entranceHeader('1234-abc.2')}DIST00000001`);
   });
 
   it('keeps every byte when its stdin and stdout are non-blocking, as distcc hands them, and distcc reads slowly', async () => {

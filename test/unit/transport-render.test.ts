@@ -40,6 +40,7 @@ describe('connector', () => {
     { host: 'a;b', socket: '/run/x/semicolon.jobs' },
     { host: '$(touch pwned)', socket: '/run/x/dollar.jobs' },
     { host: '-dash.lan', socket: '/run/x/dash.jobs' },
+    { host: 'restricted.lan', socket: '/run/x/entrance.jobs', entranceRun: '42-abc.1' },
   ];
   const connector = join(dir, 'connect');
   writeFileSync(connector, renderConnector({ runId: '42-abc', relay, routes, held: ['full.lan', '*'] }));
@@ -57,13 +58,14 @@ describe('connector', () => {
     ['extra options before the host', ['-x', '-l', 'distcc', 'builder1.lan', 'distccd'], 0],
     ['a host with a shell metacharacter, matched literally', ['-l', 'distcc', 'a;b', 'distccd'], 2],
     ['a host that looks like a command substitution, matched literally', ['$(touch pwned)', 'distccd'], 3],
+    ["a node with the service's TCP entrance (the run's name follows the socket)", ['-l', 'distcc', 'restricted.lan', 'distccd'], 5],
   ])("%s: relays the job to the node connection's forwarded socket", (_name, args, index) => {
     const route = routes[index] as (typeof routes)[number];
     const result = run(args);
     expect(result.status, result.stderr).toBe(0);
     // The relay's exact words (after its interpreter), the socket one word however it is spelt.
-    expect(result.words).toEqual(relayWords(relay, route.socket).slice(1));
-    expect(result.words.at(-1)).toBe(route.socket);
+    expect(result.words).toEqual(relayWords(relay, route.socket, route.entranceRun).slice(1));
+    expect(result.words.at(-1)).toBe(route.entranceRun ?? route.socket);
     // Nothing distcc appends reaches the relay: the whitelist switch least of all.
     expect(result.words).not.toContain('--enable-tcp-insecure');
     expect(existsSync(join(dir, 'pwned'))).toBe(false);
@@ -282,6 +284,12 @@ describe('node-side command', () => {
     ['ready /tmp/x/run a.sock 2', undefined],
     ['ready /tmp/x/$(id).sock 2', undefined],
     ['ready /tmp/x/run-a.sock 2 3', undefined],
+    ['ready /tmp/x/run-a.sock 2 127.0.0.1:3633 a.1', { socket: '/tmp/x/run-a.sock', slots: 2, entrance: { port: 3633, run: 'a.1' } }],
+    ['ready /tmp/x/run-a.sock 2 127.0.0.1:70000 a.1', undefined],
+    ['ready /tmp/x/run-a.sock 2 127.0.0.1:0 a.1', undefined],
+    ['ready /tmp/x/run-a.sock 2 10.0.0.1:3633 a.1', undefined],
+    ['ready /tmp/x/run-a.sock 2 127.0.0.1:3633', undefined],
+    ['ready /tmp/x/run-a.sock 2 127.0.0.1:3633 a/b', undefined],
     ['ready /tmp/x/run-a.sock 2; rm -rf /', undefined],
     ['ready /tmp/x/run-ä.sock 2', undefined],
     ['ready 23456', undefined],
