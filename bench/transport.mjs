@@ -160,7 +160,10 @@ async function main() {
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'demerge-bench-restricted', '-f', restrictedKey]);
   chownSync(restrictedKey, owner.uid, owner.gid);
   const [type, blob] = readFileSync(`${restrictedKey}.pub`, 'utf8').trim().split(/\s+/);
-  const line = authorizedKeyLine({ type, blob, comment: 'demerge-bench-restricted' }, authorizedKeyOptions({ restrict: true, entrancePort: config.entrancePort }));
+  const line = authorizedKeyLine(
+    { type, blob, comment: 'demerge-bench-restricted' },
+    authorizedKeyOptions({ restrict: true, entrancePort: config.entrancePort }),
+  );
   for (const node of nodes) {
     const home = join(LAB_DIR, `nodes/${nodeIndex(node)}/distcc`);
     const keys = join(home, '.ssh/authorized_keys');

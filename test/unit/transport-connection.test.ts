@@ -492,7 +492,7 @@ describe.skipIf(!canRun)('the node program, run as the login user', () => {
         '/usr/bin/python3',
         [
           '-c',
-          'import socket,sys,time\ns=socket.socket();s.bind(("127.0.0.1",int(sys.argv[1])));s.listen(1);print("up",flush=True);time.sleep(30)',
+          'import socket,sys,time\ns=socket.socket();s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1);s.bind(("127.0.0.1",int(sys.argv[1])));s.listen(1);print("up",flush=True);time.sleep(30)',
           String(PORT),
         ],
         { stdio: ['ignore', 'pipe', 'inherit'], ...OTHER },
