@@ -65,14 +65,25 @@ function runDir(name) {
   return dir;
 }
 
-/** The one child of `pid`, once it has started (setpriv execs distccd in place). */
+/** The distccd below `pid` once it has started (lab/lab runs nsenter, which runs setpriv, which execs distccd). */
 async function childOf(pid) {
-  for (let tries = 0; tries < 200; tries++) {
+  const children = (p) => {
     try {
-      const [child] = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      if (child !== undefined && readFileSync(`/proc/${child}/cmdline`, 'utf8').startsWith('distccd')) return Number(child);
+      return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
     } catch {
-      return undefined;
+      return [];
+    }
+  };
+  for (let tries = 0; tries < 200; tries++) {
+    const queue = children(pid);
+    while (queue.length > 0) {
+      const child = queue.shift();
+      try {
+        if (readFileSync(`/proc/${child}/cmdline`, 'utf8').startsWith('distccd')) return Number(child);
+      } catch {
+        continue;
+      }
+      queue.push(...children(child));
     }
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -110,8 +121,8 @@ async function main() {
     }
   }
 
-  // (c) distccd's TCP daemon in every node, for this benchmark only. `lab/lab exec` becomes
-  // nsenter, whose one child is distccd (--no-detach): its host pid is what gets SIGTERM, which
+  // (c) distccd's TCP daemon in every node, for this benchmark only. `lab/lab exec` runs
+  // nsenter, below which is distccd (--no-detach): its host pid is what gets SIGTERM, which
   // distccd passes to its whole process group. (Not --pid-file: distccd's prefork children run
   // its atexit handler and remove the file when they end.)
   for (const node of nodes) {
