@@ -211,7 +211,7 @@ export const trialTunnelForcedCommand = (user: string): Problem => [
 
 export const trialForwardingRefused = (): Problem => [
   'the node refuses to forward to a unix socket of the login user, which transport = "tunnel" needs for every job',
-  'allow it for the build key (sshd AllowStreamLocalForwarding, or restrict,port-forwarding in authorized_keys; demerge setup node --restrict writes that), or set transport = "ssh"',
+  'allow it for the build key (sshd AllowStreamLocalForwarding; no restrict, no-port-forwarding or permitopen of your own in authorized_keys), or run demerge setup node --restrict (its key opens the node service\'s TCP entrance instead), or set transport = "ssh"',
 ];
 
 export const trialCompilerMissing = (compiler: string, user: string): Problem => [

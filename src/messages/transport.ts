@@ -5,7 +5,7 @@ import { printable, quote } from '../errors.js';
 import type { Problem } from './common.js';
 
 export const tunnelForwardingRefused = (): string =>
-  'the node refuses to forward to a unix socket (sshd AllowStreamLocalForwarding, or restrict/no-port-forwarding in authorized_keys): allow it for the build key (demerge setup node --restrict writes restrict,port-forwarding,...), or set transport = "ssh"';
+  'the node refuses to forward to a unix socket (sshd AllowStreamLocalForwarding, or restrict, no-port-forwarding or a permitopen of your own in authorized_keys): allow it for the build key, or run demerge setup node --restrict (its key opens the node service\'s TCP entrance instead), or set transport = "ssh"';
 
 export const tunnelNotUp = (detail: string): string => `the run's connection and the node's service did not come up: ${quote(detail.slice(0, 300))}`;
 
