@@ -16,8 +16,12 @@ import { endedBySignal, say, type Ended, type Loaded, type Verified } from './ru
 export async function verifyNodes(state: Loaded): Promise<Verified | Ended> {
   const { ctx, options, config } = state;
   if (config.nodes.length === 0) return localFallback(state);
-  const animate = liveTerminal(ctx.stderr);
-  const spinner = ora({ text: msg.probing(config.nodes.length), stream: ctx.stderr, isEnabled: animate });
+  // Started in the background (`demerge a & demerge b &`), a spinner would draw over the
+  // foreground job, and ora's stdin discarder (raw mode) would be a tcsetattr() from a
+  // background process group: the kernel stops the run with SIGTTOU, for good. Keys typed
+  // meanwhile stay in the terminal for emerge, as without demerge (Ctrl-C is still a signal).
+  const animate = liveTerminal(ctx.stderr) && ctx.inTerminalForeground();
+  const spinner = ora({ text: msg.probing(config.nodes.length), stream: ctx.stderr, isEnabled: animate, discardStdin: false });
   if (animate) spinner.start();
   const abort = new AbortController();
   const run = startChecks({ uid: ctx.uid, gid: ctx.gid, env: ctx.env }, config, {

@@ -1,9 +1,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ResultPromise } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   compilesByNode,
+  DEMERGE,
   demerge,
   emergeOf,
   lab,
@@ -15,6 +16,7 @@ import {
   TRANSLATION_UNITS,
   until,
   workspace,
+  type Workspace,
 } from './lab.js';
 
 // Issue 16 on the real lab: two demerge runs at once share each node's slots (2 per node in the
@@ -44,6 +46,17 @@ async function servicesEnded(): Promise<void> {
         `node ${node}'s service to end: ${last}; the node's processes: ${(await lab('exec', String(node), 'ps', '-eo', 'pid,ppid,etimes,user,args')).replace(/\n/g, ' | ')}`,
     );
   }
+}
+
+/** A shell word for a path or an environment entry (workspace paths have no quote). */
+function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `env -i ... demerge ARGS`: one run with its workspace's environment, for a shell line. */
+function runCommand(ws: Workspace, args: string[]): string {
+  const env = Object.entries({ ...ws.env, TERM: 'xterm-256color' }).map(([key, value]) => shellWord(`${key}=${value}`));
+  return ['env', '-i', ...env, shellWord(process.execPath), DEMERGE, ...args].join(' ');
 }
 
 // Both tests build twice at once: on a slow 2-core machine that is minutes, not the default 3.
@@ -115,5 +128,34 @@ describe('two runs at once on shared nodes', { timeout: 420_000 }, () => {
     const mine = runDirsLeft().filter((name) => !left.includes(name));
     expect(mine).toEqual([]);
     for (const name of left) rmSync(join('/run/demerge', name), { recursive: true, force: true });
+  });
+
+  // How a person starts two builds at once: `demerge a & demerge b &` in an interactive shell.
+  // Both are background jobs of the terminal, where a tcsetattr() (raw mode for a spinner's
+  // stdin discarder, say) gets SIGTTOU and the kernel stops the run for good; bash's wait then
+  // reports 128 + 22. Each run must stay off the terminal's settings and end by itself.
+  it('started together in the background of one terminal (a job-control shell), both run to their end with exit 0', async () => {
+    const a = workspace();
+    const b = workspace();
+    const shell = [
+      'set -m; stty rows 24 cols 80',
+      `${runCommand(a, ['--oneshot', 'dev-util/hello'])} & first=$!`,
+      `${runCommand(b, ['--oneshot', 'dev-util/tiny'])} & second=$!`,
+      'wait $first; s1=$?; wait $second; s2=$?',
+      // A stopped job would stay behind: it ends with the shell, whatever it said.
+      'kill -KILL $first $second 2>/dev/null; echo "statuses $s1 $s2"',
+    ].join('\n');
+    const result = await execa('script', ['-qfec', `bash -c ${shellWord(shell)}`, '/dev/null'], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color' },
+      extendEnv: false,
+      reject: false,
+      timeout: 300_000,
+    });
+    const out = result.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(/statuses (\d+) (\d+)/.exec(out)?.slice(1), out.slice(-3000)).toEqual(['0', '0']);
+    // Each run's summary, written from the background like any job's output.
+    expect(out.match(/ran remotely \(/g) ?? [], out.slice(-3000)).toHaveLength(2);
+    await servicesEnded();
+    expect(runDirsLeft()).toEqual([]);
   });
 });
