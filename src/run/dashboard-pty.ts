@@ -17,12 +17,17 @@ import * as msg from '../messages.js';
 export interface Terminal {
   input: NodeJS.ReadStream;
   output: NodeJS.WriteStream;
+  /** Whether demerge is the terminal's foreground job now (after `bg` it is not); true if not told. */
+  inForeground?: () => boolean;
 }
 
 type Mode = 'relay' | 'dashboard' | 'emerge-view' | 'left';
 
 // Ctrl-Z as a terminal sends it (VSUSP).
 const SUSPEND = 0x1a;
+
+/** How often a run sent to the background with `bg` looks whether `fg` brought it back. */
+const FOREGROUND_POLL_MS = 500;
 
 export class PtySession {
   private mode: Mode = 'relay';
@@ -31,6 +36,7 @@ export class PtySession {
   private readonly kept = new OutputBuffer();
   private readonly lastLine = new LastLine();
   private unsubscribe: (() => void) | undefined;
+  private foregroundPoll: NodeJS.Timeout | undefined;
   private readonly onInput = (data: Buffer): void => {
     if (!data.includes(SUSPEND)) {
       this.emerge.input.write(data);
@@ -78,6 +84,7 @@ export class PtySession {
     this.terminal.output.off('resize', this.onResize);
     process.off('exit', this.onExit);
     process.off('SIGCONT', this.onContinue);
+    clearInterval(this.foregroundPoll);
   }
 
   // Without a dashboard, Ctrl-Z stops emerge and demerge (one foreground group) and the
@@ -87,15 +94,35 @@ export class PtySession {
     this.emerge.stop(() => {
       if (this.view !== undefined && !this.view.isHidden) this.view.hide();
       this.restoreTerminal();
+      this.terminal.input.pause();
       process.once('SIGCONT', this.onContinue);
       process.kill(process.pid, 'SIGSTOP');
     });
   }
 
+  // After `bg` the terminal is the shell's: raw mode or a read from it would stop demerge again
+  // (SIGTTOU, SIGTTIN), with emerge still stopped. So the build goes on and the terminal is left
+  // alone until `fg` gives it back, which for a running job comes without a SIGCONT (bash's
+  // start_job sends none): a poll notices.
   private resumed(): void {
+    const { inForeground } = this.terminal;
+    if (inForeground === undefined || inForeground()) {
+      this.takeTerminal();
+      this.emerge.continue();
+      return;
+    }
+    this.emerge.continue();
+    this.foregroundPoll = setInterval(() => {
+      if (inForeground()) this.takeTerminal();
+    }, FOREGROUND_POLL_MS);
+  }
+
+  private takeTerminal(): void {
+    clearInterval(this.foregroundPoll);
+    this.foregroundPoll = undefined;
     const { input } = this.terminal;
     if (input.isTTY) input.setRawMode(true);
-    this.emerge.continue();
+    input.resume();
     if (this.mode === 'dashboard') this.view?.show();
   }
 

@@ -72,7 +72,7 @@ function dashboardTerminal(state: Ready): Terminal | undefined {
   // Started in the background (`demerge ... &`): the terminal is someone else's.
   if (!ctx.inTerminalForeground()) return undefined;
   const input = ctx.terminalInput?.();
-  return input === undefined ? undefined : { input, output };
+  return input === undefined ? undefined : { input, output, inForeground: ctx.inTerminalForeground };
 }
 
 // /usr/bin/python3 first: a PATH python (pyenv shims, virtualenvs) may be slow or odd.

@@ -20,7 +20,9 @@ import {
   lab,
   nodeAddress,
   resetCompiles,
+  ROOT,
   runDirsLeft,
+  shellLine,
   sum,
   TRANSLATION_UNITS,
   waitFor,
@@ -344,6 +346,29 @@ describe('the dashboard on the lab', () => {
     expect(out.slice(left)).toContain('Completed');
     expect(out.slice(left)).toContain('demerge run summary');
     expect(out).toMatch(/\x1b\[\?25h/);
+    expect(runDirsLeft()).toEqual([]);
+  });
+
+  // Ctrl-Z, `bg`, later `fg`, as in any shell: in the background the build goes on (a raw-mode
+  // call or a read of the terminal there would stop demerge again, emerge with it), and `fg`,
+  // which sends a running job no SIGCONT, brings the dashboard back.
+  it('keeps building after Ctrl-Z and bg, and fg brings the dashboard back', async () => {
+    const driver = join(ROOT, 'test/fixtures/job-control.py');
+    const result = await execa('/usr/bin/python3', [driver, shellLine(ws, ['--oneshot', 'dev-util/slow'])], {
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', TERM: 'xterm-256color' },
+      extendEnv: false,
+      reject: false,
+    });
+    const seen = JSON.parse(result.stdout || '{}') as Record<string, unknown>;
+    const why = JSON.stringify(seen);
+    expect(seen.dashboard, why).toBe(true);
+    expect(seen.suspended, why).toBe(true);
+    expect(seen.afterBg, why).toBe('Running');
+    expect(seen.later, why).toBe('Running');
+    expect(seen.dashboardBack, why).toBe(true);
+    expect(seen.ended, why).toBe(true);
+    expect(seen.summary, why).toBe(true);
+    expect(seen.status, why).toBe(0);
     expect(runDirsLeft()).toEqual([]);
   });
 

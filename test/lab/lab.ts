@@ -72,6 +72,17 @@ export function workspace(extra: Record<string, string> = {}): Workspace {
   };
 }
 
+/** A shell word for a path or an environment entry. */
+export function shellWord(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `env -i ... demerge ARGS` as one shell line: a run with its workspace's environment and a terminal type. */
+export function shellLine(ws: Workspace, args: string[]): string {
+  const env = Object.entries({ ...ws.env, TERM: 'xterm-256color' }).map(([key, value]) => shellWord(`${key}=${value}`));
+  return ['env', '-i', ...env, shellWord(process.execPath), DEMERGE, ...args.map(shellWord)].join(' ');
+}
+
 export function demerge(
   args: string[],
   ws: Workspace,

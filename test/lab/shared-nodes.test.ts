@@ -4,7 +4,6 @@ import { execa, type ResultPromise } from 'execa';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   compilesByNode,
-  DEMERGE,
   demerge,
   emergeOf,
   lab,
@@ -15,8 +14,9 @@ import {
   sum,
   TRANSLATION_UNITS,
   until,
+  shellLine,
+  shellWord,
   workspace,
-  type Workspace,
 } from './lab.js';
 
 // Issue 16 on the real lab: two demerge runs at once share each node's slots (2 per node in the
@@ -46,17 +46,6 @@ async function servicesEnded(): Promise<void> {
         `node ${node}'s service to end: ${last}; the node's processes: ${(await lab('exec', String(node), 'ps', '-eo', 'pid,ppid,etimes,user,args')).replace(/\n/g, ' | ')}`,
     );
   }
-}
-
-/** A shell word for a path or an environment entry (workspace paths have no quote). */
-function shellWord(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-/** `env -i ... demerge ARGS`: one run with its workspace's environment, for a shell line. */
-function runCommand(ws: Workspace, args: string[]): string {
-  const env = Object.entries({ ...ws.env, TERM: 'xterm-256color' }).map(([key, value]) => shellWord(`${key}=${value}`));
-  return ['env', '-i', ...env, shellWord(process.execPath), DEMERGE, ...args].join(' ');
 }
 
 // Both tests build twice at once: on a slow 2-core machine that is minutes, not the default 3.
@@ -139,8 +128,8 @@ describe('two runs at once on shared nodes', { timeout: 420_000 }, () => {
     const b = workspace();
     const shell = [
       'set -m; stty rows 24 cols 80',
-      `${runCommand(a, ['--oneshot', 'dev-util/hello'])} & first=$!`,
-      `${runCommand(b, ['--oneshot', 'dev-util/tiny'])} & second=$!`,
+      `${shellLine(a, ['--oneshot', 'dev-util/hello'])} & first=$!`,
+      `${shellLine(b, ['--oneshot', 'dev-util/tiny'])} & second=$!`,
       'wait $first; s1=$?; wait $second; s2=$?',
       // A stopped job would stay behind: it ends with the shell, whatever it said.
       'kill -KILL $first $second 2>/dev/null; echo "statuses $s1 $s2"',
