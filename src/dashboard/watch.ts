@@ -33,7 +33,9 @@ export async function watchBuild(ctx: Context, options: WatchOptions): Promise<n
   const store = new DashboardStore(createRunState(info));
   const collectors = startCollectors(info, auth, store, { now: ctx.now, isOurEmerge: (pid) => isDescendantOf(pid, info.pid) });
   const output = ctx.stdout as NodeJS.WriteStream;
-  const input = output.isTTY === true && ctx.env.TERM !== 'dumb' ? ctx.terminalInput?.() : undefined;
+  // In the background (`demerge --dashboard &`) raw mode would get SIGTTOU: plain lines there.
+  const screen = output.isTTY === true && ctx.env.TERM !== 'dumb' && ctx.inTerminalForeground();
+  const input = screen ? ctx.terminalInput?.() : undefined;
   try {
     const ended = input === undefined ? await watchPlain(ctx, run, store) : await watchScreen(ctx, run, store, { input, output });
     if (ended) {
