@@ -321,14 +321,20 @@ describe('demerge setup from bare nodes', () => {
     const ws = workspace({ DEMERGE_CONFIG: conf });
     const run = execa(DEMERGE, ['--oneshot', 'dev-util/hello'], { reject: false, env: ws.env, extendEnv: false, all: true });
     // While it builds: the run's name on node 1 (the session's argv), then nobody tries the entrance with it.
+    // The build's, not the dry check's: that session may still be ending, and the service with it.
     let session: string | undefined;
     for (let i = 0; i < 300 && session === undefined; i++) {
       const stdout = await lab('exec', '1', 'ps', '-eo', 'args=');
-      session = /demerge-node run \S+ \d+ (\S+) 3633$/m.exec(stdout)?.[1];
+      session = /demerge-node run \S+ \d+ ((?!dry-check-)\S+) 3633$/m.exec(stdout)?.[1];
       if (session === undefined) await new Promise((r) => setTimeout(r, 100));
     }
     expect(session, "the run's session on node 1").toBeDefined();
-    const listening = await lab('exec', '1', 'ss', '-Hltn');
+    // The session is in ps from its exec; it binds the entrance a moment later.
+    let listening = '';
+    for (let i = 0; i < 300 && !listening.includes('127.0.0.1:3633'); i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 100));
+      listening = await lab('exec', '1', 'ss', '-Hltn');
+    }
     const attempts = await lab(
       'exec',
       '1',
