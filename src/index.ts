@@ -1,5 +1,6 @@
 import { processContext } from './system/context.js';
 import { main } from './cli/main.js';
+import { endWhenIdle } from './system/end-when-idle.js';
 import { inTerminalForeground } from './system/foreground.js';
 
 /** Runs demerge as this process: exits with emerge's status, or dies by emerge's signal. */
@@ -12,4 +13,9 @@ export async function run(argv: readonly string[]): Promise<void> {
     return;
   }
   process.exitCode = exit.exitCode;
+  endWhenIdle(exit.exitCode, {
+    write: (line) => process.stderr.write(line),
+    exit: (code) => process.exit(code),
+    openResources: () => process.getActiveResourcesInfo(),
+  });
 }

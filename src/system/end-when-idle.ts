@@ -1,0 +1,23 @@
+import { LINGER_SECONDS, stillOpenAfterEnd } from '../messages/cli.js';
+
+// demerge ends when its event loop runs dry, so that everything it wrote reaches stdout and
+// stderr. Every process, socket and timer of a run is closed by then. Should one still be open
+// (a bug), the build is over all the same, and a wrapper that outlives emerge for good is the
+// worst failure it can have: after a grace period it names what is open and ends.
+
+export interface EndWhenIdle {
+  write(line: string): void;
+  exit(code: number): void;
+  /** What keeps the event loop alive (process.getActiveResourcesInfo()). */
+  openResources(): string[];
+}
+
+export function endWhenIdle(exitCode: number, io: EndWhenIdle, graceMs = LINGER_SECONDS * 1000): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    io.write(stillOpenAfterEnd(io.openResources()));
+    io.exit(exitCode);
+  }, graceMs);
+  // The timer itself keeps nothing alive: with nothing else open, demerge ends at once.
+  timer.unref();
+  return timer;
+}
