@@ -59,8 +59,5 @@ export const hostUserPart = (): readonly [string, string] => ['has a user part',
 
 export const networkHostBits = (network: string): string => `a network without host bits (${network} has host bits set; sshd would ignore the key)`;
 
-export const stillOpenAfterEnd = (resources: readonly string[]): string =>
-  `demerge: still running ${LINGER_SECONDS} s after its work ended (open: ${resources.join(', ') || 'nothing named'}): ending now with the status it has; please report this as a bug\n`;
-
-/** How long demerge waits, after its work has ended, for what it opened to close. */
-export const LINGER_SECONDS = 5;
+export const stillOpenAfterEnd = (seconds: number, resources: readonly string[]): string =>
+  unexpectedErrorLine(`still running ${seconds} s after its work ended (open: ${resources.join(', ') || 'nothing named'}); ending now with the status it has`);
